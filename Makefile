@@ -166,3 +166,4 @@ install: all
 
 clean:
 	rm -rf $(O)
+.SECONDARY:

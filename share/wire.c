@@ -519,7 +519,7 @@ int wire_read_header(struct wire_in *in, struct arena *a, const char *want,
 	err = wire_in_next(in, a, hdr);
 	if (err == -ENODATA) {
 		fprintf(stderr, "%s: empty input; expected %s from %s\n",
-			in->tool, want, wi > 0 ? makers[wi - 1] : "a script");
+			in->tool, want, wi >= 0 ? makers[wi] : "bt");
 		return -EPROTO;
 	}
 	if (err)
@@ -528,7 +528,7 @@ int wire_read_header(struct wire_in *in, struct arena *a, const char *want,
 	if (!got) {
 		fprintf(stderr, "%s: input is not a bt stream (no header); "
 			"expected %s from %s\n", in->tool, want,
-			wi > 0 ? makers[wi - 1] : "a script");
+			wi >= 0 ? makers[wi] : "bt");
 		return -EPROTO;
 	}
 	gi = kind_index(got);
@@ -538,12 +538,12 @@ int wire_read_header(struct wire_in *in, struct arena *a, const char *want,
 			fprintf(stderr, " (pipe through ");
 			for (i = gi + 1; i <= wi; i++)
 				fprintf(stderr, "%s%s", i > gi + 1 ? " | " : "",
-					makers[i - 1]);
+					makers[i]);
 			fprintf(stderr, ")");
 		} else if (gi > wi && wi >= 0) {
 			fprintf(stderr, " (that is %s's output; give %s the "
-				"output of %s)", makers[gi - 1], in->tool,
-				wi > 0 ? makers[wi - 1] : "a script");
+				"output of %s)", makers[gi], in->tool,
+				wi >= 0 ? makers[wi] : "bt");
 		}
 		fputc('\n', stderr);
 		return -EPROTO;
