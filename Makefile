@@ -167,3 +167,18 @@ install: all
 clean:
 	rm -rf $(O)
 .SECONDARY:
+
+# ------------------------------------------------------------------ fuzz
+# libFuzzer targets (clang-19's runtime); FUZZ_SECONDS per target
+FUZZ_SECONDS ?= 30
+$(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c share/*.c share/*.h
+	@mkdir -p $(dir $@)
+	$(call msg,FUZZ,$@)
+	$(Q)$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Ishare \
+		$(PKG_CFLAGS) $< share/*.c -o $@ $(MSGPACK_LIBS)
+
+fuzz: $(patsubst tests/fuzz/%.c,$(O)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+	@for f in $^; do mkdir -p $(O)/fuzz/corpus-$${f##*/}; ASAN_OPTIONS=allocator_may_return_null=1 \
+		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 \
+		$(O)/fuzz/corpus-$${f##*/} tests/fuzz/seeds 2>&1 | tail -3; done
+.PHONY: fuzz

@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <msgpack.h>
 
@@ -23,11 +24,10 @@ struct wire_in {
 	FILE *f;
 	const char *tool;
 	int json;               /* -1 unknown yet, 0 msgpack, 1 JSON */
-	msgpack_unpacker mp;
-	msgpack_unpacked result;
-	size_t offset;          /* JSON: bytes consumed */
-	int peeked;             /* JSON: one byte of look-ahead or EOF */
-	bool has_peek;
+	int fd;                 /* read(2) from it; -1: fread (memory files) */
+	unsigned char *buf;     /* bytes read, not yet decoded */
+	size_t len, cap, pos;   /* buf[pos..len) is pending */
+	size_t base;            /* stream offset of buf[0] */
 	bool eof;
 };
 
@@ -48,6 +48,7 @@ struct wire_in *wire_in_open(FILE *f, const char *tool)
 	if (!in)
 		BUG("out of memory");
 	in->f = f;
+	in->fd = fileno(f);
 	in->tool = tool;
 	in->json = -1;
 	return in;
@@ -57,18 +58,13 @@ void wire_in_close(struct wire_in *in)
 {
 	if (!in)
 		return;
-	if (in->json == 0) {
-		msgpack_unpacked_destroy(&in->result);
-		msgpack_unpacker_destroy(&in->mp);
-	}
+	free(in->buf);
 	free(in);
 }
 
 size_t wire_in_offset(const struct wire_in *in)
 {
-	if (in->json == 0)
-		return msgpack_unpacker_parsed_size((msgpack_unpacker *)&in->mp);
-	return in->offset;
+	return in->base + in->pos;
 }
 
 bool wire_in_is_json(const struct wire_in *in)
@@ -76,28 +72,61 @@ bool wire_in_is_json(const struct wire_in *in)
 	return in->json == 1;
 }
 
-static int in_getc(struct wire_in *in)
+/*
+ * Read more input.  read(2), not fread(): on a pipe fread would wait for
+ * a whole buffer, and bt-fmt must render events as they come.
+ */
+static int in_fill(struct wire_in *in)
 {
-	int c;
+	ssize_t n;
 
-	if (in->has_peek) {
-		in->has_peek = false;
-		c = in->peeked;
-	} else {
-		c = getc(in->f);
+	if (in->eof)
+		return 0;
+	if (in->pos) {
+		memmove(in->buf, in->buf + in->pos, in->len - in->pos);
+		in->len -= in->pos;
+		in->base += in->pos;
+		in->pos = 0;
 	}
-	if (c != EOF)
-		in->offset++;
-	return c;
+	if (in->cap - in->len < 16 * 1024) {
+		size_t ncap = in->cap ? in->cap * 2 : 64 * 1024;
+		unsigned char *nb = realloc(in->buf, ncap);
+
+		if (!nb)
+			BUG("out of memory");
+		in->buf = nb;
+		in->cap = ncap;
+	}
+	if (in->fd >= 0) {
+		do
+			n = read(in->fd, in->buf + in->len, in->cap - in->len);
+		while (n < 0 && errno == EINTR);
+	} else {
+		n = (ssize_t)fread(in->buf + in->len, 1, in->cap - in->len,
+				   in->f);
+	}
+	if (n <= 0) {
+		in->eof = true;
+		return 0;
+	}
+	in->len += (size_t)n;
+	return (int)n;
 }
 
 static int in_peek(struct wire_in *in)
 {
-	if (!in->has_peek) {
-		in->peeked = getc(in->f);
-		in->has_peek = true;
-	}
-	return in->peeked;
+	if (in->pos == in->len && !in_fill(in))
+		return EOF;
+	return in->buf[in->pos];
+}
+
+static int in_getc(struct wire_in *in)
+{
+	int c = in_peek(in);
+
+	if (c != EOF)
+		in->pos++;
+	return c;
 }
 
 static int in_error(struct wire_in *in, const char *what)
@@ -107,99 +136,194 @@ static int in_error(struct wire_in *in, const char *what)
 	return -EBADMSG;
 }
 
-static struct val *from_msgpack(struct arena *a, const msgpack_object *o)
+/*
+ * msgpack decoding is done here rather than with msgpack-c's unpacker so
+ * that a corrupt length can never make us allocate more than the bytes
+ * that really arrived: a value is first measured (mp_measure), and only a
+ * complete one is decoded into the arena (mp_decode).
+ */
+enum { MP_OK = 0, MP_MORE = 1, MP_BAD = -1 };
+
+static uint64_t be(const unsigned char *p, int n)
 {
-	struct val *v;
-	uint32_t i;
+	uint64_t v = 0;
+	int i;
 
-	switch (o->type) {
-	case MSGPACK_OBJECT_NIL:
-		return val_nil(a);
-	case MSGPACK_OBJECT_BOOLEAN:
-		return val_bool(a, o->via.boolean);
-	case MSGPACK_OBJECT_POSITIVE_INTEGER:
-		if (o->via.u64 > INT64_MAX)
-			return val_uint(a, o->via.u64);
-		return val_int(a, (int64_t)o->via.u64);
-	case MSGPACK_OBJECT_NEGATIVE_INTEGER:
-		return val_int(a, o->via.i64);
-	case MSGPACK_OBJECT_STR:
-		return val_strn(a, o->via.str.ptr, o->via.str.size);
-	case MSGPACK_OBJECT_BIN:
-		return val_bin(a, o->via.bin.ptr, o->via.bin.size);
-	case MSGPACK_OBJECT_ARRAY:
-		v = val_arr(a);
-		for (i = 0; i < o->via.array.size; i++)
-			val_push(a, v, from_msgpack(a, &o->via.array.ptr[i]));
-		return v;
-	case MSGPACK_OBJECT_MAP:
-		v = val_map(a);
-		for (i = 0; i < o->via.map.size; i++) {
-			const msgpack_object *k = &o->via.map.ptr[i].key;
-			char *key;
+	for (i = 0; i < n; i++)
+		v = v << 8 | p[i];
+	return v;
+}
 
-			if (k->type != MSGPACK_OBJECT_STR)
-				return NULL;
-			key = arena_strndup(a, k->via.str.ptr, k->via.str.size);
-			val_set(a, v, key, from_msgpack(a, &o->via.map.ptr[i].val));
-		}
-		return v;
+/* the header of the value at p: its kind byte class, count or length */
+struct mp_head {
+	int hlen;        /* bytes of the header */
+	char kind;       /* 'i' int, 'u' uint, 'n' nil, 'b' bool, 's' str,
+			    'B' bin, 'a' array, 'm' map */
+	uint64_t n;      /* length, count, or the integer's bits */
+};
+
+static int mp_head(const unsigned char *p, size_t avail, struct mp_head *h)
+{
+	unsigned c = p[0];
+	int w = 0;
+
+	h->hlen = 1;
+	if (c <= 0x7f) { h->kind = 'i'; h->n = c; return MP_OK; }
+	if (c >= 0xe0) { h->kind = 'i'; h->n = (uint64_t)(int64_t)(int8_t)c; return MP_OK; }
+	if (c >= 0x80 && c <= 0x8f) { h->kind = 'm'; h->n = c & 0xf; return MP_OK; }
+	if (c >= 0x90 && c <= 0x9f) { h->kind = 'a'; h->n = c & 0xf; return MP_OK; }
+	if (c >= 0xa0 && c <= 0xbf) { h->kind = 's'; h->n = c & 0x1f; return MP_OK; }
+	switch (c) {
+	case 0xc0: h->kind = 'n'; return MP_OK;
+	case 0xc2: case 0xc3: h->kind = 'b'; h->n = c & 1; return MP_OK;
+	case 0xc4: h->kind = 'B'; w = 1; break;
+	case 0xc5: h->kind = 'B'; w = 2; break;
+	case 0xc6: h->kind = 'B'; w = 4; break;
+	case 0xcc: h->kind = 'u'; w = 1; break;
+	case 0xcd: h->kind = 'u'; w = 2; break;
+	case 0xce: h->kind = 'u'; w = 4; break;
+	case 0xcf: h->kind = 'u'; w = 8; break;
+	case 0xd0: h->kind = 'i'; w = 1; break;
+	case 0xd1: h->kind = 'i'; w = 2; break;
+	case 0xd2: h->kind = 'i'; w = 4; break;
+	case 0xd3: h->kind = 'i'; w = 8; break;
+	case 0xd9: h->kind = 's'; w = 1; break;
+	case 0xda: h->kind = 's'; w = 2; break;
+	case 0xdb: h->kind = 's'; w = 4; break;
+	case 0xdc: h->kind = 'a'; w = 2; break;
+	case 0xdd: h->kind = 'a'; w = 4; break;
+	case 0xde: h->kind = 'm'; w = 2; break;
+	case 0xdf: h->kind = 'm'; w = 4; break;
 	default:
-		return NULL; /* floats and extensions are not part of bt */
+		return MP_BAD; /* 0xc1, floats, extensions */
+	}
+	if (avail < (size_t)1 + w)
+		return MP_MORE;
+	h->hlen = 1 + w;
+	h->n = be(p + 1, w);
+	if (h->kind == 'i' && w < 8) /* sign-extend */
+		h->n = (uint64_t)((int64_t)(h->n << (64 - 8 * w)) >> (64 - 8 * w));
+	return MP_OK;
+}
+
+/* how many bytes the value at p takes, if all of it is in avail */
+static int mp_measure(const unsigned char *p, size_t avail, int depth,
+		      size_t *size)
+{
+	struct mp_head h;
+	size_t used, sub;
+	uint64_t i, items;
+	int r;
+
+	if (!avail)
+		return MP_MORE;
+	if (depth > WIRE_MAX_DEPTH)
+		return MP_BAD;
+	if ((r = mp_head(p, avail, &h)))
+		return r;
+	used = (size_t)h.hlen;
+	switch (h.kind) {
+	case 's': case 'B':
+		if (h.n > avail - used)
+			return MP_MORE;
+		*size = used + h.n;
+		return MP_OK;
+	case 'a': case 'm':
+		items = h.kind == 'm' ? 2 * h.n : h.n;
+		if (items > avail - used)   /* each item takes a byte at least */
+			return MP_MORE;
+		for (i = 0; i < items; i++) {
+			if (h.kind == 'm' && !(i & 1) &&
+			    used < avail && !((p[used] >= 0xa0 && p[used] <= 0xbf) ||
+					      (p[used] >= 0xd9 && p[used] <= 0xdb)))
+				return MP_BAD; /* map keys are strings */
+			if ((r = mp_measure(p + used, avail - used, depth + 1, &sub)))
+				return r;
+			used += sub;
+		}
+		*size = used;
+		return MP_OK;
+	default:
+		*size = used;
+		return MP_OK;
 	}
 }
 
-static bool has_null_child(const struct val *v)
+/* decode a value already measured complete */
+static struct val *mp_decode(struct arena *a, const unsigned char *p,
+			     size_t *size)
 {
-	size_t i;
+	struct mp_head h;
+	struct val *v;
+	size_t used, sub;
+	uint64_t i;
 
-	if (!v)
-		return true;
-	if (v->kind == VAL_ARR) {
-		for (i = 0; i < v->n; i++)
-			if (has_null_child(v->items[i]))
-				return true;
-	} else if (v->kind == VAL_MAP) {
-		for (i = 0; i < v->n; i++)
-			if (has_null_child(v->kv[i].v))
-				return true;
+	mp_head(p, SIZE_MAX, &h);
+	used = (size_t)h.hlen;
+	switch (h.kind) {
+	case 'n':
+		v = val_nil(a);
+		break;
+	case 'b':
+		v = val_bool(a, h.n);
+		break;
+	case 'i':
+		v = val_int(a, (int64_t)h.n);
+		break;
+	case 'u':
+		v = h.n > INT64_MAX ? val_uint(a, h.n) : val_int(a, (int64_t)h.n);
+		break;
+	case 's':
+		v = val_strn(a, (const char *)p + used, h.n);
+		used += h.n;
+		break;
+	case 'B':
+		v = val_bin(a, p + used, h.n);
+		used += h.n;
+		break;
+	case 'a':
+		v = val_arr(a);
+		for (i = 0; i < h.n; i++) {
+			val_push(a, v, mp_decode(a, p + used, &sub));
+			used += sub;
+		}
+		break;
+	default: /* 'm' */
+		v = val_map(a);
+		for (i = 0; i < h.n; i++) {
+			struct val *k = mp_decode(a, p + used, &sub);
+
+			used += sub;
+			val_set(a, v, k->s, mp_decode(a, p + used, &sub));
+			used += sub;
+		}
+		break;
 	}
-	return false;
+	*size = used;
+	return v;
 }
 
 static int msgpack_next(struct wire_in *in, struct arena *a, struct val **out)
 {
-	for (;;) {
-		msgpack_unpack_return r;
-		size_t n;
+	size_t size;
 
-		r = msgpack_unpacker_next(&in->mp, &in->result);
-		if (r == MSGPACK_UNPACK_SUCCESS) {
-			*out = from_msgpack(a, &in->result.data);
-			if (has_null_child(*out))
-				return in_error(in, "float, extension or "
-						"non-string map key");
+	for (;;) {
+		int r = mp_measure(in->buf + in->pos, in->len - in->pos, 0,
+				   &size);
+
+		if (r == MP_OK) {
+			*out = mp_decode(a, in->buf + in->pos, &size);
+			in->pos += size;
 			return 0;
 		}
-		if (r == MSGPACK_UNPACK_PARSE_ERROR)
-			return in_error(in, "not valid msgpack");
-		if (r == MSGPACK_UNPACK_NOMEM_ERROR)
-			return in_error(in, "value too large");
-		/* MSGPACK_UNPACK_CONTINUE: need more bytes */
-		if (in->eof) {
-			if (msgpack_unpacker_message_size(&in->mp) == 0)
+		if (r == MP_BAD)
+			return in_error(in, "not valid bt msgpack (bad byte, "
+					"float, extension or non-string key)");
+		if (!in_fill(in)) {
+			if (in->pos == in->len)
 				return -ENODATA;
 			return in_error(in, "truncated (stream ends inside a value)");
 		}
-		if (!msgpack_unpacker_reserve_buffer(&in->mp, 64 * 1024))
-			return in_error(in, "out of memory");
-		n = fread(msgpack_unpacker_buffer(&in->mp), 1,
-			  msgpack_unpacker_buffer_capacity(&in->mp), in->f);
-		if (n == 0) {
-			in->eof = true;
-			continue;
-		}
-		msgpack_unpacker_buffer_consumed(&in->mp, n);
 	}
 }
 
@@ -477,15 +601,6 @@ int wire_in_next(struct wire_in *in, struct arena *a, struct val **out)
 		if (c == EOF)
 			return -ENODATA;
 		in->json = !((c >= 0x80 && c <= 0x8f) || c == 0xde || c == 0xdf);
-		if (!in->json) {
-			/* hand the peeked byte back to stdio for the unpacker */
-			in->has_peek = false;
-			if (ungetc(c, in->f) == EOF)
-				BUG("ungetc failed");
-			if (!msgpack_unpacker_init(&in->mp, 64 * 1024))
-				BUG("out of memory");
-			msgpack_unpacked_init(&in->result);
-		}
 	}
 	if (!in->json)
 		return msgpack_next(in, a, out);
