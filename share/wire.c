@@ -72,6 +72,18 @@ bool wire_in_is_json(const struct wire_in *in)
 	return in->json == 1;
 }
 
+size_t wire_in_pending(const struct wire_in *in)
+{
+	size_t i = in->pos;
+
+	/* JSON: the newline after a document is not a value to come */
+	if (in->json == 1)
+		while (i < in->len && (in->buf[i] == ' ' || in->buf[i] == '\n' ||
+				       in->buf[i] == '\t' || in->buf[i] == '\r'))
+			i++;
+	return in->len - i;
+}
+
 /*
  * Read more input.  read(2), not fread(): on a pipe fread would wait for
  * a whole buffer, and bt-fmt must render events as they come.

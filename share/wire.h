@@ -35,6 +35,12 @@ int wire_in_next(struct wire_in *in, struct arena *a, struct val **out);
 /* bytes consumed so far */
 size_t wire_in_offset(const struct wire_in *in);
 bool wire_in_is_json(const struct wire_in *in);
+/*
+ * Bytes already read from the input but not yet decoded.  0 means the
+ * next wire_in_next() may block: a long-running reader (bt-fmt) flushes
+ * its output then, so that batches appear as soon as they arrive.
+ */
+size_t wire_in_pending(const struct wire_in *in);
 
 /*
  * Read and check the header: its kind must be want ("ast", "typed-ast",

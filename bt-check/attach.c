@@ -1,0 +1,121 @@
+/*
+ * attach.c - attach points: providers resolved (case-insensitive full
+ * names, exact short names), wildcards expanded through bt-probes, and a
+ * probe whose body depends on its attach point (args, probe, func, argN,
+ * retval) split into one probe per expanded attach point (WIRE.md).
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "check.h"
+
+bool check_body_depends_on_ap(const struct val *node)
+{
+	const char *k, *name;
+	size_t i;
+
+	if (!node)
+		return false;
+	if (node->kind == VAL_ARR) {
+		for (i = 0; i < node->n; i++)
+			if (check_body_depends_on_ap(node->items[i]))
+				return true;
+		return false;
+	}
+	if (node->kind != VAL_MAP)
+		return false;
+	k = val_get_str(node, "k");
+	name = val_get_str(node, "name");
+	if (k && name && (!strcmp(k, "ident") || !strcmp(k, "call"))) {
+		if (!strcmp(name, "args") || !strcmp(name, "probe") ||
+		    !strcmp(name, "func") || !strcmp(name, "retval") ||
+		    !strcmp(name, "ctx"))
+			return true;
+		if (!strncmp(name, "arg", 3) && isdigit((unsigned char)name[3]))
+			return true;
+	}
+	for (i = 0; i < node->n; i++)
+		if (check_body_depends_on_ap(node->kv[i].v))
+			return true;
+	return false;
+}
+
+/* expand one attach node into out; returns the count or negative */
+static int check_expand_one(struct check *ck, struct val *att, struct val *out)
+{
+	const char *pname = val_get_str(att, "provider");
+	const struct provider *p = provider_find(pname);
+	const char *missing = val_get_str(ck->config, "missing_probes");
+	struct probe_err err = { { 0 } };
+	int n;
+
+	if (!p) {
+		const char *close = check_suggest(pname ? pname : "",
+						  provider_all_names(), 64);
+
+		if (pname && provider_has_wildcard(pname))
+			check_error(ck, att, "wildcards in the provider are not supported yet: %s",
+				    pname);
+		else
+			check_error(ck, att, "Invalid probe type: %s",
+				    pname ? pname : "");
+		if (close)
+			check_hint(ck, "did you mean '%s'?", close);
+		return -EINVAL;
+	}
+	if (!p->expand) {
+		check_error(ck, att, "%s probes are not supported yet", p->name);
+		return -ENOTSUP;
+	}
+	n = p->expand(ck->a, val_get(att, "parts"), out, &err);
+	if (n > 0)
+		return n;
+	if (n == 0 && missing && strcmp(missing, "error")) {
+		if (!strcmp(missing, "warn"))
+			check_warn(ck, att, "%s", err.msg);
+		return 0;
+	}
+	check_error(ck, att, "%s", err.msg);
+	if (err.hint[0])
+		check_hint(ck, "%s", err.hint);
+	return n < 0 ? n : -ENOENT;
+}
+
+int check_attach(struct check *ck, struct val *prog)
+{
+	struct val *probes = val_get(prog, "probes");
+	struct val *out = val_arr(ck->a);
+	size_t i, j;
+	int ret = 0;
+
+	for (i = 0; probes && probes->kind == VAL_ARR && i < probes->n; i++) {
+		struct val *probe = probes->items[i];
+		struct val *atts = val_get(probe, "attach");
+		struct val *exp = val_arr(ck->a);
+		bool split;
+
+		for (j = 0; atts && atts->kind == VAL_ARR && j < atts->n; j++)
+			if (check_expand_one(ck, atts->items[j], exp) < 0)
+				ret = -EINVAL;
+		if (!exp->n)
+			continue;
+		split = exp->n > 1 &&
+			(check_body_depends_on_ap(val_get(probe, "body")) ||
+			 check_body_depends_on_ap(val_get(probe, "pred")));
+		if (!split) {
+			val_set(ck->a, probe, "expanded", exp);
+			val_push(ck->a, out, probe);
+			continue;
+		}
+		for (j = 0; j < exp->n; j++) {
+			struct val *copy = val_copy(ck->a, probe);
+			struct val *one = val_arr(ck->a);
+
+			val_push(ck->a, one, exp->items[j]);
+			val_set(ck->a, copy, "expanded", one);
+			val_push(ck->a, out, copy);
+		}
+	}
+	val_set(ck->a, prog, "probes", out);
+	return ret;
+}

@@ -1,0 +1,204 @@
+/*
+ * builtins.c - the builtin identifiers (pid, comm, args, ...) and their
+ * types, mirroring upstream's (FEATURES section B).
+ *
+ * Adding a builtin: add a row to builtin_table (a fixed type, or a hook
+ * for types that depend on the probe), teach bt-gen to emit it (same
+ * name), and add a case to tests/unit/test_check.c.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "check.h"
+
+typedef struct type *(*builtin_fn)(struct check *ck, struct val *node,
+				   const char *name);
+
+static const char *check_provider_name(struct check *ck)
+{
+	return ck->prov ? ck->prov->name : "?";
+}
+
+static bool provider_is(struct check *ck, const char *const *names)
+{
+	for (; *names; names++)
+		if (ck->prov && !strcmp(ck->prov->name, *names))
+			return true;
+	return false;
+}
+
+static struct type *builtin_argn(struct check *ck, struct val *node,
+				 const char *name)
+{
+	static const char *const ok[] = { "kprobe", "uprobe", "usdt",
+					  "rawtracepoint", NULL };
+
+	if (!provider_is(ck, ok)) {
+		check_error(ck, node, "The %s builtin can only be used with 'kprobes', 'uprobes' and 'usdt' probes",
+			    name);
+		return NULL;
+	}
+	return type_int(ck->a, 8, false);
+}
+
+static struct type *builtin_retval(struct check *ck, struct val *node,
+				   const char *name)
+{
+	static const char *const ok[] = { "kretprobe", "uretprobe", "fexit",
+					  NULL };
+
+	if (!provider_is(ck, ok)) {
+		check_error(ck, node, "The retval builtin can only be used with 'kretprobe' and 'uretprobe' and 'fentry' probes");
+		return NULL;
+	}
+	return type_int(ck->a, 8, false);
+}
+
+/* one `args` struct per attach point name, read once per run */
+static struct type *builtin_args(struct check *ck, struct val *node,
+				 const char *name)
+{
+	static struct { const char *ap; struct type *t; } cache[64];
+	static int ncache;
+	const char *apname = val_get_str(ck->ap, "name");
+	struct probe_err err = { { 0 } };
+	struct type *t;
+	int i;
+
+	if (!ck->prov || !ck->prov->args) {
+		const char *p = check_provider_name(ck);
+
+		check_error(ck, node, "The args builtin can only be used with tracepoint, rawtracepoint, fentry/fexit, and uprobe probes (%s used here)",
+			    !strcmp(p, "begin") || !strcmp(p, "end") ? "special" : p);
+		return NULL;
+	}
+	for (i = 0; i < ncache; i++)
+		if (apname && !strcmp(cache[i].ap, apname))
+			return cache[i].t;
+	t = ck->prov->args(ck->a, ck->ap, &err);
+	if (!t) {
+		check_error(ck, node, "%s", err.msg);
+		if (err.hint[0])
+			check_hint(ck, "%s", err.hint);
+		return NULL;
+	}
+	if (ncache < 64 && apname) {
+		cache[ncache].ap = apname;
+		cache[ncache++].t = t;
+	}
+	return t;
+}
+
+static struct type *builtin_probe(struct check *ck, struct val *node,
+				  const char *name)
+{
+	const char *ap = val_get_str(ck->ap, "name");
+
+	return type_string(ck->a, ap ? (int64_t)strlen(ap) + 1 : 64);
+}
+
+static struct type *builtin_func(struct check *ck, struct val *node,
+				 const char *name)
+{
+	static const char *const ok[] = { "kprobe", "kretprobe", "uprobe",
+					  "uretprobe", "fentry", "fexit", NULL };
+
+	if (!provider_is(ck, ok)) {
+		check_error(ck, node, "The func builtin can not be used with '%s' probes",
+			    check_provider_name(ck));
+		return NULL;
+	}
+	return type_new(ck->a, !strncmp(check_provider_name(ck), "u", 1) ?
+				       TY_USYM : TY_KSYM);
+}
+
+static struct type *builtin_curtask(struct check *ck, struct val *node,
+				    const char *name)
+{
+	struct type *st = type_new(ck->a, TY_STRUCT);
+
+	st->name = "struct task_struct";
+	return type_ptr(ck->a, st, false);
+}
+
+static struct type *builtin_stack(struct check *ck, struct val *node,
+				  const char *name)
+{
+	struct type *t = type_new(ck->a, name[0] == 'k' ? TY_KSTACK : TY_USTACK);
+
+	t->mode = ck->cfg.stack_mode;
+	t->limit = 127;
+	return t;
+}
+
+static struct type *builtin_ctx(struct check *ck, struct val *node,
+				const char *name)
+{
+	check_error(ck, node, "The ctx builtin is not supported with '%s' probes yet",
+		    check_provider_name(ck));
+	return NULL;
+}
+
+static const struct builtin {
+	const char *name;
+	int size;           /* fixed integer type, if fn is NULL */
+	bool is_signed;
+	enum type_kind kind;/* TY_INT, or another fixed kind (string: size) */
+	builtin_fn fn;
+} builtin_table[] = {
+	{ "pid", 4, false, TY_INT },
+	{ "tid", 4, false, TY_INT },
+	{ "uid", 8, false, TY_INT },
+	{ "gid", 8, false, TY_INT },
+	{ "comm", 16, false, TY_STRING },
+	{ "nsecs", 8, false, TY_INT },
+	{ "elapsed", 8, false, TY_INT },
+	{ "cpu", 4, false, TY_INT },
+	{ "ncpus", 8, false, TY_INT },
+	{ "numaid", 4, false, TY_INT },
+	{ "cgroup", 8, false, TY_INT },
+	{ "rand", 4, false, TY_INT },
+	{ "jiffies", 8, false, TY_INT },
+	{ "usermode", 1, false, TY_INT },
+	{ "cpid", 4, false, TY_INT },
+	{ "username", 8, false, TY_USERNAME },
+	{ "probe", 0, false, TY_STRING, builtin_probe },
+	{ "func", 0, false, TY_KSYM, builtin_func },
+	{ "retval", 0, false, TY_INT, builtin_retval },
+	{ "args", 0, false, TY_STRUCT, builtin_args },
+	{ "curtask", 0, false, TY_PTR, builtin_curtask },
+	{ "kstack", 0, false, TY_KSTACK, builtin_stack },
+	{ "ustack", 0, false, TY_USTACK, builtin_stack },
+	{ "ctx", 0, false, TY_PTR, builtin_ctx },
+};
+
+struct type *check_builtin(struct check *ck, struct val *node,
+			   const char *name, bool *known)
+{
+	size_t i;
+
+	*known = true;
+	if (!strncmp(name, "arg", 3) && name[3]) {
+		for (i = 3; isdigit((unsigned char)name[i]); i++)
+			;
+		if (!name[i])
+			return builtin_argn(ck, node, name);
+	}
+	for (i = 0; i < sizeof(builtin_table) / sizeof(builtin_table[0]); i++) {
+		const struct builtin *b = &builtin_table[i];
+		struct type *t;
+
+		if (strcmp(b->name, name))
+			continue;
+		if (b->fn)
+			return b->fn(ck, node, name);
+		if (b->kind == TY_INT)
+			return type_int(ck->a, b->size, b->is_signed);
+		if (b->kind == TY_STRING)
+			return type_string(ck->a, b->size);
+		t = type_new(ck->a, b->kind);
+		return t;
+	}
+	*known = false;
+	return NULL;
+}

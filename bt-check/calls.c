@@ -1,0 +1,746 @@
+/*
+ * calls.c - the function table: argument counts, argument checks and
+ * result types of the calls the core language keeps (printf and the other
+ * asynchronous actions, aggregations, map functions, str, time ...).
+ *
+ * Adding a function: add a row to call_table with its argument bounds and
+ * a hook that checks the arguments and returns the result type; teach
+ * bt-gen to emit it (same name); add a golden to tests/golden/bt-check/.
+ */
+#include <string.h>
+
+#include "check.h"
+
+typedef struct type *(*call_fn)(struct check *ck, struct val *call,
+				struct val *args, struct val *assign_map);
+
+struct call_def {
+	const char *name;
+	int min, max;       /* argument count bounds (-1: no upper bound) */
+	call_fn fn;
+	bool aggregation;   /* only as the whole rhs of `@m[...] = f(...)` */
+};
+
+static struct type *void_type(struct check *ck)
+{
+	return type_new(ck->a, TY_VOID);
+}
+
+/* the argument as a literal integer, with upstream's message otherwise */
+static bool call_int_literal(struct check *ck, struct val *call,
+			     struct val *arg, int64_t *v)
+{
+	bool u;
+
+	if (check_int_literal(arg, v, &u))
+		return true;
+	check_error(ck, call, "%s() expects a int literal (%s provided)",
+		    val_get_str(call, "name"),
+		    val_get(arg, "t") ? type_kind_name(type_from_val(ck->a,
+				    val_get(arg, "t"))->kind) : "int");
+	return false;
+}
+
+static bool call_is_map_ref(struct val *arg)
+{
+	return ast_kind(arg) == AST_MAP;
+}
+
+/* a map passed whole (print, clear, zero, for, len): no key access */
+static struct check_map *call_map_ref(struct check *ck, struct val *call,
+				      struct val *arg)
+{
+	struct check_map *m;
+
+	if (!call_is_map_ref(arg)) {
+		check_error(ck, arg, "%s() expects a map argument",
+			    val_get_str(call, "name"));
+		return NULL;
+	}
+	m = check_map_get(ck, val_get_str(arg, "name"));
+	if (val_get(arg, "keys") && val_get(arg, "keys")->n)
+		return m;
+	if (ck->final && !m->assigned) {
+		check_error(ck, arg, "Undefined map: %s", m->name);
+		return NULL;
+	}
+	check_set_type(ck, arg, m->val);
+	return m;
+}
+
+static struct type *call_printf(struct check *ck, struct val *call,
+				struct val *args, struct val *assign_map)
+{
+	struct val *fmt = args->items[0];
+	size_t i;
+
+	for (i = 1; i < args->n; i++)
+		check_expr(ck, &args->items[i]);
+	if (ast_kind(fmt) != AST_STR) {
+		struct type *t = check_expr(ck, &args->items[0]);
+
+		check_error(ck, call, "%s() expects a string literal (%s provided)",
+			    val_get_str(call, "name"),
+			    t ? type_kind_name(t->kind) : "none");
+		return void_type(ck);
+	}
+	check_expr(ck, &args->items[0]);
+	if (ck->final)
+		check_printf_args(ck, call, val_get_str(call, "name"), fmt, args, 1);
+	return void_type(ck);
+}
+
+static struct type *call_print(struct check *ck, struct val *call,
+			       struct val *args, struct val *assign_map)
+{
+	struct val *arg = args->items[0];
+	size_t i;
+
+	if (call_is_map_ref(arg) && !(val_get(arg, "keys") &&
+				      val_get(arg, "keys")->n)) {
+		/* print(@x) prints the whole map, keyed or scalar */
+		call_map_ref(ck, call, arg);
+		for (i = 1; i < args->n; i++) {
+			struct type *t = check_expr(ck, &args->items[i]);
+
+			if (t && !check_is_intlike(t))
+				check_error(ck, args->items[i], "print() expects integer arguments for top and div");
+		}
+		return void_type(ck);
+	}
+	if (args->n > 1) {
+		check_error(ck, call, "Non-map print() only takes 1 argument, %zu found",
+			    args->n);
+		return void_type(ck);
+	}
+	if (check_expr(ck, &args->items[0]) &&
+	    ck->final && val_get(args->items[0], "t") &&
+	    type_from_val(ck->a, val_get(args->items[0], "t"))->kind == TY_VOID)
+		check_error(ck, call, "print() cannot print a value of type none");
+	return void_type(ck);
+}
+
+static struct type *call_clear(struct check *ck, struct val *call,
+			       struct val *args, struct val *assign_map)
+{
+	struct val *arg = args->items[0];
+
+	if (call_is_map_ref(arg) && val_get(arg, "keys") && val_get(arg, "keys")->n) {
+		check_error(ck, arg, "The map passed to %s() should not be indexed by a key",
+			    val_get_str(call, "name"));
+		return void_type(ck);
+	}
+	call_map_ref(ck, call, arg);
+	return void_type(ck);
+}
+
+static struct type *call_delete(struct check *ck, struct val *call,
+				struct val *args, struct val *assign_map)
+{
+	struct val *map = args->items[0];
+
+	if (!call_is_map_ref(map)) {
+		check_error(ck, map, "delete() expects a map argument");
+		return void_type(ck);
+	}
+	if (args->n == 2) {
+		/* delete(@m, k) -> delete(@m[k]) so that bt-gen sees one form */
+		struct val *keys = val_arr(ck->a);
+
+		if (val_get(map, "keys") && val_get(map, "keys")->n) {
+			check_error(ck, map, "delete() with two arguments expects the map without a key");
+			return void_type(ck);
+		}
+		val_push(ck->a, keys, args->items[1]);
+		map = val_copy(ck->a, map);
+		val_set(ck->a, map, "keys", keys);
+		args->items[0] = map;
+		args->n = 1;
+	}
+	check_map_read(ck, map);
+	return type_new(ck->a, TY_BOOL);
+}
+
+static struct type *call_exit(struct check *ck, struct val *call,
+			      struct val *args, struct val *assign_map)
+{
+	if (args->n) {
+		struct type *t = check_expr(ck, &args->items[0]);
+
+		if (t && !check_is_intlike(t))
+			check_error(ck, args->items[0], "exit() expects an integer exit code (%s provided)",
+				    check_type_str(ck, t));
+		else if (t)
+			check_cast_to(ck, &args->items[0], check_int_of(ck->a, t),
+				      type_int(ck->a, 8, true));
+	}
+	if (ck->loop_depth)
+		check_error(ck, call, "exit() is not allowed inside a loop");
+	return void_type(ck);
+}
+
+static struct type *call_str(struct check *ck, struct val *call,
+			     struct val *args, struct val *assign_map)
+{
+	int64_t cap = ck->cfg.max_strlen, n;
+	struct type *t;
+
+	if (ast_kind(args->items[0]) == AST_PARAM) {
+		/* str($1) is the parameter's text */
+		struct val *params = val_get(ck->hdr, "params");
+		int64_t i = val_get_int(args->items[0], "n", 0);
+		const char *s = i >= 1 ? provider_part(params, i - 1) : NULL;
+		struct val *lit = check_node(ck, "str", args->items[0]);
+
+		val_set_str(ck->a, lit, "v", s ? s : "");
+		args->items[0] = lit;
+	}
+	t = check_expr(ck, &args->items[0]);
+	if (args->n == 2) {
+		struct type *nt = check_expr(ck, &args->items[1]);
+
+		if (nt && !check_is_intlike(nt))
+			check_error(ck, args->items[1], "str() expects an integer length");
+		else if (check_int_literal(args->items[1], &n, &(bool){ 0 }) &&
+			 n > 0 && n < cap)
+			cap = n;
+	}
+	if (!t)
+		return type_string(ck->a, cap);
+	if (t->kind == TY_STRING)
+		return t->size < cap || args->n == 1 ? t : type_string(ck->a, cap);
+	if (!check_is_intlike(t) && t->kind != TY_PTR &&
+	    !(t->kind == TY_ARRAY && t->elem && t->elem->size == 1)) {
+		check_error(ck, call, "str() expects an integer or a pointer type as first argument (%s provided)",
+			    check_type_str(ck, t));
+	}
+	return type_string(ck->a, cap);
+}
+
+static struct type *call_time(struct check *ck, struct val *call,
+			      struct val *args, struct val *assign_map)
+{
+	if (args->n && ast_kind(args->items[0]) != AST_STR)
+		check_error(ck, call, "time() expects a string literal (%s provided)",
+			    val_kind_of(args->items[0]));
+	if (args->n)
+		check_expr(ck, &args->items[0]);
+	return void_type(ck);
+}
+
+static struct type *call_stack(struct check *ck, struct val *call,
+			       struct val *args, struct val *assign_map)
+{
+	const char *name = val_get_str(call, "name");
+	struct type *t = type_new(ck->a, name[0] == 'k' ? TY_KSTACK : TY_USTACK);
+	size_t i;
+
+	t->mode = ck->cfg.stack_mode;
+	t->limit = 127;
+	for (i = 0; i < args->n; i++) {
+		struct val *a = args->items[i];
+		const char *mode = ast_kind(a) == AST_IDENT ? val_get_str(a, "name") : NULL;
+		int64_t v;
+
+		if (mode && (!strcmp(mode, "bpftrace") || !strcmp(mode, "perf") ||
+			     !strcmp(mode, "raw") || !strcmp(mode, "build_id"))) {
+			t->mode = mode;
+			continue;
+		}
+		if (!call_int_literal(ck, call, a, &v))
+			return t;
+		if (v < 1 || v > 1024) {
+			check_error(ck, a, "%s() limit must be between 1 and 1024", name);
+			return t;
+		}
+		t->limit = v;
+		check_expr(ck, &args->items[i]);
+	}
+	return t;
+}
+
+static struct type *call_sym(struct check *ck, struct val *call,
+			     struct val *args, struct val *assign_map)
+{
+	struct type *t = check_expr(ck, &args->items[0]);
+	const char *name = val_get_str(call, "name");
+
+	if (t && !check_is_intlike(t) && t->kind != TY_PTR)
+		check_error(ck, call, "%s() expects an integer or pointer argument", name);
+	return type_new(ck->a, name[0] == 'k' ? TY_KSYM : TY_USYM);
+}
+
+
+/* check every argument, for functions whose arguments need nothing else */
+static void call_check_args(struct check *ck, struct val *args, size_t from)
+{
+	size_t i;
+
+	for (i = from; i < args->n; i++)
+		check_expr(ck, &args->items[i]);
+}
+
+static bool call_is_stringish(const struct type *t)
+{
+	return t && (t->kind == TY_STRING ||
+		     (t->kind == TY_ARRAY && t->elem && t->elem->size == 1) ||
+		     (t->kind == TY_PTR && t->elem && t->elem->kind == TY_INT &&
+		      t->elem->size == 1));
+}
+
+/* signal(name-or-number) */
+static struct type *call_signal(struct check *ck, struct val *call,
+				struct val *args, struct val *assign_map)
+{
+	struct val *a = args->items[0];
+	struct type *t = check_expr(ck, &args->items[0]);
+	int64_t v;
+	bool u;
+
+	if (ast_kind(a) == AST_STR) {
+		static const char *const sigs[] = {
+			"SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP",
+			"SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1",
+			"SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM",
+			"SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP",
+		};
+		const char *name = val_get_str(a, "v");
+		size_t i;
+
+		for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+			if (name && !strcmp(name, sigs[i]))
+				return void_type(ck);
+		check_error(ck, a, "%s is not a valid signal", name ? name : "");
+		return void_type(ck);
+	}
+	if (check_int_literal(a, &v, &u) && (v < 1 || v > 64))
+		check_error(ck, a, "%lld is not a valid signal, allowed range: [1,64]",
+			    (long long)v);
+	else if (t && !check_is_intlike(t))
+		check_error(ck, a, "signal() only accepts a string literal or an integer (%s provided)",
+			    check_type_str(ck, t));
+	return void_type(ck);
+}
+
+static struct type *call_join(struct check *ck, struct val *call,
+			      struct val *args, struct val *assign_map)
+{
+	struct type *t = check_expr(ck, &args->items[0]);
+
+	if (args->n == 2 && ast_kind(args->items[1]) != AST_STR)
+		check_error(ck, args->items[1], "join() expects a string literal as the delimiter");
+	call_check_args(ck, args, 1);
+	if (t && !check_is_intlike(t) && t->kind != TY_PTR)
+		check_error(ck, call, "join() only supports int or pointer arguments (%s provided)",
+			    check_type_str(ck, t));
+	return void_type(ck);
+}
+
+static struct type *call_strftime(struct check *ck, struct val *call,
+				  struct val *args, struct val *assign_map)
+{
+	struct type *t;
+
+	if (ast_kind(args->items[0]) != AST_STR)
+		check_error(ck, args->items[0], "strftime() expects a string literal as the format");
+	call_check_args(ck, args, 0);
+	t = type_from_val(ck->a, val_get(args->items[1], "t"));
+	if (ck->final && t && !check_is_intlike(t))
+		check_error(ck, args->items[1], "strftime() expects an integer timestamp (%s provided)",
+			    check_type_str(ck, t));
+	t = type_new(ck->a, TY_TIMESTAMP);
+	t->mode = "boot";
+	return t;
+}
+
+static struct type *call_ntop(struct check *ck, struct val *call,
+			      struct val *args, struct val *assign_map)
+{
+	struct type *t = NULL;
+	size_t i;
+
+	for (i = 0; i < args->n; i++)
+		t = check_expr(ck, &args->items[i]);
+	if (t && !check_is_intlike(t) &&
+	    !(t->kind == TY_ARRAY && (type_size(t) == 4 || type_size(t) == 16)) &&
+	    !(t->kind == TY_STRING && (t->size == 4 || t->size == 16)))
+		check_error(ck, call, "ntop() expects an integer or array argument, got %s",
+			    check_type_str(ck, t));
+	return type_new(ck->a, TY_INET);
+}
+
+static struct type *call_buf(struct check *ck, struct val *call,
+			     struct val *args, struct val *assign_map)
+{
+	struct type *t = check_expr(ck, &args->items[0]), *r;
+	int64_t n = ck->cfg.max_strlen;
+	bool u;
+
+	r = type_new(ck->a, TY_BUFFER);
+	if (args->n == 2) {
+		check_expr(ck, &args->items[1]);
+		if (check_int_literal(args->items[1], &n, &u) && n > ck->cfg.max_strlen) {
+			check_warn(ck, call, "length param (%lld) is too long and will be shortened to %lld bytes (see BPFTRACE_MAX_STRLEN)",
+				   (long long)n, (long long)ck->cfg.max_strlen);
+			n = ck->cfg.max_strlen;
+		}
+	} else if (t && t->kind == TY_ARRAY) {
+		n = type_size(t);
+	} else if (t) {
+		check_error(ck, call, "buf() expects a length argument for non-array type %s",
+			    check_type_str(ck, t));
+	}
+	r->size = n;
+	return r;
+}
+
+static struct type *call_strcmp(struct check *ck, struct val *call,
+				struct val *args, struct val *assign_map)
+{
+	const char *name = val_get_str(call, "name");
+	struct type *x = check_expr(ck, &args->items[0]);
+	struct type *y = args->n > 1 ? check_expr(ck, &args->items[1]) : NULL;
+
+	call_check_args(ck, args, 2);
+	if ((x && !call_is_stringish(x)) || (args->n > 1 && y && !call_is_stringish(y)))
+		check_error(ck, call, "%s() expects string arguments", name);
+	if (!strcmp(name, "strcontains"))
+		return type_new(ck->a, TY_BOOL);
+	return type_int(ck->a, 8, true);
+}
+
+static struct type *call_has_key(struct check *ck, struct val *call,
+				 struct val *args, struct val *assign_map)
+{
+	struct val *map = args->items[0];
+	struct val *keys, *probe;
+
+	if (!call_is_map_ref(map) || (val_get(map, "keys") && val_get(map, "keys")->n)) {
+		check_error(ck, map, "has_key() expects a map without a key as the first argument");
+		return type_new(ck->a, TY_BOOL);
+	}
+	/* type the key against the map's key through a keyed copy */
+	keys = val_arr(ck->a);
+	val_push(ck->a, keys, args->items[1]);
+	probe = val_copy(ck->a, map);
+	val_set(ck->a, probe, "keys", keys);
+	check_map_read(ck, probe);
+	args->items[1] = keys->items[0];
+	check_set_type(ck, map, check_map_get(ck, val_get_str(map, "name"))->val);
+	return type_new(ck->a, TY_BOOL);
+}
+
+static struct type *call_len(struct check *ck, struct val *call,
+			     struct val *args, struct val *assign_map)
+{
+	struct type *t;
+
+	if (call_is_map_ref(args->items[0])) {
+		call_map_ref(ck, call, args->items[0]);
+		return type_int(ck->a, 8, true);
+	}
+	t = check_expr(ck, &args->items[0]);
+	if (t && t->kind != TY_KSTACK && t->kind != TY_USTACK)
+		check_error(ck, call, "len() expects a map or stack to be provided");
+	return type_int(ck->a, 8, true);
+}
+
+static struct type *call_macaddr(struct check *ck, struct val *call,
+				 struct val *args, struct val *assign_map)
+{
+	struct type *t = check_expr(ck, &args->items[0]);
+
+	if (t && !(t->kind == TY_PTR || t->kind == TY_ARRAY ||
+		   t->kind == TY_STRING || check_is_intlike(t)))
+		check_error(ck, call, "macaddr() only supports array or pointer arguments (%s provided)",
+			    check_type_str(ck, t));
+	if (t && (t->kind == TY_ARRAY || t->kind == TY_STRING) && type_size(t) < 6)
+		check_error(ck, call, "macaddr() argument must be at least 6 bytes (%lld provided)",
+			    (long long)type_size(t));
+	return type_new(ck->a, TY_MACADDR);
+}
+
+static struct type *call_bswap(struct check *ck, struct val *call,
+			       struct val *args, struct val *assign_map)
+{
+	struct type *t = check_expr(ck, &args->items[0]);
+
+	if (t && !check_is_intlike(t)) {
+		check_error(ck, call, "bswap() only supports integer arguments (%s provided)",
+			    check_type_str(ck, t));
+		return NULL;
+	}
+	return t ? type_int(ck->a, (int)check_int_of(ck->a, t)->size, false) : NULL;
+}
+
+static struct type *call_cgroup_path(struct check *ck, struct val *call,
+				     struct val *args, struct val *assign_map)
+{
+	struct type *t = check_expr(ck, &args->items[0]);
+
+	if (args->n == 2 && ast_kind(args->items[1]) != AST_STR)
+		check_error(ck, args->items[1], "cgroup_path() expects a string literal as the filter");
+	call_check_args(ck, args, 1);
+	if (t && !check_is_intlike(t))
+		check_error(ck, call, "cgroup_path() only supports integer arguments (%s provided)",
+			    check_type_str(ck, t));
+	return type_new(ck->a, TY_CGROUP_PATH);
+}
+
+static struct type *call_reg(struct check *ck, struct val *call,
+			     struct val *args, struct val *assign_map)
+{
+	static const char *const regs[] = {
+		"r15", "r14", "r13", "r12", "bp", "bx", "r11", "r10", "r9",
+		"r8", "ax", "cx", "dx", "si", "di", "orig_ax", "ip", "cs",
+		"flags", "sp", "ss", "pc",
+	};
+	const char *p = ck->prov ? ck->prov->name : "";
+	const char *name = val_get_str(args->items[0], "v");
+	size_t i;
+
+	check_expr(ck, &args->items[0]);
+	if (ast_kind(args->items[0]) != AST_STR) {
+		check_error(ck, call, "reg() expects a string literal (%s provided)",
+			    val_kind_of(args->items[0]));
+		return type_int(ck->a, 8, false);
+	}
+	for (i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+		if (!strcmp(regs[i], name))
+			break;
+	if (i == sizeof(regs) / sizeof(regs[0]))
+		check_error(ck, call, "'%s' is not a valid register on this architecture", name);
+	if (strcmp(p, "kprobe") && strcmp(p, "kretprobe") && strcmp(p, "uprobe") &&
+	    strcmp(p, "uretprobe") && strcmp(p, "usdt") && strcmp(p, "profile") &&
+	    strcmp(p, "interval") && strcmp(p, "software") && strcmp(p, "hardware"))
+		check_error(ck, call, "reg can not be used with \"%s\" probes", p);
+	return type_int(ck->a, 8, false);
+}
+
+static struct type *call_addrspace(struct check *ck, struct val *call,
+				   struct val *args, struct val *assign_map)
+{
+	struct type *t = check_expr(ck, &args->items[0]), *r;
+
+	if (!t)
+		return NULL;
+	if (t->kind != TY_PTR) {
+		check_error(ck, call, "%s() expects a pointer argument (%s provided)",
+			    val_get_str(call, "name"), check_type_str(ck, t));
+		return NULL;
+	}
+	r = type_ptr(ck->a, t->elem, val_get_str(call, "name")[0] == 'u');
+	return r;
+}
+
+static struct type *call_strerror(struct check *ck, struct val *call,
+				  struct val *args, struct val *assign_map)
+{
+	struct type *t = check_expr(ck, &args->items[0]);
+
+	if (t && !check_is_intlike(t))
+		check_error(ck, call, "strerror() only supports integer arguments (%s provided)",
+			    check_type_str(ck, t));
+	return type_string(ck->a, 64);
+}
+
+/* count sum avg min max stats hist lhist */
+static struct type *call_aggregation(struct check *ck, struct val *call,
+				     struct val *args, struct val *assign_map)
+{
+	const char *name = val_get_str(call, "name");
+	struct type *vt = NULL, *t;
+	int64_t k = 0, mn, mx, step;
+	size_t i;
+
+	if (!assign_map) {
+		for (i = 0; i < args->n; i++)
+			check_expr(ck, &args->items[i]);
+		check_error(ck, call, "%s() must be assigned directly to a map", name);
+		return NULL;
+	}
+	if (args->n) {
+		vt = check_expr(ck, &args->items[0]);
+		if (vt && !check_is_intlike(vt)) {
+			check_error(ck, args->items[0], "%s() only supports int arguments (%s provided)",
+				    name, check_type_str(ck, vt));
+			return NULL;
+		}
+		vt = check_int_of(ck->a, vt);
+	}
+	if (!strcmp(name, "count"))
+		return type_new(ck->a, TY_COUNT);
+	if (!strcmp(name, "hist")) {
+		t = type_new(ck->a, TY_HIST);
+		if (args->n == 2) {
+			check_expr(ck, &args->items[1]);
+			if (!call_int_literal(ck, call, args->items[1], &k))
+				return NULL;
+			if (k < 0 || k > 5) {
+				check_error(ck, call, "hist: bits %lld must be 0..5",
+					    (long long)k);
+				return NULL;
+			}
+		}
+		t->k = k;
+		if (vt)
+			check_cast_to(ck, &args->items[0], vt, type_int(ck->a, 8, true));
+		return t;
+	}
+	if (!strcmp(name, "lhist")) {
+		for (i = 1; i < 4; i++)
+			check_expr(ck, &args->items[i]);
+		if (!call_int_literal(ck, call, args->items[1], &mn) ||
+		    !call_int_literal(ck, call, args->items[2], &mx) ||
+		    !call_int_literal(ck, call, args->items[3], &step))
+			return NULL;
+		if (step <= 0) {
+			check_error(ck, call, "lhist() step must be >= 1 (%lld provided)",
+				    (long long)step);
+			return NULL;
+		}
+		if (mn < 0) {
+			check_error(ck, call, "lhist() min must be non-negative (provided min %lld)",
+				    (long long)mn);
+			return NULL;
+		}
+		if (mn > mx) {
+			check_error(ck, call, "lhist() min must be less than max (provided min %lld and max %lld)",
+				    (long long)mn, (long long)mx);
+			return NULL;
+		}
+		if ((mx - mn) / step > 1000) {
+			check_error(ck, call, "lhist() too many buckets, must be <= 1000 (would need %lld)",
+				    (long long)((mx - mn) / step));
+			return NULL;
+		}
+		t = type_new(ck->a, TY_LHIST);
+		t->min = mn;
+		t->max = mx;
+		t->step = step;
+		if (vt)
+			check_cast_to(ck, &args->items[0], vt, type_int(ck->a, 8, true));
+		return t;
+	}
+	t = type_new(ck->a, !strcmp(name, "sum") ? TY_SUM :
+			    !strcmp(name, "min") ? TY_MIN :
+			    !strcmp(name, "max") ? TY_MAX :
+			    !strcmp(name, "avg") ? TY_AVG : TY_STATS);
+	t->is_signed = vt ? vt->is_signed : true;
+	if (vt)
+		check_cast_to(ck, &args->items[0], vt, type_int(ck->a, 8, t->is_signed));
+	return t;
+}
+
+static const struct call_def call_table[] = {
+	{ "printf", 1, -1, call_printf },
+	{ "errorf", 1, -1, call_printf },
+	{ "warnf", 1, -1, call_printf },
+	{ "print", 1, 3, call_print },
+	{ "clear", 1, 1, call_clear },
+	{ "zero", 1, 1, call_clear },
+	{ "delete", 1, 2, call_delete },
+	{ "exit", 0, 1, call_exit },
+	{ "debugf", 1, -1, call_printf },
+	{ "system", 1, -1, call_printf },
+	{ "cat", 1, -1, call_printf },
+	{ "signal", 1, 1, call_signal },
+	{ "join", 1, 2, call_join },
+	{ "str", 1, 2, call_str },
+	{ "buf", 1, 2, call_buf },
+	{ "strncmp", 3, 3, call_strcmp },
+	{ "strcontains", 2, 2, call_strcmp },
+	{ "strstr", 2, 2, call_strcmp },
+	{ "strftime", 2, 2, call_strftime },
+	{ "strerror", 1, 1, call_strerror },
+	{ "ntop", 1, 2, call_ntop },
+	{ "macaddr", 1, 1, call_macaddr },
+	{ "bswap", 1, 1, call_bswap },
+	{ "cgroup_path", 1, 2, call_cgroup_path },
+	{ "reg", 1, 1, call_reg },
+	{ "kptr", 1, 1, call_addrspace },
+	{ "uptr", 1, 1, call_addrspace },
+	{ "has_key", 2, 2, call_has_key },
+	{ "len", 1, 1, call_len },
+	{ "time", 0, 1, call_time },
+	{ "kstack", 0, 2, call_stack },
+	{ "ustack", 0, 2, call_stack },
+	{ "ksym", 1, 1, call_sym },
+	{ "usym", 1, 1, call_sym },
+	{ "count", 0, 0, call_aggregation, true },
+	{ "sum", 1, 1, call_aggregation, true },
+	{ "avg", 1, 1, call_aggregation, true },
+	{ "min", 1, 1, call_aggregation, true },
+	{ "max", 1, 1, call_aggregation, true },
+	{ "stats", 1, 1, call_aggregation, true },
+	{ "hist", 1, 2, call_aggregation, true },
+	{ "lhist", 4, 4, call_aggregation, true },
+};
+
+#define N_CALLS (sizeof(call_table) / sizeof(call_table[0]))
+
+bool check_call_is_aggregation(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < N_CALLS; i++)
+		if (!strcmp(call_table[i].name, name))
+			return call_table[i].aggregation;
+	return false;
+}
+
+struct type *check_call(struct check *ck, struct val **ref, bool is_stmt,
+			struct val *assign_map)
+{
+	struct val *call = *ref;
+	const char *name = val_get_str(call, "name");
+	struct val *args = val_get(call, "args");
+	const struct call_def *def = NULL;
+	const char *names[N_CALLS + 1];
+	bool known = false;
+	struct type *t;
+	size_t i;
+
+	if (!name) {
+		check_error(ck, call, "malformed call");
+		return NULL;
+	}
+	if (!args || args->kind != VAL_ARR) {
+		args = val_arr(ck->a);
+		val_set(ck->a, call, "args", args);
+	}
+	for (i = 0; i < N_CALLS; i++) {
+		names[i] = call_table[i].name;
+		if (!strcmp(name, call_table[i].name))
+			def = &call_table[i];
+	}
+	if (!def && !args->n) {
+		/* builtins may be called: comm() == comm */
+		t = check_builtin(ck, call, name, &known);
+		if (known)
+			return t;
+	}
+	if (!def) {
+		const char *close = check_suggest(name, names, N_CALLS);
+
+		for (i = 0; i < args->n; i++)
+			check_expr(ck, &args->items[i]);
+		check_error(ck, call, "Unknown function: '%s'", name);
+		if (close)
+			check_hint(ck, "did you mean '%s'?", close);
+		return NULL;
+	}
+	if ((int)args->n < def->min || (def->max >= 0 && (int)args->n > def->max)) {
+		if (def->min == def->max)
+			check_error(ck, call, "%s() requires %d argument%s (%zu provided)",
+				    name, def->min, def->min == 1 ? "" : "s", args->n);
+		else if (def->max < 0)
+			check_error(ck, call, "%s() requires at least %d argument%s (%zu provided)",
+				    name, def->min, def->min == 1 ? "" : "s", args->n);
+		else
+			check_error(ck, call, "%s() takes %d to %d arguments (%zu provided)",
+				    name, def->min, def->max, args->n);
+		return NULL;
+	}
+	return def->fn(ck, call, args, def->aggregation ? assign_map : NULL);
+}

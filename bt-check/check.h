@@ -1,0 +1,188 @@
+/*
+ * check.h - bt-check's shared state: the passes over one program.
+ *
+ * bt-check turns the `ast` stream into the `typed-ast` stream (WIRE.md).
+ * check_program() runs, in order: config (config.c), attach-point
+ * expansion and probe splitting (attach.c), then type inference over the
+ * whole program repeated until no map or variable type changes (a map may
+ * be read before it is written in program order), then one last pass that
+ * reports errors, writes "t" on every expression and inserts implicit
+ * casts.  Files: stmt.c (statements, scopes, slots), expr.c
+ * (expressions), maps.c (map key/value inference), calls.c (the function
+ * table), builtins.c (the builtin identifier table), printf.c (format
+ * strings), types.c (integer promotion, typespecs).
+ *
+ * Ownership: everything lives in ck->a, the arena of the run.
+ */
+#ifndef BT_CHECK_H
+#define BT_CHECK_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "ast.h"
+#include "bt-probes/provider.h"
+#include "diag.h"
+#include "type.h"
+#include "val.h"
+
+/*
+ * While every value assigned so far was an integer literal, the type is
+ * only a guess: the first non-literal integer type that holds all of them
+ * wins (upstream's "literals adapt", `$s = 0; $s += (uint64)x` is uint64).
+ */
+struct check_lits {
+	bool only;
+	int64_t min, max;
+};
+
+/* a map as inferred so far */
+struct check_map {
+	const char *name;
+	struct type *key;       /* NULL while unknown, or scalar */
+	struct type *val;       /* NULL while unknown */
+	bool used_scalar, used_keyed;
+	bool assigned;          /* some statement writes it */
+	struct check_lits lits; /* value type so far only from literals */
+	struct val *decl;       /* map_decl node or NULL */
+};
+
+/* a scratch variable, by slot */
+struct check_var {
+	const char *name;
+	struct type *type;      /* NULL while unknown */
+	bool declared_type;     /* `let $x: T`: the type is fixed */
+	struct check_lits lits;
+};
+
+struct check_scope {
+	struct check_scope *up;
+	const char **names;
+	int *slots;
+	int n, cap;
+};
+
+struct check_config {
+	int64_t max_strlen;
+	int64_t max_map_keys;
+	const char *stack_mode;
+};
+
+struct check {
+	struct arena *a;
+	const struct val *hdr;
+	struct val *prog;
+	bool final;             /* last pass: errors, "t", casts */
+	int changed;            /* types widened in this pass */
+
+	struct check_map *maps;
+	int nmaps, capmaps;
+	struct check_var *vars;
+	int nvars, capvars;
+	int next_slot;          /* reset every pass: slots are stable */
+	struct check_scope *scope;
+
+	struct check_config cfg;
+	struct val *config;     /* resolved config map for the output */
+
+	/* the probe being checked */
+	struct val *probe;
+	const struct val *ap;   /* its first expanded attach point */
+	const struct provider *prov;
+	int loop_depth;
+};
+
+/* diagnostics only in the final pass */
+int check_error(struct check *ck, const struct val *node, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void check_warn(struct check *ck, const struct val *node, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void check_hint(struct check *ck, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* program.c */
+int check_program(struct check *ck, struct val *prog);
+/* config.c */
+int check_config(struct check *ck, struct val *prog);
+/* attach.c: expands every probe's attach points, splits probes */
+int check_attach(struct check *ck, struct val *prog);
+bool check_body_depends_on_ap(const struct val *node);
+/* stmt.c */
+void check_block(struct check *ck, struct val *block, bool new_scope);
+void check_stmt(struct check *ck, struct val **ref);
+void check_scope_push(struct check *ck);
+void check_scope_pop(struct check *ck);
+int check_var_declare(struct check *ck, const char *name);
+int check_var_lookup(struct check *ck, const char *name);
+void check_var_assign(struct check *ck, struct val *node, int slot,
+		      struct type *t, struct val **rhs_ref);
+/* expr.c */
+struct type *check_expr(struct check *ck, struct val **ref);
+/* set "t" (final pass) and return t */
+struct type *check_set_type(struct check *ck, struct val *node,
+			    struct type *t);
+/* wrap *ref in an implicit cast to t when its type differs (final pass) */
+void check_cast_to(struct check *ck, struct val **ref, struct type *from,
+		   struct type *to);
+/* the node's literal integer value, if it is one (int or -int) */
+bool check_int_literal(const struct val *node, int64_t *v, bool *is_uint);
+struct type *check_lvalue(struct check *ck, struct val **ref);
+/* maps.c */
+struct check_map *check_map_get(struct check *ck, const char *name);
+struct type *check_map_key(struct check *ck, struct val *map_node);
+void check_map_assign(struct check *ck, struct val *stmt,
+		      struct val *map_node, struct type *t,
+		      struct val **rhs_ref);
+struct type *check_map_read(struct check *ck, struct val *map_node);
+struct val *check_maps_to_val(struct check *ck);
+/* calls.c */
+struct type *check_call(struct check *ck, struct val **ref, bool is_stmt,
+			struct val *assign_map);
+bool check_call_is_aggregation(const char *name);
+/* builtins.c: NULL if name is not a builtin (err set when it is one that
+   does not apply here) */
+struct type *check_builtin(struct check *ck, struct val *node,
+			   const char *name, bool *known);
+/* printf.c */
+void check_printf_args(struct check *ck, struct val *call, const char *fn,
+		       struct val *fmt, struct val *args, size_t first);
+/* types.c */
+struct type *check_literal_type(struct arena *a, int64_t v, bool is_uint);
+bool check_literal_fits(int64_t v, bool is_uint, const struct type *t);
+/*
+ * The type holding both; lx/ly are the literal values if the operand is a
+ * literal.  *lossy set when the sign cannot be reconciled (int64 chosen).
+ * NULL when x and y cannot be unified.
+ */
+struct type *check_unify(struct check *ck, struct type *x, const struct val *nx,
+			 struct type *y, const struct val *ny, bool *lossy);
+struct type *check_typespec(struct check *ck, const struct val *spec);
+struct type *check_int_of(struct arena *a, struct type *t);
+/*
+ * The new type of a variable or map value that had type old (lits says
+ * whether only literals were stored) when t (node rhs) is stored; NULL if
+ * they cannot be unified.
+ */
+struct type *check_store_type(struct check *ck, struct check_lits *lits,
+			      struct type *old, struct type *t,
+			      const struct val *rhs, bool *lossy);
+bool check_is_intlike(const struct type *t);
+const char *check_type_str(struct check *ck, const struct type *t);
+/* the closest of names to want, for "did you mean" hints */
+const char *check_suggest(const char *want, const char *const *names, size_t n);
+
+/*
+ * btf.c: give a named struct type (no fields yet) its fields and size from
+ * vmlinux BTF; false when BTF or the struct is not there
+ */
+bool check_btf_complete(struct check *ck, struct type *st);
+bool check_btf_available(void);
+
+/* node helpers (program.c) */
+struct val **check_ref(struct val *map, const char *key);
+struct val *check_node(struct check *ck, const char *kind,
+		       const struct val *loc_from);
+
+#endif

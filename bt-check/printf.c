@@ -1,0 +1,121 @@
+/*
+ * printf.c - format strings of printf-like calls, checked against the
+ * argument types with upstream's conversions and messages
+ * (src/format_string.cpp): %[-][+][ ][#][0][W|*][.P|*][hlLjzt]*CONV with
+ * CONV one of d i o u x X c s p r rx rh gr (and %% for a percent sign).
+ */
+#include <string.h>
+
+#include "check.h"
+
+enum printf_class { PF_ANY, PF_INT, PF_BUFFER, PF_BAD };
+
+/* scan one conversion at s (just after '%'); returns its length or 0 */
+static size_t printf_scan(const char *s, char *conv, size_t convlen)
+{
+	const char *p = s;
+	size_t n;
+
+	while (*p && strchr("-+ #0", *p))
+		p++;
+	if (*p == '*')
+		p++;
+	else
+		while (*p >= '0' && *p <= '9')
+			p++;
+	if (*p == '.') {
+		p++;
+		if (*p == '*')
+			p++;
+		else
+			while (*p >= '0' && *p <= '9')
+				p++;
+	}
+	while (*p && strchr("hlLjzt", *p))
+		p++;
+	if (!strncmp(p, "gr", 2) || !strncmp(p, "rh", 2) || !strncmp(p, "rx", 2))
+		n = 2;
+	else if (*p && strchr("diouxXeEfFGaAcspn%gr", *p))
+		n = 1;
+	else
+		return 0;
+	snprintf(conv, convlen, "%.*s", (int)n, p);
+	return (size_t)(p - s) + n;
+}
+
+static enum printf_class printf_class_of(const char *conv)
+{
+	static const struct { const char *conv; enum printf_class c; } tab[] = {
+		{ "d", PF_INT }, { "i", PF_INT }, { "u", PF_INT },
+		{ "o", PF_INT }, { "x", PF_INT }, { "X", PF_INT },
+		{ "c", PF_INT }, { "p", PF_INT }, { "gr", PF_INT },
+		{ "r", PF_BUFFER }, { "rx", PF_BUFFER }, { "rh", PF_BUFFER },
+		{ "s", PF_ANY },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		if (!strcmp(tab[i].conv, conv))
+			return tab[i].c;
+	return PF_BAD;
+}
+
+void check_printf_args(struct check *ck, struct val *call, const char *fn,
+		       struct val *fmt, struct val *args, size_t first)
+{
+	const char *f = val_get_str(fmt, "v"), *p;
+	size_t nargs = args->n - first, nspec = 0, i;
+	char convs[64][4];
+
+	for (p = f; p && *p; p++) {
+		char conv[4];
+		size_t len;
+
+		if (*p != '%')
+			continue;
+		len = printf_scan(p + 1, conv, sizeof(conv));
+		if (!len)
+			continue;
+		p += len;
+		if (!strcmp(conv, "%"))
+			continue;
+		if (nspec < 64)
+			memcpy(convs[nspec], conv, sizeof(conv));
+		nspec++;
+	}
+	if (nargs < nspec) {
+		check_error(ck, call, "not enough arguments for format string (%zu supplied, %zu expected)",
+			    nargs, nspec);
+		return;
+	}
+	if (nargs > nspec) {
+		check_error(ck, call, "too many arguments for format string (%zu supplied, %zu expected)",
+			    nargs, nspec);
+		return;
+	}
+	for (i = 0; i < nspec && i < 64; i++) {
+		struct val *a = args->items[first + i];
+		struct type *t = type_from_val(ck->a, val_get(a, "t"));
+		enum printf_class c = printf_class_of(convs[i]);
+
+		if (!t)
+			continue;
+		if (t->kind == TY_VOID) {
+			check_error(ck, call, "unable to print none type for specifier: %s",
+				    convs[i]);
+			return;
+		}
+		if (c == PF_BAD) {
+			check_error(ck, call, "unsupported format specifier: %s",
+				    convs[i]);
+			return;
+		}
+		if ((c == PF_INT && !check_is_intlike(t) && t->kind != TY_PTR &&
+		     !type_is_aggregation(t)) ||
+		    (c == PF_BUFFER && t->kind != TY_BUFFER)) {
+			check_error(ck, call, "unsupported format specifier for type '%s': %s",
+				    type_kind_name(t->kind), convs[i]);
+			return;
+		}
+	}
+}

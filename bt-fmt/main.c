@@ -1,0 +1,196 @@
+/*
+ * bt-fmt - render the events stream of bt-load as bpftrace prints it.
+ *
+ *     bt-load < prog.bundle | bt-fmt [-f text|json] [-q] [-o FILE]
+ *
+ * A pure function of the stream: the header, the meta event (formats and
+ * map descriptions, kept in their own arena for the whole run), then one
+ * event at a time, each decoded into an arena that is reset before the
+ * next, so memory stays flat however long the trace runs.
+ *
+ * Output is buffered and written whenever the input has nothing more
+ * ready (and at 64 KiB), so a pipe or file sees each batch of events as
+ * soon as it arrives while a busy stream costs one write per batch.
+ * SIGINT and SIGTERM are ignored: bt-load decides when the run ends, and
+ * bt-fmt renders everything up to the end of its input.  A truncated or
+ * corrupt stream prints everything before the break, then one error
+ * naming the byte offset, and exits 2.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "diag.h"
+#include "fmt.h"
+#include "wire.h"
+
+#define FMT_FLUSH_AT (64 * 1024)
+
+static const char usage_text[] =
+	"Usage: bt-fmt [OPTIONS] [FILE|-]\n"
+	"\n"
+	"Render the events stream of bt-load (msgpack or JSON) as bpftrace\n"
+	"prints it.\n"
+	"\n"
+	"  -f, --format FMT   text (default) or json\n"
+	"  -q, --quiet        do not print the 'Attached N probes' line\n"
+	"  -o, --output FILE  write to FILE instead of stdout\n"
+	"      --json         same as -f json\n"
+	"  -h, --help         show this help\n"
+	"  -V, --version      show the version\n";
+
+/*
+ * stderr is buffered (see main) and written right after the output, so
+ * that a message about the stream (which the decoder prints the moment
+ * it finds a break) follows the output of every event before the break.
+ */
+void fmt_flush(struct fmt_state *st)
+{
+	if (st->out.n && !st->write_err) {
+		if (fwrite(st->out.p, 1, st->out.n, st->outf) != st->out.n ||
+		    fflush(st->outf))
+			st->write_err = errno ? errno : EIO;
+	}
+	strbuf_reset(&st->out);
+	fflush(stderr);
+}
+
+/* everything rendered so far, then the error; the status to exit with */
+static int stream_broken(struct fmt_state *st, struct wire_in *in,
+			 bool already_said)
+{
+	fmt_flush(st);
+	if (!already_said)
+		fprintf(stderr, "bt-fmt: malformed input stream at byte %zu\n",
+			wire_in_offset(in));
+	return EXIT_USAGE;
+}
+
+static int run(struct fmt_state *st, struct wire_in *in)
+{
+	struct arena *meta_arena = arena_new();
+	struct arena *ev_arena = arena_new();
+	struct val *hdr, *ev;
+	int err, status = EXIT_OK;
+
+	err = wire_read_header(in, meta_arena, "events", &hdr);
+	if (err) {
+		status = EXIT_USAGE;
+		goto out;
+	}
+	diag_set_source_from_header(hdr);
+	st->src_name = val_get_str(hdr, "file");
+	if (!st->src_name)
+		st->src_name = "stdin";
+
+	err = wire_in_next(in, meta_arena, &ev);
+	if (err == -ENODATA) {
+		fprintf(stderr, "bt-fmt: the events stream has no meta "
+			"event\n");
+		status = EXIT_USAGE;
+		goto out;
+	}
+	if (err || meta_load(meta_arena, ev, &st->meta)) {
+		status = stream_broken(st, in, true);
+		goto out;
+	}
+
+	for (;;) {
+		size_t at = wire_in_offset(in);
+
+		arena_reset(ev_arena);
+		err = wire_in_next(in, ev_arena, &ev);
+		if (err == -ENODATA)
+			break;
+		if (err) {
+			status = stream_broken(st, in, true);
+			goto out;
+		}
+		if (ev->kind != VAL_MAP || event_render(st, ev_arena, ev)) {
+			fmt_flush(st);
+			fprintf(stderr, "bt-fmt: malformed event at byte %zu\n",
+				at);
+			status = EXIT_USAGE;
+			goto out;
+		}
+		if (st->out.n >= FMT_FLUSH_AT || !wire_in_pending(in))
+			fmt_flush(st);
+		if (st->write_err == EPIPE)
+			break;
+	}
+	fmt_flush(st);
+out:
+	arena_free(ev_arena);
+	arena_free(meta_arena);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		{ "format", required_argument, NULL, 'f' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ 0 }
+	};
+	struct fmt_state st = { 0 };
+	struct wire_in *in;
+	FILE *inf;
+	int c, status;
+
+	cli_init("bt-fmt", usage_text);
+	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT "f:q", opts,
+				NULL)) != -1) {
+		if (cli_common_option(c, optarg))
+			continue;
+		switch (c) {
+		case 'f':
+			if (!strcmp(optarg, "json"))
+				st.json = true;
+			else if (!strcmp(optarg, "text"))
+				st.json = false;
+			else
+				cli_usage_error("unknown output format '%s' "
+						"(text or json)", optarg);
+			break;
+		case 'q':
+			st.quiet = true;
+			break;
+		default:
+			cli_usage_error("unknown option");
+		}
+	}
+	if (cli.json)
+		st.json = true;
+	if (optind + 1 < argc)
+		cli_usage_error("too many arguments");
+
+	setvbuf(stderr, NULL, _IOFBF, BUFSIZ);
+	/* bt-load does the stopping; we render what it sends until EOF */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+
+	inf = cli_open_input(argv[optind]);
+	if (!inf)
+		return EXIT_USAGE;
+	st.outf = cli_open_output();
+	if (!st.outf)
+		return EXIT_USAGE;
+	in = wire_in_open(inf, "bt-fmt");
+	status = run(&st, in);
+	wire_in_close(in);
+	if (inf != stdin)
+		fclose(inf);
+	strbuf_free(&st.out);
+	strbuf_free(&st.scratch);
+	if (st.write_err && st.write_err != EPIPE) {
+		fprintf(stderr, "bt-fmt: write error: %s\n",
+			strerror(st.write_err));
+		return EXIT_SYSTEM;
+	}
+	if (cli_close_output(st.outf) && status == EXIT_OK)
+		status = errno == EPIPE ? EXIT_OK : EXIT_SYSTEM;
+	return status;
+}

@@ -1,0 +1,395 @@
+/*
+ * map.c - `map` events: the entries sorted as upstream sorts them, cut to
+ * the top N, values divided, and printed in the text layout (O-24..O-30)
+ * or as one JSON object (O-46..O-49).
+ *
+ * Order (O-28): count, sum and integer values by value; min/max by value
+ * (compared unsigned, as upstream does); avg/stats by average; hist/lhist
+ * by total count; anything else by key.  Entries that tie keep the key
+ * order, so the output does not depend on the order bt-load read them.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fmt.h"
+
+static int64_t key_int(const struct type *t, const struct val *v)
+{
+	struct type st = *t;
+
+	/* upstream compares integer keys as signed, whatever their sign */
+	st.is_signed = true;
+	return value_int(&st, v).i;
+}
+
+static int key_str_cmp(const struct val *a, const struct val *b)
+{
+	size_t n = a->n < b->n ? a->n : b->n;
+	int c = memcmp(a->s, b->s, n);
+
+	if (c)
+		return c;
+	return (a->n > b->n) - (a->n < b->n);
+}
+
+int map_key_cmp(const struct type *t, const struct val *a,
+		const struct val *b)
+{
+	int64_t x, y;
+	size_t i;
+	int c;
+
+	if (!t || !a || !b)
+		return 0;
+	switch (t->kind) {
+	case TY_INT:
+	case TY_ENUM:
+		if (!val_is_int(a) || !val_is_int(b))
+			return 0;
+		x = key_int(t, a);
+		y = key_int(t, b);
+		return (x > y) - (x < y);
+	case TY_STRING:
+		if ((a->kind != VAL_STR && a->kind != VAL_BIN) ||
+		    (b->kind != VAL_STR && b->kind != VAL_BIN))
+			return 0;
+		return key_str_cmp(a, b);
+	case TY_TUPLE:
+		if (a->kind != VAL_ARR || b->kind != VAL_ARR)
+			return 0;
+		for (i = 0; i < (size_t)t->nfields && i < a->n && i < b->n;
+		     i++) {
+			const struct type *ft = t->fields[i].type;
+
+			if (!ft || (ft->kind != TY_INT && ft->kind != TY_ENUM &&
+				    ft->kind != TY_STRING))
+				continue;
+			c = map_key_cmp(ft, a->items[i], b->items[i]);
+			if (c)
+				return c;
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+enum sort_by { BY_KEY, BY_SIGNED, BY_UNSIGNED };
+
+static int cmp_key(const void *pa, const void *pb, void *ctx)
+{
+	const struct map_entry *a = pa, *b = pb;
+	int c = map_key_cmp(ctx, a->key, b->key);
+
+	if (c)
+		return c;
+	return (a->index > b->index) - (a->index < b->index);
+}
+
+static int cmp_value(const void *pa, const void *pb, void *ctx)
+{
+	const struct map_entry *a = pa, *b = pb;
+	int c;
+
+	if (*(enum sort_by *)ctx == BY_SIGNED)
+		c = (a->si > b->si) - (a->si < b->si);
+	else
+		c = (a->su > b->su) - (a->su < b->su);
+	if (c)
+		return c;
+	return (a->index > b->index) - (a->index < b->index);
+}
+
+void map_sort(const struct fmt_map *m, struct map_entry *e, size_t n)
+{
+	const struct type *t = m->val;
+	enum sort_by by = BY_KEY;
+	struct int_val c, a, s;
+	size_t i;
+
+	qsort_r(e, n, sizeof(*e), cmp_key, m->key);
+	for (i = 0; i < n; i++) {
+		struct map_entry *x = &e[i];
+
+		x->index = i;
+		switch (t->kind) {
+		case TY_HIST:
+		case TY_LHIST:
+			by = BY_UNSIGNED;
+			x->su = hist_total(x->val);
+			break;
+		case TY_COUNT:
+		case TY_SUM:
+		case TY_INT:
+			if (!val_is_int(x->val))
+				break;
+			c = t->kind == TY_INT ? value_int(t, x->val) :
+			    value_int(NULL, x->val);
+			if (t->kind != TY_INT)
+				c.is_signed = t->is_signed;
+			by = c.is_signed ? BY_SIGNED : BY_UNSIGNED;
+			x->si = c.i;
+			x->su = c.u;
+			break;
+		case TY_MIN:
+		case TY_MAX:
+			by = BY_UNSIGNED;
+			x->su = val_as_uint(x->val);
+			break;
+		case TY_AVG:
+		case TY_STATS:
+			if (x->val->kind != VAL_ARR)
+				break;
+			value_stats(t, x->val, 1, &c, &a, &s);
+			by = t->is_signed ? BY_SIGNED : BY_UNSIGNED;
+			x->si = a.i;
+			x->su = a.u;
+			break;
+		default:
+			break;
+		}
+	}
+	if (by != BY_KEY)
+		qsort_r(e, n, sizeof(*e), cmp_value, &by);
+}
+
+/* a map value with print()'s divisor applied */
+static void map_value(struct strbuf *sb, const struct type *t,
+		      const struct val *v, uint64_t div, bool json)
+{
+	struct int_val iv, c, a, s;
+
+	switch (t->kind) {
+	case TY_COUNT:
+	case TY_SUM:
+	case TY_MIN:
+	case TY_MAX:
+	case TY_INT:
+		if (!val_is_int(v) && v->kind != VAL_NIL)
+			break;
+		iv = t->kind == TY_INT ? value_int(t, v) : value_int(NULL, v);
+		if (t->kind != TY_INT)
+			iv.is_signed = t->is_signed;
+		if (iv.is_signed) {
+			iv.i /= (int64_t)div;
+			if (json)
+				json_int(sb, iv.i);
+			else
+				strbuf_addi(sb, iv.i);
+		} else {
+			iv.u /= div;
+			if (json)
+				json_uint(sb, iv.u);
+			else
+				strbuf_addu(sb, iv.u);
+		}
+		return;
+	case TY_AVG:
+	case TY_STATS:
+		if (v->kind != VAL_ARR || div == 1)
+			break;
+		value_stats(t, v, div, &c, &a, &s);
+		if (t->kind == TY_AVG) {
+			if (json)
+				a.is_signed ? json_int(sb, a.i) : json_uint(sb, a.u);
+			else
+				a.is_signed ? strbuf_addi(sb, a.i) :
+					      strbuf_addu(sb, a.u);
+			return;
+		}
+		/* stats with a divisor: the average divided, as upstream */
+		if (json) {
+			strbuf_adds(sb, "{\"count\": ");
+			c.is_signed ? json_int(sb, c.i) : json_uint(sb, c.u);
+			strbuf_adds(sb, ", \"average\": ");
+			a.is_signed ? json_int(sb, a.i) : json_uint(sb, a.u);
+			strbuf_adds(sb, ", \"total\": ");
+			s.is_signed ? json_int(sb, s.i) : json_uint(sb, s.u);
+			strbuf_addc(sb, '}');
+		} else {
+			strbuf_adds(sb, "{ .count = ");
+			c.is_signed ? strbuf_addi(sb, c.i) : strbuf_addu(sb, c.u);
+			strbuf_adds(sb, ", .average = ");
+			a.is_signed ? strbuf_addi(sb, a.i) : strbuf_addu(sb, a.u);
+			strbuf_adds(sb, ", .total = ");
+			s.is_signed ? strbuf_addi(sb, s.i) : strbuf_addu(sb, s.u);
+			strbuf_adds(sb, " }");
+		}
+		return;
+	default:
+		break;
+	}
+	if (json)
+		value_json(sb, t, v);
+	else
+		value_text(sb, t, v);
+}
+
+/* the VALUE a never-written scalar shows when print()ed (O-11), or NULL */
+static const struct val *zero_value(struct arena *a, const struct type *t)
+{
+	struct val *v;
+
+	switch (t->kind) {
+	case TY_INT:
+	case TY_ENUM:
+	case TY_COUNT:
+	case TY_SUM:
+	case TY_MIN:
+	case TY_MAX:
+	case TY_PTR:
+		return val_int(a, 0);
+	case TY_BOOL:
+		return val_bool(a, false);
+	case TY_STRING:
+		return val_str(a, "");
+	case TY_AVG:
+	case TY_STATS:
+		v = val_arr(a);
+		val_push(a, v, val_int(a, 0));
+		val_push(a, v, val_int(a, 0));
+		return v;
+	default:
+		return NULL;
+	}
+}
+
+/* the text of a key as a map line shows it: a tuple without its parens */
+static void key_text(struct strbuf *sb, const struct type *t,
+		     const struct val *key, bool json)
+{
+	size_t start = sb->n, n, i, j;
+
+	value_text(sb, t, key);
+	n = sb->n - start;
+	if (n >= 2 && sb->p[start] == '(' && sb->p[sb->n - 1] == ')') {
+		memmove(sb->p + start, sb->p + start + 1, n - 2);
+		sb->n -= 2;
+	}
+	if (!json)
+		return;
+	/* JSON keys also lose every space */
+	for (i = j = start; i < sb->n; i++)
+		if (sb->p[i] != ' ')
+			sb->p[j++] = sb->p[i];
+	sb->n = j;
+}
+
+static const char *json_type_of(const struct type *t)
+{
+	switch (t->kind) {
+	case TY_HIST:
+	case TY_LHIST:
+		return "hist";
+	case TY_AVG:
+	case TY_STATS:
+		return "stats";
+	default:
+		return "map";
+	}
+}
+
+static void hist_value(struct strbuf *sb, struct arena *a,
+		       const struct type *t, const struct val *v,
+		       uint64_t div, bool json)
+{
+	struct hist_rows h;
+
+	hist_build(a, t, v, t->kind == TY_LHIST ? 1 : div, &h);
+	if (json)
+		hist_json(sb, &h);
+	else
+		hist_text(sb, &h);
+}
+
+int map_render(struct strbuf *sb, struct arena *a, const struct fmt_map *m,
+	       const struct val *ev, bool json, struct strbuf *scratch)
+{
+	const struct val *ents = val_get(ev, "entries");
+	const struct type *t = m->val;
+	bool is_hist = t->kind == TY_HIST || t->kind == TY_LHIST;
+	bool final = val_get_bool(ev, "final", false);
+	int64_t top = val_get_int(ev, "top", 0);
+	int64_t div = val_get_int(ev, "div", 0);
+	struct map_entry *e;
+	size_t n, i, first = 0;
+
+	if (!ents || ents->kind != VAL_ARR)
+		return -EBADMSG;
+	if (div <= 0)
+		div = 1;
+	n = ents->n;
+	e = arena_alloc(a, (n ? n : 1) * sizeof(*e));
+	for (i = 0; i < n; i++) {
+		const struct val *p = ents->items[i];
+
+		if (p->kind != VAL_ARR || p->n != 2)
+			return -EBADMSG;
+		e[i].key = p->items[0];
+		e[i].val = p->items[1];
+		e[i].index = i;
+	}
+	map_sort(m, e, n);
+	if (top > 0 && n > (size_t)top)
+		first = n - (size_t)top;
+
+	if (!m->key) {
+		const struct val *v = n ? e[n - 1].val : NULL;
+
+		if (!v && !final && !is_hist)
+			v = zero_value(a, t);
+		if (!v)
+			return 0;
+		if (json) {
+			strbuf_adds(sb, "{\"type\": \"");
+			strbuf_adds(sb, json_type_of(t));
+			strbuf_adds(sb, "\", \"data\": {");
+			json_string(sb, m->name, strlen(m->name));
+			strbuf_adds(sb, ": ");
+		} else {
+			strbuf_adds(sb, m->name);
+			strbuf_adds(sb, is_hist ? ":\n" : ": ");
+		}
+		if (is_hist)
+			hist_value(sb, a, t, v, (uint64_t)div, json);
+		else
+			map_value(sb, t, v, (uint64_t)div, json);
+		strbuf_adds(sb, json ? "}}\n" : "\n");
+		return 0;
+	}
+
+	if (first >= n)
+		return 0;
+	if (json) {
+		strbuf_adds(sb, "{\"type\": \"");
+		strbuf_adds(sb, json_type_of(t));
+		strbuf_adds(sb, "\", \"data\": {");
+		json_string(sb, m->name, strlen(m->name));
+		strbuf_adds(sb, ": {");
+	}
+	for (i = first; i < n; i++) {
+		if (json) {
+			if (i > first)
+				strbuf_adds(sb, ", ");
+			strbuf_reset(scratch);
+			key_text(scratch, m->key, e[i].key, true);
+			json_string(sb, scratch->p, scratch->n);
+			strbuf_adds(sb, ": ");
+		} else {
+			strbuf_adds(sb, m->name);
+			strbuf_addc(sb, '[');
+			key_text(sb, m->key, e[i].key, false);
+			strbuf_adds(sb, is_hist ? "]:\n" : "]: ");
+		}
+		if (is_hist)
+			hist_value(sb, a, t, e[i].val, (uint64_t)div, json);
+		else
+			map_value(sb, t, e[i].val, (uint64_t)div, json);
+		if (!json)
+			strbuf_addc(sb, '\n');
+	}
+	if (json)
+		strbuf_adds(sb, "}}}\n");
+	return 0;
+}

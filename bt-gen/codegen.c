@@ -1,0 +1,683 @@
+/*
+ * codegen.c - the LLVM module of one bt program: target set-up (the BPF
+ * target only), one BPF program per probe with its section name, the
+ * memory for temporaries, and the emission of the ELF object.
+ *
+ * Each program's function has four parts, in order:
+ *   entry   allocas only (so that LLVM promotes them), then a branch
+ *   setup   looks up bt_scratch[0] when the program needs scratch memory
+ *           (the look-up is deleted again if nothing used it)
+ *   init    zeroes the variable slots, so the verifier never sees an
+ *           uninitialised read and `$x` reads 0 before its first write
+ *   body    the predicate and the statements
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <llvm-c/Analysis.h>
+#include <llvm-c/Target.h>
+#include <llvm-c/Transforms/PassBuilder.h>
+#include <linux/bpf.h>
+
+#include "bug.h"
+#include "diag.h"
+#include "gen.h"
+
+LLVMTypeRef gen_int_type(struct gen *g, int64_t size)
+{
+	switch (size) {
+	case 1: return LLVMInt8TypeInContext(g->ctx);
+	case 2: return LLVMInt16TypeInContext(g->ctx);
+	case 4: return LLVMInt32TypeInContext(g->ctx);
+	default: return LLVMInt64TypeInContext(g->ctx);
+	}
+}
+
+bool gen_is_scalar(const struct type *t)
+{
+	switch (t->kind) {
+	case TY_INT: case TY_ENUM: case TY_BOOL: case TY_PTR: case TY_KSYM:
+	case TY_TIMESTAMP: case TY_CGROUP_PATH: case TY_USERNAME:
+	case TY_KSTACK: case TY_COUNT: case TY_SUM:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* the register type of a scalar; a pointer for aggregates */
+LLVMTypeRef gen_llvm_type(struct gen *g, const struct type *t)
+{
+	if (t->kind == TY_BOOL)
+		return LLVMInt1TypeInContext(g->ctx);
+	if (gen_is_scalar(t))
+		return gen_int_type(g, type_size(t));
+	return LLVMPointerTypeInContext(g->ctx, 0);
+}
+
+int64_t gen_align_of(const struct type *t)
+{
+	int64_t al = type_align(t);
+
+	return al > 8 ? 8 : al < 1 ? 1 : al;
+}
+
+LLVMValueRef gen_const(struct gen *g, int64_t size, uint64_t v)
+{
+	return LLVMConstInt(gen_int_type(g, size), v, 0);
+}
+
+LLVMValueRef gen_i64(struct gen *g, uint64_t v)
+{
+	return gen_const(g, 8, v);
+}
+
+LLVMBasicBlockRef gen_block(struct gen *g, const char *name)
+{
+	return LLVMAppendBasicBlockInContext(g->ctx, g->fn, name);
+}
+
+struct type *gen_type_of(struct gen *g, const struct val *node)
+{
+	struct type *t = type_from_val(g->a, val_get(node, "t"));
+
+	return t ? t : type_int(g->a, 8, false);
+}
+
+LLVMValueRef gen_ptr_add(struct gen *g, LLVMValueRef p, int64_t off)
+{
+	LLVMValueRef idx;
+
+	if (!off)
+		return p;
+	idx = gen_i64(g, (uint64_t)off);
+	return LLVMBuildGEP2(g->b, LLVMInt8TypeInContext(g->ctx), p, &idx, 1,
+			     "");
+}
+
+static LLVMValueRef ptr_add_with(struct gen *g, LLVMBuilderRef b,
+				 LLVMValueRef p, int64_t off)
+{
+	LLVMValueRef idx;
+
+	if (!off)
+		return p;
+	idx = gen_i64(g, (uint64_t)off);
+	return LLVMBuildGEP2(b, LLVMInt8TypeInContext(g->ctx), p, &idx, 1, "");
+}
+
+struct gen_mark gen_mark(struct gen *g)
+{
+	return (struct gen_mark){ g->frame_off, g->scratch_off };
+}
+
+void gen_release(struct gen *g, struct gen_mark m)
+{
+	g->frame_off = m.frame_off;
+	g->scratch_off = m.scratch_off;
+}
+
+static LLVMValueRef tmp_with(struct gen *g, LLVMBuilderRef b, int64_t size,
+			     bool own)
+{
+	int64_t n = (size + 7) / 8;
+	LLVMValueRef p;
+
+	if (n < 1)
+		n = 1;
+	if (size <= GEN_STACK_MAX && own && !g->slots_in_scratch) {
+		p = LLVMBuildAlloca(g->ab,
+				    LLVMArrayType2(LLVMInt64TypeInContext(g->ctx),
+						   (uint64_t)n), "var");
+		LLVMSetAlignment(p, 8);
+		return p;
+	}
+	if (size <= GEN_STACK_MAX && !own &&
+	    g->frame_off + n * 8 <= GEN_FRAME_SIZE) {
+		p = ptr_add_with(g, b, g->frame, g->frame_off);
+		g->frame_off += n * 8;
+		return p;
+	}
+	if (g->scratch_off + n * 8 > GEN_SCRATCH_MAX) {
+		diag_error_at(g->probe, "probe needs more than %d bytes of "
+			      "scratch memory", GEN_SCRATCH_MAX);
+		diag_hint("use smaller strings (config max_strlen) or fewer "
+			  "large temporaries");
+		g->scratch_off = 0;
+	}
+	g->scratch_used = true;
+	p = ptr_add_with(g, b, g->scratch_base, g->scratch_off);
+	g->scratch_off += n * 8;
+	if (g->scratch_off > g->scratch_need)
+		g->scratch_need = g->scratch_off;
+	return p;
+}
+
+LLVMValueRef gen_tmp(struct gen *g, int64_t size)
+{
+	return tmp_with(g, g->b, size, false);
+}
+
+LLVMValueRef gen_tmp_zeroed_at_start(struct gen *g, int64_t size)
+{
+	LLVMValueRef p = tmp_with(g, g->ib, size, true);
+
+	gen_memzero(g, g->ib, p, size, 8);
+	return p;
+}
+
+static int64_t chunk_for(int64_t off, int64_t left, int64_t align)
+{
+	int64_t c = 8;
+
+	while (c > 1 && (c > align || off % c || c > left))
+		c /= 2;
+	return c;
+}
+
+void gen_memzero(struct gen *g, LLVMBuilderRef b, LLVMValueRef p,
+		 int64_t size, int64_t align)
+{
+	int64_t off = 0, c;
+	LLVMValueRef st;
+
+	while (off < size) {
+		c = chunk_for(off, size - off, align);
+		st = LLVMBuildStore(b, gen_const(g, c, 0),
+				    ptr_add_with(g, b, p, off));
+		LLVMSetAlignment(st, (unsigned)c);
+		off += c;
+	}
+}
+
+void gen_memcpy(struct gen *g, LLVMValueRef dst, LLVMValueRef src,
+		int64_t size, int64_t align)
+{
+	int64_t off = 0, c;
+	LLVMValueRef ld, st;
+
+	while (off < size) {
+		c = chunk_for(off, size - off, align);
+		ld = LLVMBuildLoad2(g->b, gen_int_type(g, c),
+				    gen_ptr_add(g, src, off), "");
+		LLVMSetAlignment(ld, (unsigned)c);
+		st = LLVMBuildStore(g->b, ld, gen_ptr_add(g, dst, off));
+		LLVMSetAlignment(st, (unsigned)c);
+		off += c;
+	}
+}
+
+LLVMValueRef gen_helper(struct gen *g, int id, LLVMTypeRef ret,
+			LLVMValueRef *args, int n)
+{
+	LLVMTypeRef params[8];
+	LLVMTypeRef fty;
+	LLVMValueRef callee;
+	int i;
+
+	BUG_ON(n > 8);
+	for (i = 0; i < n; i++)
+		params[i] = LLVMTypeOf(args[i]);
+	fty = LLVMFunctionType(ret, params, (unsigned)n, 0);
+	callee = LLVMConstIntToPtr(gen_i64(g, (uint64_t)id),
+				   LLVMPointerTypeInContext(g->ctx, 0));
+	return LLVMBuildCall2(g->b, fty, callee, args, (unsigned)n, "");
+}
+
+void gen_return_zero(struct gen *g)
+{
+	LLVMValueRef st;
+
+	if (g->cb_ctx) {
+		/* in a callback: tell the caller to return, stop the loop */
+		st = LLVMBuildStore(g->b, gen_i64(g, 1),
+				    gen_ptr_add(g, g->cb_ctx, 16));
+		LLVMSetAlignment(st, 8);
+		LLVMBuildRet(g->b, gen_i64(g, 1));
+	} else {
+		LLVMBuildRet(g->b, gen_i64(g, 0));
+	}
+	LLVMPositionBuilderAtEnd(g->b, gen_block(g, "after_exit"));
+}
+
+struct gv gen_zero_value(struct gen *g, struct type *t)
+{
+	struct gv v = { NULL, t, 8 };
+
+	if (gen_is_scalar(t)) {
+		v.v = LLVMConstNull(gen_llvm_type(g, t));
+		return v;
+	}
+	v.v = gen_tmp(g, type_size(t));
+	gen_memzero(g, g->b, v.v, type_size(t), 8);
+	return v;
+}
+
+struct gv gen_load(struct gen *g, LLVMValueRef p, struct type *t)
+{
+	struct gv v = { p, t, 0 };
+	LLVMValueRef ld;
+
+	if (!gen_is_scalar(t))
+		return v;
+	ld = LLVMBuildLoad2(g->b, gen_int_type(g, type_size(t)), p, "");
+	LLVMSetAlignment(ld, (unsigned)gen_align_of(t));
+	if (t->kind == TY_BOOL)
+		ld = LLVMBuildICmp(g->b, LLVMIntNE, ld, gen_const(g, 1, 0), "");
+	v.v = ld;
+	return v;
+}
+
+int64_t gen_align_at(int64_t base_align, int64_t off)
+{
+	int64_t al = base_align > 8 ? 8 : base_align;
+
+	while (al > 1 && off % al)
+		al /= 2;
+	return al < 1 ? 1 : al;
+}
+
+void gen_store(struct gen *g, LLVMValueRef p, struct gv v,
+	       const struct type *to)
+{
+	gen_store_aligned(g, p, gen_align_of(to), v, to);
+}
+
+void gen_store_aligned(struct gen *g, LLVMValueRef p, int64_t dalign,
+		       struct gv v, const struct type *to)
+{
+	int64_t salign = v.align ? v.align : gen_align_of(v.t);
+	LLVMValueRef x, st;
+	int64_t sz = type_size(to), from_sz = type_size(v.t), n, i;
+
+	if (gen_is_scalar(to)) {
+		x = v.v;
+		if (!gen_is_scalar(v.t)) {
+			BUG("storing %s as %s", type_kind_name(v.t->kind),
+			    type_kind_name(to->kind));
+		}
+		if (LLVMGetIntTypeWidth(LLVMTypeOf(x)) < sz * 8)
+			x = (v.t->is_signed && v.t->kind != TY_BOOL) ?
+				LLVMBuildSExt(g->b, x, gen_int_type(g, sz), "") :
+				LLVMBuildZExt(g->b, x, gen_int_type(g, sz), "");
+		else if (LLVMGetIntTypeWidth(LLVMTypeOf(x)) > sz * 8)
+			x = LLVMBuildTrunc(g->b, x, gen_int_type(g, sz), "");
+		st = LLVMBuildStore(g->b, x, p);
+		LLVMSetAlignment(st, (unsigned)gen_align_of(to));
+		return;
+	}
+	if ((to->kind == TY_TUPLE || to->kind == TY_RECORD) &&
+	    (v.t->kind == TY_TUPLE || v.t->kind == TY_RECORD) &&
+	    to->nfields == v.t->nfields && !type_equal(to, v.t)) {
+		gen_memzero(g, g->b, p, sz, dalign);
+		for (i = 0; i < to->nfields; i++) {
+			int64_t so = v.t->fields[i].offset;
+			int64_t doff = to->fields[i].offset;
+			struct gv f = gen_load(g, gen_ptr_add(g, v.v, so),
+					       v.t->fields[i].type);
+
+			f.align = gen_align_at(salign, so);
+			f = expr_convert(g, f, to->fields[i].type);
+			gen_store_aligned(g, gen_ptr_add(g, p, doff),
+					  gen_align_at(dalign, doff), f,
+					  to->fields[i].type);
+		}
+		return;
+	}
+	n = from_sz < sz ? from_sz : sz;
+	gen_memcpy(g, p, v.v, n, dalign < salign ? dalign : salign);
+	if (n < sz) {
+		for (i = n; i < sz; i++) {
+			st = LLVMBuildStore(g->b, gen_const(g, 1, 0),
+					    gen_ptr_add(g, p, i));
+			LLVMSetAlignment(st, 1);
+		}
+	} else if (to->kind == TY_STRING && from_sz > sz && sz > 0) {
+		st = LLVMBuildStore(g->b, gen_const(g, 1, 0),
+				    gen_ptr_add(g, p, sz - 1));
+		LLVMSetAlignment(st, 1);
+	}
+}
+
+/* ------------------------------------------------------------ programs */
+
+static const char *section_of(struct gen *g, const struct val *ap)
+{
+	const char *prov = val_get_str(ap, "provider");
+	const char *target = val_get_str(ap, "target");
+	const char *func = val_get_str(ap, "func");
+
+	if (!prov)
+		return NULL;
+	if (!strcmp(prov, "begin") || !strcmp(prov, "end"))
+		return "raw_tp";
+	if (!strcmp(prov, "tracepoint"))
+		return arena_printf(g->a, "tracepoint/%s/%s",
+				    target ? target : "", func ? func : "");
+	if (!strcmp(prov, "rawtracepoint"))
+		return arena_printf(g->a, "raw_tp/%s", func ? func : "");
+	if (!strcmp(prov, "profile") || !strcmp(prov, "interval") ||
+	    !strcmp(prov, "software") || !strcmp(prov, "hardware"))
+		return "perf_event";
+	if (!strcmp(prov, "kprobe") || !strcmp(prov, "kretprobe") ||
+	    !strcmp(prov, "uprobe") || !strcmp(prov, "uretprobe"))
+		return prov;
+	if (!strcmp(prov, "usdt"))
+		return "uprobe";
+	if (!strcmp(prov, "fentry") || !strcmp(prov, "fexit"))
+		return arena_printf(g->a, "%s/%s", prov, func ? func : "");
+	return NULL;
+}
+
+static const char *prog_name(struct gen *g, const struct val *ap, int n)
+{
+	const char *name = val_get_str(ap, "name");
+	char *s = arena_printf(g->a, "%s_%d", name ? name : "probe", n);
+	char *p;
+
+	for (p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9')))
+			*p = '_';
+	return s;
+}
+
+void gen_function_begin(struct gen *g)
+{
+	LLVMValueRef key, args[2], isnull;
+	LLVMBasicBlockRef fail;
+
+	g->entry = gen_block(g, "entry");
+	g->setup = gen_block(g, "setup");
+	g->init = gen_block(g, "init");
+	g->body_start = gen_block(g, "body");
+	fail = gen_block(g, "no_scratch");
+
+	g->ab = LLVMCreateBuilderInContext(g->ctx);
+	LLVMPositionBuilderAtEnd(g->ab, g->entry);
+	g->ib = LLVMCreateBuilderInContext(g->ctx);
+	LLVMPositionBuilderAtEnd(g->ib, g->init);
+
+	LLVMPositionBuilderAtEnd(g->b, g->setup);
+	key = LLVMBuildAlloca(g->ab, LLVMInt32TypeInContext(g->ctx), "zero");
+	LLVMSetAlignment(key, 4);
+	g->frame = LLVMBuildAlloca(g->ab, LLVMArrayType2(
+		LLVMInt64TypeInContext(g->ctx), GEN_FRAME_SIZE / 8), "frame");
+	LLVMSetAlignment(g->frame, 8);
+	g->frame_off = 0;
+	LLVMBuildStore(g->b, gen_const(g, 4, 0), key);
+	args[0] = g->scratch.global;
+	args[1] = key;
+	g->scratch_call = gen_helper(g, BPF_FUNC_map_lookup_elem,
+				     LLVMPointerTypeInContext(g->ctx, 0),
+				     args, 2);
+	g->scratch_base = g->scratch_call;
+	isnull = LLVMBuildIsNull(g->b, g->scratch_call, "");
+	LLVMBuildCondBr(g->b, isnull, fail, g->init);
+	LLVMPositionBuilderAtEnd(g->b, fail);
+	LLVMBuildRet(g->b, gen_i64(g, 0));
+
+	g->scratch_used = false;
+	LLVMPositionBuilderAtEnd(g->b, g->body_start);
+}
+
+void gen_function_end(struct gen *g)
+{
+	LLVMValueRef i, next;
+
+	LLVMBuildBr(g->ab, g->setup);
+	LLVMBuildBr(g->ib, g->body_start);
+	if (!g->scratch_used) {
+		/* nothing used scratch: setup becomes a plain branch */
+		for (i = LLVMGetFirstInstruction(g->setup); i; i = next) {
+			next = LLVMGetNextInstruction(i);
+			LLVMInstructionEraseFromParent(i);
+		}
+		LLVMPositionBuilderAtEnd(g->b, g->setup);
+		LLVMBuildBr(g->b, g->init);
+	}
+	LLVMDisposeBuilder(g->ab);
+	LLVMDisposeBuilder(g->ib);
+}
+
+static bool has_for(const struct val *v);
+
+static int gen_probe(struct gen *g, const struct val *probe)
+{
+	struct val *exp = val_get(probe, "expanded");
+	const struct val *ap = val_at(exp, 0);
+	const char *sec, *name;
+	LLVMTypeRef ptr = LLVMPointerTypeInContext(g->ctx, 0), fty;
+	struct val *pv, *arr;
+	const struct val *pred;
+	LLVMBasicBlockRef yes, no;
+	size_t i;
+
+	if (!ap) {
+		return diag_error_at(probe, "probe has no expanded attach "
+				     "points (pipe through bt-check)");
+	}
+	g->probe = probe;
+	g->attach = ap;
+	g->provider = val_get_str(ap, "provider");
+	sec = section_of(g, ap);
+	if (!sec)
+		return diag_error_at(probe, "probe type '%s' is not supported "
+				     "yet", g->provider ? g->provider : "?");
+	name = prog_name(g, ap, g->nprog++);
+	fty = LLVMFunctionType(LLVMInt64TypeInContext(g->ctx), &ptr, 1, 0);
+	g->fn = LLVMAddFunction(g->mod, name, fty);
+	LLVMSetSection(g->fn, sec);
+	LLVMAddAttributeAtIndex(g->fn, LLVMAttributeFunctionIndex,
+		LLVMCreateEnumAttribute(g->ctx, LLVMGetEnumAttributeKindForName(
+			"nounwind", 8), 0));
+	g->ctxarg = LLVMGetParam(g->fn, 0);
+	btf_debug_func(g, g->fn, name, false, 1);
+	g->scratch_off = 0;
+	g->cb_ctx = NULL;
+	gen_function_begin(g);
+
+	memset(g->slots, 0, sizeof(*g->slots) * (size_t)g->nslots);
+	g->slots_in_scratch = has_for(probe);
+	stmt_alloc_slots(g, probe);
+	pred = val_get(probe, "pred");
+	if (pred && pred->kind == VAL_MAP) {
+		yes = gen_block(g, "pred_true");
+		no = gen_block(g, "pred_false");
+		LLVMBuildCondBr(g->b, expr_cond(g, pred), yes, no);
+		LLVMPositionBuilderAtEnd(g->b, no);
+		LLVMBuildRet(g->b, gen_i64(g, 0));
+		LLVMPositionBuilderAtEnd(g->b, yes);
+	}
+	stmt_block(g, val_get(probe, "body"));
+	if (!LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(g->b)))
+		LLVMBuildRet(g->b, gen_i64(g, 0));
+	gen_function_end(g);
+
+	pv = val_map(g->a);
+	val_set_str(g->a, pv, "prog", name);
+	arr = val_arr(g->a);
+	for (i = 0; i < exp->n; i++)
+		val_push(g->a, arr, val_copy(g->a, exp->items[i]));
+	val_set(g->a, pv, "attach", arr);
+	if (val_get(probe, "loc"))
+		val_set(g->a, pv, "loc", val_copy(g->a, val_get(probe, "loc")));
+	val_set_str(g->a, pv, "section", sec);
+	val_push(g->a, g->probes, pv);
+	return 0;
+}
+
+/* does the tree hold a `for` statement? */
+static bool has_for(const struct val *v)
+{
+	size_t i;
+
+	if (!v)
+		return false;
+	if (v->kind == VAL_MAP && ast_kind(v) == AST_FOR)
+		return true;
+	if (v->kind == VAL_MAP) {
+		for (i = 0; i < v->n; i++)
+			if (has_for(v->kv[i].v))
+				return true;
+	} else if (v->kind == VAL_ARR) {
+		for (i = 0; i < v->n; i++)
+			if (has_for(v->items[i]))
+				return true;
+	}
+	return false;
+}
+
+/* highest slot number used anywhere in the tree, plus one */
+static int max_slot(const struct val *v)
+{
+	int m = 0, x;
+	size_t i;
+
+	if (!v)
+		return 0;
+	if (v->kind == VAL_MAP) {
+		struct val *s = val_get(v, "slot");
+
+		if (s && val_is_int(s) && val_as_int(s) >= 0 &&
+		    val_as_int(s) < 1000000)
+			m = (int)val_as_int(s) + 1;
+		for (i = 0; i < v->n; i++)
+			if ((x = max_slot(v->kv[i].v)) > m)
+				m = x;
+	} else if (v->kind == VAL_ARR) {
+		for (i = 0; i < v->n; i++)
+			if ((x = max_slot(v->items[i])) > m)
+				m = x;
+	}
+	return m;
+}
+
+static void llvm_diagnostic(LLVMDiagnosticInfoRef di, void *arg)
+{
+	struct gen *g = arg;
+	char *msg;
+
+	if (LLVMGetDiagInfoSeverity(di) != LLVMDSError)
+		return;
+	msg = LLVMGetDiagInfoDescription(di);
+	fprintf(stderr, "bt-gen: ERROR: %s\n", msg);
+	LLVMDisposeMessage(msg);
+	g->llvm_failed = true;
+}
+
+static int target_init(struct gen *g)
+{
+	char *err = NULL;
+	LLVMTargetRef target;
+
+	LLVMInitializeBPFTargetInfo();
+	LLVMInitializeBPFTarget();
+	LLVMInitializeBPFTargetMC();
+	LLVMInitializeBPFAsmPrinter();
+	if (LLVMGetTargetFromTriple("bpfel", &target, &err)) {
+		fprintf(stderr, "bt-gen: no BPF target in LLVM: %s\n", err);
+		LLVMDisposeMessage(err);
+		return -ENOSYS;
+	}
+	/* v3: 32-bit jumps and ALU; no signed division (done by hand) */
+	g->tm = LLVMCreateTargetMachine(target, "bpfel", "v3", "",
+					LLVMCodeGenLevelDefault,
+					LLVMRelocDefault, LLVMCodeModelDefault);
+	return g->tm ? 0 : -ENOSYS;
+}
+
+int gen_program(struct gen *g)
+{
+	struct val *probes = val_get(g->prog, "probes");
+	LLVMTargetDataRef td;
+	LLVMValueRef lic;
+	char *dl, *err = NULL;
+	size_t i;
+	int ret;
+
+	ret = target_init(g);
+	if (ret)
+		return ret;
+	g->ctx = LLVMContextCreate();
+	LLVMContextSetDiagnosticHandler(g->ctx, llvm_diagnostic, g);
+	g->mod = LLVMModuleCreateWithNameInContext("bt", g->ctx);
+	LLVMSetTarget(g->mod, "bpfel");
+	td = LLVMCreateTargetDataLayout(g->tm);
+	dl = LLVMCopyStringRepOfTargetData(td);
+	LLVMSetDataLayout(g->mod, dl);
+	LLVMDisposeMessage(dl);
+	LLVMDisposeTargetData(td);
+	g->b = LLVMCreateBuilderInContext(g->ctx);
+
+	btf_debug_init(g, "bt.bpf.c");
+	ret = maps_declare(g);
+	if (ret)
+		return ret;
+
+	lic = LLVMAddGlobal(g->mod, LLVMArrayType2(LLVMInt8TypeInContext(g->ctx),
+						   4), "LICENSE");
+	LLVMSetInitializer(lic, LLVMConstStringInContext(g->ctx, "GPL", 3, 0));
+	LLVMSetSection(lic, "license");
+	LLVMSetAlignment(lic, 1);
+
+	g->nslots = max_slot(probes);
+	g->slots = arena_alloc(g->a, sizeof(*g->slots) *
+			       (size_t)(g->nslots + 1));
+	for (i = 0; probes && probes->kind == VAL_ARR && i < probes->n; i++)
+		gen_probe(g, probes->items[i]);
+	if (diag_errors())
+		return -EINVAL;
+
+	/* the scratch map is as big as the hungriest program needs */
+	if (g->scratch_need < 8)
+		g->scratch_need = 8;
+	g->scratch.kval = type_new(g->a, TY_ARRAY);
+	g->scratch.kval->elem = type_int(g->a, 1, false);
+	g->scratch.kval->count = g->scratch_need;
+	btf_debug_map(g, &g->scratch);
+	btf_debug_finish(g);
+
+	if (LLVMVerifyModule(g->mod, LLVMReturnStatusAction, &err)) {
+		fprintf(stderr, "bt-gen: internal error: invalid IR: %s\n",
+			err);
+		LLVMDisposeMessage(err);
+		return -EFAULT;
+	}
+	LLVMDisposeMessage(err);
+	return 0;
+}
+
+int gen_emit_object(struct gen *g, void **obj, size_t *len)
+{
+	LLVMPassBuilderOptionsRef opts = LLVMCreatePassBuilderOptions();
+	LLVMMemoryBufferRef buf;
+	LLVMErrorRef perr;
+	char *err = NULL;
+
+	perr = LLVMRunPasses(g->mod, "default<O2>", g->tm, opts);
+	LLVMDisposePassBuilderOptions(opts);
+	if (perr) {
+		char *m = LLVMGetErrorMessage(perr);
+
+		fprintf(stderr, "bt-gen: internal error: %s\n", m);
+		LLVMDisposeErrorMessage(m);
+		return -EFAULT;
+	}
+	if (LLVMTargetMachineEmitToMemoryBuffer(g->tm, g->mod, LLVMObjectFile,
+						&err, &buf)) {
+		fprintf(stderr, "bt-gen: internal error: %s\n", err);
+		LLVMDisposeMessage(err);
+		return -EFAULT;
+	}
+	if (g->llvm_failed) {
+		LLVMDisposeMemoryBuffer(buf);
+		return -EINVAL;
+	}
+	*len = LLVMGetBufferSize(buf);
+	*obj = arena_alloc(g->a, *len ? *len : 1);
+	memcpy(*obj, LLVMGetBufferStart(buf), *len);
+	LLVMDisposeMemoryBuffer(buf);
+	return 0;
+}

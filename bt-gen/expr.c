@@ -1,0 +1,594 @@
+/*
+ * expr.c - expressions: literals, variables, operators, ternaries,
+ * tuples, casts and member access, compiled with the types bt-check put
+ * on every node (the operands of a binop already have the operation's
+ * type; `cast` nodes mark every change of type).
+ *
+ * Signed division and remainder are done on magnitudes (BPF ISA v3 has
+ * no signed division): q = |a| / |b| with the sign of a ^ b, r = |a| % |b|
+ * with the sign of a, as C does.  Strings compare byte by byte up to the
+ * first NUL, unrolled.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/bpf.h>
+
+#include "bug.h"
+#include "diag.h"
+#include "gen.h"
+
+struct gv expr_dummy(struct gen *g, struct type *t)
+{
+	return gen_zero_value(g, t);
+}
+
+static struct gv unsupported(struct gen *g, const struct val *e,
+			     const char *what)
+{
+	diag_error_at(e, "%s is not supported yet", what);
+	return expr_dummy(g, gen_type_of(g, e));
+}
+
+static bool is_str(const struct type *t)
+{
+	return t->kind == TY_STRING;
+}
+
+struct gv expr_convert(struct gen *g, struct gv v, struct type *to)
+{
+	LLVMTypeRef lt;
+	unsigned fw, tw;
+	struct gv out = { NULL, to, 8 };
+
+	if (type_equal(v.t, to) && v.t->kind != TY_STRUCT)
+		return v;
+	if (gen_is_scalar(to) && gen_is_scalar(v.t)) {
+		if (to->kind == TY_BOOL) {
+			if (v.t->kind == TY_BOOL)
+				return (struct gv){ v.v, to, 0 };
+			out.v = LLVMBuildICmp(g->b, LLVMIntNE, v.v,
+					      LLVMConstNull(LLVMTypeOf(v.v)), "");
+			return out;
+		}
+		lt = gen_llvm_type(g, to);
+		fw = LLVMGetIntTypeWidth(LLVMTypeOf(v.v));
+		tw = LLVMGetIntTypeWidth(lt);
+		if (fw < tw)
+			out.v = (v.t->is_signed && v.t->kind != TY_BOOL) ?
+				LLVMBuildSExt(g->b, v.v, lt, "") :
+				LLVMBuildZExt(g->b, v.v, lt, "");
+		else if (fw > tw)
+			out.v = LLVMBuildTrunc(g->b, v.v, lt, "");
+		else
+			out.v = v.v;
+		return out;
+	}
+	if (!gen_is_scalar(to) && !gen_is_scalar(v.t)) {
+		if (type_size(v.t) == type_size(to) &&
+		    ((!is_str(to) && to->kind != TY_TUPLE) ||
+		     type_equal(v.t, to)))
+			return (struct gv){ v.v, to, v.align };
+		if ((is_str(to) && is_str(v.t)) ||
+		    ((to->kind == TY_TUPLE || to->kind == TY_RECORD) &&
+		     (v.t->kind == TY_TUPLE || v.t->kind == TY_RECORD))) {
+			out.v = gen_tmp(g, type_size(to));
+			gen_store_aligned(g, out.v, 8, v, to);
+			return out;
+		}
+	}
+	diag_error(diag_loc_of(NULL), "cannot convert '%s' to '%s' yet",
+		   type_str(g->a, v.t), type_str(g->a, to));
+	return expr_dummy(g, to);
+}
+
+LLVMValueRef expr_cond(struct gen *g, const struct val *e)
+{
+	struct gv v = expr_gen(g, e);
+
+	if (v.t->kind == TY_BOOL)
+		return v.v;
+	if (gen_is_scalar(v.t))
+		return LLVMBuildICmp(g->b, LLVMIntNE, v.v,
+				     LLVMConstNull(LLVMTypeOf(v.v)), "");
+	diag_error_at(e, "a value of type '%s' cannot be a condition",
+		      type_str(g->a, v.t));
+	return LLVMConstInt(LLVMInt1TypeInContext(g->ctx), 0, 0);
+}
+
+static LLVMValueRef abs_of(struct gen *g, LLVMValueRef x, LLVMValueRef neg)
+{
+	return LLVMBuildSelect(g->b, neg, LLVMBuildNeg(g->b, x, ""), x, "");
+}
+
+LLVMValueRef expr_arith(struct gen *g, const char *op, LLVMValueRef l,
+			LLVMValueRef r, const struct type *t)
+{
+	LLVMBuilderRef b = g->b;
+	bool s = t->is_signed;
+	LLVMValueRef zero = LLVMConstNull(LLVMTypeOf(l)), ln, rn, q;
+
+	if (!strcmp(op, "+"))
+		return LLVMBuildAdd(b, l, r, "");
+	if (!strcmp(op, "-"))
+		return LLVMBuildSub(b, l, r, "");
+	if (!strcmp(op, "*"))
+		return LLVMBuildMul(b, l, r, "");
+	if (!strcmp(op, "&"))
+		return LLVMBuildAnd(b, l, r, "");
+	if (!strcmp(op, "|"))
+		return LLVMBuildOr(b, l, r, "");
+	if (!strcmp(op, "^"))
+		return LLVMBuildXor(b, l, r, "");
+	if (!strcmp(op, "<<"))
+		return LLVMBuildShl(b, l, r, "");
+	if (!strcmp(op, ">>"))
+		return s ? LLVMBuildAShr(b, l, r, "") :
+			   LLVMBuildLShr(b, l, r, "");
+	if (strcmp(op, "/") && strcmp(op, "%"))
+		BUG("unknown arithmetic operator '%s'", op);
+	if (!s)
+		return op[0] == '/' ? LLVMBuildUDiv(b, l, r, "") :
+				      LLVMBuildURem(b, l, r, "");
+	ln = LLVMBuildICmp(b, LLVMIntSLT, l, zero, "");
+	rn = LLVMBuildICmp(b, LLVMIntSLT, r, zero, "");
+	if (op[0] == '/') {
+		q = LLVMBuildUDiv(b, abs_of(g, l, ln), abs_of(g, r, rn), "");
+		return abs_of(g, q, LLVMBuildXor(b, ln, rn, ""));
+	}
+	q = LLVMBuildURem(b, abs_of(g, l, ln), abs_of(g, r, rn), "");
+	return abs_of(g, q, ln);
+}
+
+/* a == b for strings: compare up to the first NUL or the capacity */
+static LLVMValueRef str_equal(struct gen *g, struct gv a, struct gv b)
+{
+	int64_t na = type_size(a.t), nb = type_size(b.t);
+	int64_t n = na < nb ? na : nb, i;
+	LLVMBasicBlockRef yes = gen_block(g, "streq_yes");
+	LLVMBasicBlockRef no = gen_block(g, "streq_no");
+	LLVMBasicBlockRef done = gen_block(g, "streq_done");
+	LLVMBasicBlockRef next, same;
+	LLVMValueRef ca, cb, phi, vals[2];
+	LLVMBasicBlockRef blocks[2];
+
+	for (i = 0; i < n; i++) {
+		ca = LLVMBuildLoad2(g->b, gen_int_type(g, 1),
+				    gen_ptr_add(g, a.v, i), "");
+		cb = LLVMBuildLoad2(g->b, gen_int_type(g, 1),
+				    gen_ptr_add(g, b.v, i), "");
+		same = gen_block(g, "streq_same");
+		next = gen_block(g, "streq_next");
+		LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, ca, cb, ""),
+				same, no);
+		LLVMPositionBuilderAtEnd(g->b, same);
+		LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, ca,
+				gen_const(g, 1, 0), ""), yes, next);
+		LLVMPositionBuilderAtEnd(g->b, next);
+	}
+	/* one string ended at its capacity: equal if the other ends too */
+	if (na != nb) {
+		struct gv *longer = na > nb ? &a : &b;
+
+		ca = LLVMBuildLoad2(g->b, gen_int_type(g, 1),
+				    gen_ptr_add(g, longer->v, n), "");
+		LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, ca,
+				gen_const(g, 1, 0), ""), yes, no);
+	} else {
+		LLVMBuildBr(g->b, yes);
+	}
+	LLVMPositionBuilderAtEnd(g->b, yes);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, no);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
+	phi = LLVMBuildPhi(g->b, LLVMInt1TypeInContext(g->ctx), "");
+	vals[0] = LLVMConstInt(LLVMInt1TypeInContext(g->ctx), 1, 0);
+	vals[1] = LLVMConstInt(LLVMInt1TypeInContext(g->ctx), 0, 0);
+	blocks[0] = yes;
+	blocks[1] = no;
+	LLVMAddIncoming(phi, vals, blocks, 2);
+	return phi;
+}
+
+static struct gv logical(struct gen *g, const struct val *e, bool is_and)
+{
+	LLVMValueRef l = expr_cond(g, val_get(e, "l")), r, phi, vals[2];
+	LLVMBasicBlockRef lblock = LLVMGetInsertBlock(g->b), blocks[2];
+	LLVMBasicBlockRef rhs = gen_block(g, is_and ? "and_rhs" : "or_rhs");
+	LLVMBasicBlockRef done = gen_block(g, is_and ? "and_done" : "or_done");
+	struct type *bt = type_new(g->a, TY_BOOL);
+
+	if (is_and)
+		LLVMBuildCondBr(g->b, l, rhs, done);
+	else
+		LLVMBuildCondBr(g->b, l, done, rhs);
+	LLVMPositionBuilderAtEnd(g->b, rhs);
+	r = expr_cond(g, val_get(e, "r"));
+	blocks[1] = LLVMGetInsertBlock(g->b);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
+	phi = LLVMBuildPhi(g->b, LLVMInt1TypeInContext(g->ctx), "");
+	vals[0] = LLVMConstInt(LLVMInt1TypeInContext(g->ctx), !is_and, 0);
+	vals[1] = r;
+	blocks[0] = lblock;
+	LLVMAddIncoming(phi, vals, blocks, 2);
+	return expr_convert(g, (struct gv){ phi, bt, 0 }, gen_type_of(g, e));
+}
+
+static const struct {
+	const char *op;
+	LLVMIntPredicate s, u;
+} cmps[] = {
+	{ "==", LLVMIntEQ, LLVMIntEQ },   { "!=", LLVMIntNE, LLVMIntNE },
+	{ "<", LLVMIntSLT, LLVMIntULT },  { "<=", LLVMIntSLE, LLVMIntULE },
+	{ ">", LLVMIntSGT, LLVMIntUGT },  { ">=", LLVMIntSGE, LLVMIntUGE },
+};
+
+static struct gv binop(struct gen *g, const struct val *e)
+{
+	const char *op = val_get_str(e, "op");
+	struct type *t = gen_type_of(g, e);
+	struct type *bt = type_new(g->a, TY_BOOL);
+	struct gv l, r;
+	LLVMValueRef c;
+	size_t i;
+
+	if (!op)
+		return unsupported(g, e, "a binop without an operator");
+	if (!strcmp(op, "&&") || !strcmp(op, "||"))
+		return logical(g, e, op[0] == '&');
+	l = expr_gen(g, val_get(e, "l"));
+	r = expr_gen(g, val_get(e, "r"));
+	for (i = 0; i < ARRAY_SIZE(cmps); i++) {
+		if (strcmp(op, cmps[i].op))
+			continue;
+		if (is_str(l.t) && is_str(r.t) && i < 2) {
+			c = str_equal(g, l, r);
+			if (i == 1)
+				c = LLVMBuildNot(g->b, c, "");
+		} else if (gen_is_scalar(l.t) && gen_is_scalar(r.t)) {
+			if (LLVMTypeOf(l.v) != LLVMTypeOf(r.v))
+				r = expr_convert(g, r, l.t);
+			c = LLVMBuildICmp(g->b, l.t->is_signed ? cmps[i].s :
+					  cmps[i].u, l.v, r.v, "");
+		} else {
+			return unsupported(g, e, arena_printf(g->a,
+				"comparing '%s' with '%s'", type_str(g->a, l.t),
+				type_str(g->a, r.t)));
+		}
+		return expr_convert(g, (struct gv){ c, bt, 0 }, t);
+	}
+	if (!gen_is_scalar(t) || !gen_is_scalar(l.t) || !gen_is_scalar(r.t))
+		return unsupported(g, e, arena_printf(g->a, "operator '%s' on "
+				   "'%s'", op, type_str(g->a, l.t)));
+	if (t->kind == TY_BOOL) {
+		/* & | ^ on bools */
+		l = expr_convert(g, l, t);
+		r = expr_convert(g, r, t);
+		return (struct gv){ expr_arith(g, op, l.v, r.v, t), t, 0 };
+	}
+	l = expr_convert(g, l, t);
+	r = expr_convert(g, r, t);
+	return (struct gv){ expr_arith(g, op, l.v, r.v, t), t, 0 };
+}
+
+/* ++ and -- on a variable or a map element */
+static struct gv incdec(struct gen *g, const struct val *e)
+{
+	const struct val *lv = val_get(e, "e");
+	bool post = val_get_bool(e, "post", false);
+	const char *op = val_get_str(e, "op");
+	struct type *t = gen_type_of(g, lv);
+	struct gv old, nv;
+	LLVMValueRef slot = NULL;
+
+	if (ast_kind(lv) == AST_VAR) {
+		slot = stmt_slot(g, lv, t);
+		old = expr_convert(g, gen_load(g, slot, g->slots[val_get_int(lv,
+				   "slot", 0)].t), t);
+	} else if (ast_kind(lv) == AST_MAP) {
+		old = maps_read(g, lv);
+	} else {
+		return unsupported(g, e, "'++'/'--' on this expression");
+	}
+	if (!gen_is_scalar(t) || t->kind == TY_BOOL)
+		return unsupported(g, e, "'++'/'--' on a non-integer");
+	nv.t = t;
+	nv.align = 0;
+	nv.v = (op && !strcmp(op, "--")) ?
+		LLVMBuildSub(g->b, old.v, LLVMConstInt(LLVMTypeOf(old.v), 1, 0), "") :
+		LLVMBuildAdd(g->b, old.v, LLVMConstInt(LLVMTypeOf(old.v), 1, 0), "");
+	if (slot)
+		gen_store(g, slot, nv, g->slots[val_get_int(lv, "slot", 0)].t);
+	else
+		maps_write(g, lv, nv);
+	return expr_convert(g, post ? old : nv, gen_type_of(g, e));
+}
+
+static struct gv unop(struct gen *g, const struct val *e)
+{
+	const char *op = val_get_str(e, "op");
+	struct type *t = gen_type_of(g, e);
+	struct gv v, out = { NULL, t, 8 };
+
+	if (!op)
+		return unsupported(g, e, "a unop without an operator");
+	if (!strcmp(op, "++") || !strcmp(op, "--"))
+		return incdec(g, e);
+	if (!strcmp(op, "!")) {
+		LLVMValueRef c = expr_cond(g, val_get(e, "e"));
+
+		return expr_convert(g, (struct gv){ LLVMBuildNot(g->b, c, ""),
+				    type_new(g->a, TY_BOOL), 0 }, t);
+	}
+	v = expr_gen(g, val_get(e, "e"));
+	if (!strcmp(op, "*")) {
+		if (v.t->kind != TY_PTR || !gen_is_scalar(v.t))
+			return unsupported(g, e, "dereferencing this type");
+		out.v = gen_tmp(g, type_size(t) > 0 ? type_size(t) : 8);
+		builtin_probe_read(g, out.v, type_size(t), v.v, v.t->user);
+		return gen_load(g, out.v, t);
+	}
+	if (!gen_is_scalar(v.t) || !gen_is_scalar(t))
+		return unsupported(g, e, arena_printf(g->a, "operator '%s' on "
+				   "'%s'", op, type_str(g->a, v.t)));
+	v = expr_convert(g, v, t);
+	if (!strcmp(op, "-"))
+		out.v = LLVMBuildNeg(g->b, v.v, "");
+	else if (!strcmp(op, "~"))
+		out.v = LLVMBuildNot(g->b, v.v, "");
+	else
+		return unsupported(g, e, arena_printf(g->a, "operator '%s'",
+						      op));
+	return out;
+}
+
+static struct gv ternary(struct gen *g, const struct val *e)
+{
+	struct type *t = gen_type_of(g, e);
+	const struct val *a = val_get(e, "a");
+	LLVMBasicBlockRef yes = gen_block(g, "tern_a"), no = gen_block(g,
+		"tern_b"), done = gen_block(g, "tern_done"), blocks[2];
+	LLVMValueRef c, vals[2], phi, res = NULL;
+	struct gv cv = { NULL, NULL, 0 }, v;
+
+	if (a && a->kind == VAL_MAP) {
+		c = expr_cond(g, val_get(e, "c"));
+	} else {
+		/* c ?: b */
+		cv = expr_gen(g, val_get(e, "c"));
+		if (!gen_is_scalar(cv.t))
+			return unsupported(g, e, "'?:' on a non-integer");
+		c = cv.t->kind == TY_BOOL ? cv.v : LLVMBuildICmp(g->b,
+			LLVMIntNE, cv.v, LLVMConstNull(LLVMTypeOf(cv.v)), "");
+	}
+	if (!gen_is_scalar(t))
+		res = gen_tmp(g, type_size(t));
+	LLVMBuildCondBr(g->b, c, yes, no);
+	LLVMPositionBuilderAtEnd(g->b, yes);
+	v = expr_convert(g, a && a->kind == VAL_MAP ? expr_gen(g, a) : cv, t);
+	if (res)
+		gen_store_aligned(g, res, 8, v, t);
+	vals[0] = v.v;
+	blocks[0] = LLVMGetInsertBlock(g->b);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, no);
+	v = expr_convert(g, expr_gen(g, val_get(e, "b")), t);
+	if (res)
+		gen_store_aligned(g, res, 8, v, t);
+	vals[1] = v.v;
+	blocks[1] = LLVMGetInsertBlock(g->b);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
+	if (res)
+		return (struct gv){ res, t, 8 };
+	phi = LLVMBuildPhi(g->b, LLVMTypeOf(vals[0]), "");
+	LLVMAddIncoming(phi, vals, blocks, 2);
+	return (struct gv){ phi, t, 0 };
+}
+
+static struct gv tuple(struct gen *g, const struct val *e)
+{
+	struct type *t = gen_type_of(g, e);
+	struct val *elems = val_get(e, "elems");
+	struct gv out = { NULL, t, 8 };
+	int i;
+
+	if ((t->kind != TY_TUPLE && t->kind != TY_RECORD) || !elems ||
+	    elems->kind != VAL_ARR || (int)elems->n != t->nfields)
+		return unsupported(g, e, "a tuple whose type does not match "
+				   "its elements");
+	out.v = gen_tmp(g, type_size(t));
+	gen_memzero(g, g->b, out.v, type_size(t), 8);
+	for (i = 0; i < t->nfields; i++) {
+		struct type *ft = t->fields[i].type;
+		int64_t off = t->fields[i].offset;
+		struct gv v = expr_convert(g, expr_gen(g, elems->items[i]), ft);
+
+		gen_store_aligned(g, gen_ptr_add(g, out.v, off),
+				  gen_align_at(8, off), v, ft);
+	}
+	return out;
+}
+
+static struct gv record(struct gen *g, const struct val *e)
+{
+	struct type *t = gen_type_of(g, e);
+	struct val *fields = val_get(e, "fields");
+	struct gv out = { NULL, t, 8 };
+	int i;
+
+	if (t->kind != TY_RECORD || !fields || fields->kind != VAL_ARR ||
+	    (int)fields->n != t->nfields)
+		return unsupported(g, e, "a record whose type does not match "
+				   "its fields");
+	out.v = gen_tmp(g, type_size(t));
+	gen_memzero(g, g->b, out.v, type_size(t), 8);
+	for (i = 0; i < t->nfields; i++) {
+		struct type *ft = t->fields[i].type;
+		int64_t off = t->fields[i].offset;
+		struct gv v = expr_convert(g, expr_gen(g,
+				val_get(fields->items[i], "e")), ft);
+
+		gen_store_aligned(g, gen_ptr_add(g, out.v, off),
+				  gen_align_at(8, off), v, ft);
+	}
+	return out;
+}
+
+static struct gv bitfield(struct gen *g, struct gv v, const struct val *e)
+{
+	int64_t bits = val_get_int(e, "bits", 0), off = val_get_int(e,
+		"bitoff", 0);
+	LLVMValueRef x = v.v;
+
+	if (bits <= 0 || bits >= 64)
+		return v;
+	x = LLVMBuildLShr(g->b, x, LLVMConstInt(LLVMTypeOf(x),
+			  (uint64_t)off, 0), "");
+	x = LLVMBuildAnd(g->b, x, LLVMConstInt(LLVMTypeOf(x),
+			 (1ull << bits) - 1, 0), "");
+	return (struct gv){ x, v.t, 0 };
+}
+
+static struct gv field(struct gen *g, const struct val *e)
+{
+	const struct val *base = val_get(e, "e");
+	struct type *t = gen_type_of(g, e);
+	int64_t off = val_get_int(e, "offset", -1);
+	struct gv b, out = { NULL, t, 0 };
+	LLVMValueRef tmp;
+
+	if (ast_kind(base) == AST_IDENT &&
+	    !strcmp(val_get_str(base, "name") ? val_get_str(base, "name") : "",
+		    "args"))
+		return builtin_field_args(g, e);
+	b = expr_gen(g, base);
+	if (off < 0 && (b.t->kind == TY_TUPLE) && val_get_str(e, "name")) {
+		int i = atoi(val_get_str(e, "name"));
+
+		if (i >= 0 && i < b.t->nfields)
+			off = b.t->fields[i].offset;
+	}
+	if (off < 0)
+		return unsupported(g, e, "a field access without an offset");
+	if (b.t->kind == TY_PTR && gen_is_scalar(b.t)) {
+		/* p->f: read the member from kernel or user memory */
+		int64_t sz = type_size(t);
+
+		tmp = gen_tmp(g, sz > 0 ? sz : 8);
+		builtin_probe_read(g, tmp, sz, LLVMBuildAdd(g->b, b.v,
+				   gen_i64(g, (uint64_t)off), ""), b.t->user);
+		out = gen_load(g, tmp, t);
+		out.align = 8;
+		return val_get(e, "bits") ? bitfield(g, out, e) : out;
+	}
+	if (gen_is_scalar(b.t))
+		return unsupported(g, e, arena_printf(g->a, "member access on "
+				   "'%s'", type_str(g->a, b.t)));
+	out = gen_load(g, gen_ptr_add(g, b.v, off), t);
+	out.align = gen_align_at(b.align ? b.align : gen_align_of(b.t), off);
+	return val_get(e, "bits") ? bitfield(g, out, e) : out;
+}
+
+static struct gv str_literal(struct gen *g, const struct val *e)
+{
+	struct type *t = gen_type_of(g, e);
+	struct val *s = val_get(e, "v");
+	int64_t size = type_size(t), i, j;
+	struct gv out = { NULL, t, 8 };
+	LLVMValueRef st;
+
+	if (t->kind != TY_STRING || !s || s->kind != VAL_STR)
+		return unsupported(g, e, "this string literal");
+	out.v = gen_tmp(g, size);
+	for (i = 0; i < size; i += 8) {
+		uint64_t w = 0;
+		int64_t c = size - i >= 8 ? 8 : 1;
+
+		if (c == 1) {
+			/* the tail, byte by byte */
+			for (j = i; j < size; j++) {
+				st = LLVMBuildStore(g->b, gen_const(g, 1,
+					(size_t)j < s->n && j < size - 1 ?
+					(uint8_t)s->s[j] : 0),
+					gen_ptr_add(g, out.v, j));
+				LLVMSetAlignment(st, 1);
+			}
+			break;
+		}
+		for (j = 7; j >= 0; j--)
+			w = (w << 8) | ((size_t)(i + j) < s->n &&
+					i + j < size - 1 ?
+					(uint8_t)s->s[i + j] : 0);
+		st = LLVMBuildStore(g->b, gen_i64(g, w),
+				    gen_ptr_add(g, out.v, i));
+		LLVMSetAlignment(st, 8);
+	}
+	return out;
+}
+
+struct gv expr_gen(struct gen *g, const struct val *e)
+{
+	struct type *t;
+	struct gv v;
+	int64_t slot;
+
+	if (!e || e->kind != VAL_MAP) {
+		diag_error(diag_loc_of(NULL), "malformed typed-ast: missing "
+			   "expression");
+		return expr_dummy(g, type_int(g->a, 8, false));
+	}
+	t = gen_type_of(g, e);
+	switch (ast_kind(e)) {
+	case AST_INT:
+		if (!gen_is_scalar(t))
+			return unsupported(g, e, "an integer of this type");
+		return (struct gv){ LLVMConstInt(gen_llvm_type(g, t),
+			val_as_uint(val_get(e, "v")), 0), t, 0 };
+	case AST_BOOL:
+		return (struct gv){ LLVMConstInt(LLVMInt1TypeInContext(g->ctx),
+			val_get_bool(e, "v", false), 0),
+			type_new(g->a, TY_BOOL), 0 };
+	case AST_STR:
+		return str_literal(g, e);
+	case AST_VAR:
+		slot = val_get_int(e, "slot", -1);
+		if (slot < 0 || slot >= g->nslots)
+			return unsupported(g, e, "a variable without a slot");
+		v = gen_load(g, stmt_slot(g, e, t), g->slots[slot].t);
+		v.align = 8;
+		return expr_convert(g, v, t);
+	case AST_MAP:
+		return maps_read(g, e);
+	case AST_IDENT:
+		return builtin_ident(g, e);
+	case AST_CALL:
+		return builtin_call(g, e);
+	case AST_BINOP:
+		return binop(g, e);
+	case AST_UNOP:
+		return unop(g, e);
+	case AST_TERNARY:
+		return ternary(g, e);
+	case AST_FIELD:
+		return field(g, e);
+	case AST_TUPLE:
+		return tuple(g, e);
+	case AST_RECORD:
+		return record(g, e);
+	case AST_CAST:
+		v = expr_gen(g, val_get(e, "e"));
+		if (v.t->kind == TY_PTR && t->kind == TY_PTR)
+			return (struct gv){ v.v, t, 0 };
+		return expr_convert(g, v, t);
+	case AST_BLOCK_EXPR:
+		stmt_block(g, e);
+		return expr_gen(g, val_get(e, "e"));
+	default:
+		return unsupported(g, e, arena_printf(g->a, "expression '%s'",
+				   val_kind_of(e)));
+	}
+}

@@ -1,0 +1,270 @@
+/*
+ * gen.h - bt-gen's internal interface: the code generator's state and the
+ * calls its files make of each other.
+ *
+ * The files and what they own:
+ *   codegen.c   the LLVM module, target machine, one BPF program per probe,
+ *               temporaries (stack or per-CPU scratch), object emission
+ *   btf_debug.c debug info (DIBuilder) that LLVM's BPF backend turns into
+ *               BTF for the maps in ".maps"
+ *   maps.c      map table, map keys, look-up/update/delete, aggregations
+ *   expr.c      expressions (integers, bools, strings, tuples, casts)
+ *   stmt.c      statements and control flow
+ *   builtins.c  builtins (pid, comm, args...) and calls (printf, str...)
+ *   bundle.c    the bundle stream value (tables for bt-load and bt-fmt)
+ *
+ * Values.  An expression compiles to a struct gv: for a scalar type (int,
+ * bool, pointer and the other 8-byte-or-less integer-like types) .v is an
+ * LLVM integer (i1 for bool); for an aggregate (string, tuple, record,
+ * buffer...) .v is a pointer to memory holding the bytes in type_layout()
+ * order.  Aggregate temporaries up to GEN_STACK_MAX bytes live on the BPF
+ * stack; bigger ones live in the per-CPU array "bt_scratch" (one entry,
+ * sized for the hungriest program), so large strings and tuples never
+ * blow the 512-byte stack.  Small temporaries come from one stack "frame"
+ * of GEN_FRAME_SIZE bytes (then from scratch when it is full).  Both are
+ * handed out like a stack: a statement releases what it took when it
+ * ends (no value outlives its statement; variables and maps copy), and a
+ * statement nested inside an expression only takes from above what the
+ * enclosing statement still holds, so live temporaries never alias.
+ * Variables get their own memory, allocated before any temporary.
+ *
+ * Errors: a construct not compiled yet is reported with diag_error_at()
+ * ("... is not supported yet") and the generator carries on with a dummy
+ * value so that several errors can be shown; main exits 1.
+ *
+ * Ownership: everything is allocated in gen->a or owned by gen->ctx.
+ */
+#ifndef BT_GEN_H
+#define BT_GEN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <llvm-c/Core.h>
+#include <llvm-c/DebugInfo.h>
+#include <llvm-c/TargetMachine.h>
+
+#include "arena.h"
+#include "ast.h"
+#include "type.h"
+#include "val.h"
+
+#define GEN_STACK_MAX 16          /* larger aggregates go to bt_scratch */
+#define GEN_FRAME_SIZE 192        /* stack bytes for statement temporaries */
+#define GEN_SCRATCH_MAX 32768     /* per-CPU value size limit */
+#define GEN_RINGBUF_SIZE (4 << 20)
+
+/* BPF map types (linux/bpf.h numbers) */
+enum {
+	GEN_MAP_HASH = 1,
+	GEN_MAP_ARRAY = 2,
+	GEN_MAP_PERCPU_HASH = 5,
+	GEN_MAP_PERCPU_ARRAY = 6,
+	GEN_MAP_LRU_HASH = 9,
+	GEN_MAP_LRU_PERCPU_HASH = 10,
+	GEN_MAP_RINGBUF = 27,
+};
+
+/* ring-buffer record actions (WIRE.md) */
+enum {
+	GEN_ACT_PRINTF = 1,
+	GEN_ACT_PRINT_VALUE = 2,
+	GEN_ACT_PRINT_MAP = 3,
+	GEN_ACT_CLEAR_MAP = 4,
+	GEN_ACT_ZERO_MAP = 5,
+	GEN_ACT_EXIT = 6,
+	GEN_ACT_TIME = 7,
+};
+
+struct gv {
+	LLVMValueRef v;
+	struct type *t;
+	int64_t align;   /* aggregates: known alignment of .v; 0 = the type's */
+};
+
+/* one map: a user map, or one of bt's own (ringbuf, lost, ...) */
+struct gmap {
+	const char *name;       /* "@x", or NULL for bt's own maps */
+	const char *elf;        /* ELF symbol, e.g. "AT_x" */
+	struct type *key;       /* user key type or NULL (scalar map) */
+	struct type *val;       /* user value type (aggregation type) */
+	struct type *kkey;      /* key as laid out in the kernel */
+	struct type *kval;      /* value as laid out in the kernel */
+	int bpf_type;           /* GEN_MAP_* */
+	const char *bpf_name;   /* "hash", "percpu_hash", ... */
+	int64_t max_entries;
+	LLVMValueRef global;
+};
+
+/* a variable: on the stack (stack) or at scratch_off in bt_scratch */
+struct gslot {
+	LLVMValueRef stack;
+	int64_t scratch_off;
+	struct type *t;
+};
+
+struct gen {
+	struct arena *a;
+	const struct val *prog;       /* typed-ast program node */
+	const struct val *config;
+
+	LLVMContextRef ctx;
+	LLVMModuleRef mod;
+	LLVMBuilderRef b;
+	LLVMTargetMachineRef tm;
+	LLVMDIBuilderRef di;
+	LLVMMetadataRef di_cu, di_file;
+
+	struct gmap *maps;            /* user maps, index = map id */
+	int nmaps;
+	struct gmap ringbuf, lost, globals, scratch;
+	int64_t max_map_keys;
+
+	/* bundle tables being built */
+	struct val *printfs, *prints, *times, *probes;
+
+	/* the program being generated */
+	const struct val *probe;
+	const struct val *attach;     /* first expanded attach point */
+	const char *provider;
+	LLVMValueRef fn, ctxarg;
+	LLVMBasicBlockRef entry, setup, init, body_start;
+	LLVMBuilderRef ab;            /* allocas, at the end of entry */
+	LLVMBuilderRef ib;            /* slot zeroing, at the end of init */
+	LLVMValueRef scratch_base, scratch_call;
+	bool scratch_used;
+	int64_t scratch_off, scratch_need;
+	LLVMValueRef frame;           /* GEN_FRAME_SIZE bytes on the stack */
+	int64_t frame_off;
+	bool llvm_failed;             /* the backend reported an error */
+	struct gslot *slots;          /* variables by slot */
+	int nslots;
+	bool slots_in_scratch;        /* the probe has callbacks (for loops) */
+	LLVMValueRef cb_ctx;          /* in a callback: its context struct */
+	LLVMMetadataRef di_sp;        /* debug scope of the current function */
+	int ncallbacks;
+	LLVMBasicBlockRef rec_done;   /* after the record being written */
+	LLVMBasicBlockRef loop_cont[16], loop_brk[16];
+	int nloops;
+	int nprog;
+};
+
+/* codegen.c */
+int gen_program(struct gen *g);
+int gen_emit_object(struct gen *g, void **obj, size_t *len);
+LLVMTypeRef gen_int_type(struct gen *g, int64_t size);
+LLVMTypeRef gen_llvm_type(struct gen *g, const struct type *t);
+bool gen_is_scalar(const struct type *t);
+/* memory for a value of size bytes, 8-aligned, uninitialised */
+LLVMValueRef gen_tmp(struct gen *g, int64_t size);
+/* statement-scoped temporaries: take a mark, release back to it */
+struct gen_mark {
+	int64_t frame_off, scratch_off;
+};
+struct gen_mark gen_mark(struct gen *g);
+void gen_release(struct gen *g, struct gen_mark m);
+/* a scratch-or-stack slot that init zeroes once at program start */
+LLVMValueRef gen_tmp_zeroed_at_start(struct gen *g, int64_t size);
+LLVMValueRef gen_ptr_add(struct gen *g, LLVMValueRef p, int64_t off);
+LLVMValueRef gen_const(struct gen *g, int64_t size, uint64_t v);
+LLVMValueRef gen_i64(struct gen *g, uint64_t v);
+/* call a BPF helper by number */
+LLVMValueRef gen_helper(struct gen *g, int id, LLVMTypeRef ret,
+			LLVMValueRef *args, int n);
+/* copy/zero memory; align is a power of two both pointers respect */
+void gen_memzero(struct gen *g, LLVMBuilderRef b, LLVMValueRef p,
+		 int64_t size, int64_t align);
+void gen_memcpy(struct gen *g, LLVMValueRef dst, LLVMValueRef src,
+		int64_t size, int64_t align);
+/* a new block in the current function */
+LLVMBasicBlockRef gen_block(struct gen *g, const char *name);
+/* after exit(): return 0 and continue in an unreachable block */
+void gen_return_zero(struct gen *g);
+/* a fresh value of type t, all zero */
+struct gv gen_zero_value(struct gen *g, struct type *t);
+/* the type in node "t", or uint64 when absent or broken */
+struct type *gen_type_of(struct gen *g, const struct val *node);
+/* store v (of type from) at p as type to, converting ints and strings */
+void gen_store(struct gen *g, LLVMValueRef p, struct gv v,
+	       const struct type *to);
+/* the same where p is known to be aligned to dalign bytes */
+void gen_store_aligned(struct gen *g, LLVMValueRef p, int64_t dalign,
+		       struct gv v, const struct type *to);
+/* alignment of base + off when base is aligned to base_align */
+int64_t gen_align_at(int64_t base_align, int64_t off);
+struct gv gen_load(struct gen *g, LLVMValueRef p, struct type *t);
+int64_t gen_align_of(const struct type *t);
+
+/* btf_debug.c */
+void btf_debug_init(struct gen *g, const char *file);
+/* func info for a BPF function: nptr pointer params, after an u64 one if
+ * first_u64 */
+void btf_debug_func(struct gen *g, LLVMValueRef fn, const char *name,
+		    bool first_u64, int nptr);
+/* the source location of node for the instructions that follow */
+void btf_debug_loc(struct gen *g, const struct val *node);
+void btf_debug_map(struct gen *g, struct gmap *m);
+void btf_debug_finish(struct gen *g);
+
+/* maps.c */
+int maps_declare(struct gen *g);
+struct gmap *maps_find(struct gen *g, const char *name);
+int maps_index(struct gen *g, const struct gmap *m);
+struct gv maps_read(struct gen *g, const struct val *mapnode);
+int maps_write(struct gen *g, const struct val *mapnode, struct gv v);
+int maps_delete(struct gen *g, const struct val *mapnode);
+int maps_aggregate(struct gen *g, const struct val *mapnode,
+		   const struct val *call);
+/* look up key in m; returns a possibly-NULL pointer */
+LLVMValueRef maps_lookup(struct gen *g, struct gmap *m, LLVMValueRef key);
+void maps_update(struct gen *g, struct gmap *m, LLVMValueRef key,
+		 LLVMValueRef val, uint64_t flags);
+/* the key of a map node, built in zeroed memory */
+LLVMValueRef maps_key(struct gen *g, struct gmap *m,
+		      const struct val *mapnode);
+void maps_count_lost(struct gen *g);
+
+/* expr.c */
+struct gv expr_gen(struct gen *g, const struct val *e);
+/* an expression as an i1 condition */
+LLVMValueRef expr_cond(struct gen *g, const struct val *e);
+/* convert value v to type to (ints, bools, strings, tuples) */
+struct gv expr_convert(struct gen *g, struct gv v, struct type *to);
+/* +,-,... on two scalars of type t (the result type) */
+LLVMValueRef expr_arith(struct gen *g, const char *op, LLVMValueRef l,
+			LLVMValueRef r, const struct type *t);
+struct gv expr_dummy(struct gen *g, struct type *t);
+
+/* stmt.c */
+int stmt_block(struct gen *g, const struct val *block);
+/* allocate every variable slot used in node (before any temporary) */
+void stmt_alloc_slots(struct gen *g, const struct val *node);
+LLVMValueRef stmt_slot(struct gen *g, const struct val *node,
+		       struct type *t);
+
+/* callbacks.c: `for` over a map (bpf_for_each_map_elem) and over a
+ * range (bpf_loop), with the body in a callback function */
+int callbacks_for(struct gen *g, const struct val *st);
+/* set up blocks, frame and scratch look-up of a new function */
+void gen_function_begin(struct gen *g);
+void gen_function_end(struct gen *g);
+
+/* builtins.c */
+struct gv builtin_ident(struct gen *g, const struct val *e);
+struct gv builtin_call(struct gen *g, const struct val *e);
+struct gv builtin_field_args(struct gen *g, const struct val *e);
+/* read size bytes from a kernel or user address into dst */
+void builtin_probe_read(struct gen *g, LLVMValueRef dst, int64_t size,
+			LLVMValueRef addr, bool user);
+/* reserve a ring-buffer record of the header plus payload bytes and fill
+ * the header; the builder continues where the reservation succeeded */
+LLVMValueRef builtin_record_begin(struct gen *g, int action, int64_t id,
+				  int64_t payload);
+/* submit; continues in the block after the record (also reached when the
+ * reservation failed and the loss was counted) */
+void builtin_record_end(struct gen *g, LLVMValueRef rec);
+
+/* bundle.c */
+struct val *bundle_make(struct gen *g, const void *obj, size_t len);
+
+#endif

@@ -1,0 +1,569 @@
+/*
+ * maps.c - the maps of a program: their kernel layout (WIRE.md "Maps in
+ * the kernel"), their ".maps" globals, and the code that reads, writes,
+ * deletes and aggregates into them.
+ *
+ * Keys are built in zeroed memory, so padding inside tuple keys and the
+ * bytes after a string's NUL never make two equal keys differ.  A missing
+ * key reads as zero.  Aggregations use per-CPU hashes, so the read-modify-
+ * write of the current CPU's value needs no atomics; an element created by
+ * one CPU has the other CPUs' values zeroed by the kernel.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <linux/bpf.h>
+
+#include "bug.h"
+#include "diag.h"
+#include "gen.h"
+
+static LLVMValueRef map_global(struct gen *g, struct gmap *m)
+{
+	LLVMTypeRef ptr = LLVMPointerTypeInContext(g->ctx, 0);
+	LLVMTypeRef fields[4] = { ptr, ptr, ptr, ptr };
+	unsigned n = 2 + !!m->kkey + !!m->kval;
+	LLVMTypeRef st = LLVMStructTypeInContext(g->ctx, fields, n, 0);
+	LLVMValueRef gl = LLVMAddGlobal(g->mod, st, m->elf);
+
+	LLVMSetInitializer(gl, LLVMConstNull(st));
+	LLVMSetSection(gl, ".maps");
+	LLVMSetAlignment(gl, 8);
+	return gl;
+}
+
+static const char *elf_name(struct gen *g, const char *name)
+{
+	char *s = arena_printf(g->a, "AT_%s", name[0] == '@' ? name + 1 : name);
+	char *p;
+
+	for (p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '_'))
+			*p = '_';
+	return s;
+}
+
+static struct type *pair_type(struct gen *g, struct type *a, struct type *b)
+{
+	struct type *el[2] = { a, b };
+
+	return type_tuple(g->a, el, 2);
+}
+
+/* fill kernel layout and map type of a user map */
+static int map_layout(struct gen *g, struct gmap *m, const struct val *mv)
+{
+	const struct val *decl = val_get(mv, "decl");
+	const char *kind = val_get_str(decl, "kind");
+	struct type *u64 = type_int(g->a, 8, false);
+	struct type *i64 = type_int(g->a, 8, true);
+	bool lru = kind && strstr(kind, "lru");
+
+	m->kkey = m->key ? m->key : u64;
+	m->max_entries = val_get_int(decl, "size", g->max_map_keys);
+	if (m->max_entries <= 0)
+		m->max_entries = g->max_map_keys;
+	if (kind && strcmp(kind, "hash") && strcmp(kind, "lruhash"))
+		return diag_error_at(mv, "map kind '%s' of '%s' is not "
+				     "supported yet", kind, m->name);
+	switch (m->val->kind) {
+	case TY_COUNT:
+		m->kval = u64;
+		break;
+	case TY_SUM:
+		m->kval = m->val->is_signed ? i64 : u64;
+		break;
+	case TY_MIN: case TY_MAX: case TY_AVG: case TY_STATS:
+		m->kval = pair_type(g, i64, u64);
+		break;
+	case TY_HIST: case TY_LHIST:
+		m->kkey = pair_type(g, m->key ? m->key : u64, u64);
+		m->kval = u64;
+		break;
+	case TY_TSERIES:
+		return diag_error_at(mv, "tseries() is not supported yet");
+	default:
+		m->kval = m->val;
+		m->bpf_type = lru ? GEN_MAP_LRU_HASH : GEN_MAP_HASH;
+		m->bpf_name = lru ? "lru_hash" : "hash";
+		return 0;
+	}
+	m->bpf_type = lru ? GEN_MAP_LRU_PERCPU_HASH : GEN_MAP_PERCPU_HASH;
+	m->bpf_name = lru ? "lru_percpu_hash" : "percpu_hash";
+	return 0;
+}
+
+static void own_map(struct gen *g, struct gmap *m, const char *elf,
+		    int type, int64_t max, struct type *key, struct type *val)
+{
+	m->elf = elf;
+	m->bpf_type = type;
+	m->max_entries = max;
+	m->kkey = key;
+	m->kval = val;
+	m->global = map_global(g, m);
+}
+
+int maps_declare(struct gen *g)
+{
+	struct val *maps = val_get(g->prog, "maps");
+	struct type *u32 = type_int(g->a, 4, false);
+	struct type *u64 = type_int(g->a, 8, false);
+	size_t i;
+	int err = 0;
+
+	g->max_map_keys = val_get_int(g->config, "max_map_keys", 4096);
+	if (maps && maps->kind != VAL_ARR)
+		maps = NULL;
+	g->nmaps = maps ? (int)maps->n : 0;
+	g->maps = arena_alloc(g->a, sizeof(*g->maps) * (size_t)(g->nmaps + 1));
+	for (i = 0; maps && i < maps->n; i++) {
+		const struct val *mv = maps->items[i];
+		struct gmap *m = &g->maps[i];
+		struct val *k = val_get(mv, "key");
+
+		m->name = val_get_str(mv, "name");
+		m->val = type_from_val(g->a, val_get(mv, "val"));
+		m->key = k && k->kind == VAL_MAP ? type_from_val(g->a, k) : NULL;
+		if (!m->name || !m->val || (k && k->kind == VAL_MAP && !m->key)) {
+			err = diag_error_at(mv, "malformed map entry in "
+					    "typed-ast");
+			continue;
+		}
+		m->elf = elf_name(g, m->name);
+		if (map_layout(g, m, mv)) {
+			err = -EINVAL;
+			continue;
+		}
+		if (type_size(m->kkey) <= 0 || type_size(m->kval) <= 0) {
+			err = diag_error_at(mv, "map '%s' has an empty key or "
+					    "value type", m->name);
+			continue;
+		}
+		m->global = map_global(g, m);
+		btf_debug_map(g, m);
+	}
+	own_map(g, &g->ringbuf, "bt_ringbuf", GEN_MAP_RINGBUF,
+		GEN_RINGBUF_SIZE, NULL, NULL);
+	btf_debug_map(g, &g->ringbuf);
+	own_map(g, &g->lost, "bt_lost", GEN_MAP_PERCPU_ARRAY, 1, u32, u64);
+	btf_debug_map(g, &g->lost);
+	own_map(g, &g->globals, "bt_globals", GEN_MAP_ARRAY, 1, u32, u64);
+	btf_debug_map(g, &g->globals);
+	/* the value type is set when every program is generated */
+	own_map(g, &g->scratch, "bt_scratch", GEN_MAP_PERCPU_ARRAY, 1, u32,
+		u64);
+	return err;
+}
+
+struct gmap *maps_find(struct gen *g, const char *name)
+{
+	int i;
+
+	for (i = 0; name && i < g->nmaps; i++)
+		if (!strcmp(g->maps[i].name, name))
+			return &g->maps[i];
+	return NULL;
+}
+
+int maps_index(struct gen *g, const struct gmap *m)
+{
+	return (int)(m - g->maps);
+}
+
+LLVMValueRef maps_lookup(struct gen *g, struct gmap *m, LLVMValueRef key)
+{
+	LLVMValueRef args[2] = { m->global, key };
+
+	return gen_helper(g, BPF_FUNC_map_lookup_elem,
+			  LLVMPointerTypeInContext(g->ctx, 0), args, 2);
+}
+
+void maps_update(struct gen *g, struct gmap *m, LLVMValueRef key,
+		 LLVMValueRef val, uint64_t flags)
+{
+	LLVMValueRef args[4] = { m->global, key, val, gen_i64(g, flags) };
+
+	gen_helper(g, BPF_FUNC_map_update_elem,
+		   LLVMInt64TypeInContext(g->ctx), args, 4);
+}
+
+static struct gmap *map_of(struct gen *g, const struct val *mapnode)
+{
+	struct gmap *m = maps_find(g, val_get_str(mapnode, "name"));
+
+	if (!m)
+		diag_error_at(mapnode, "map '%s' is missing from the program's "
+			      "map table (pipe through bt-check)",
+			      val_get_str(mapnode, "name") ?
+			      val_get_str(mapnode, "name") : "?");
+	return m;
+}
+
+LLVMValueRef maps_key(struct gen *g, struct gmap *m,
+		      const struct val *mapnode)
+{
+	struct val *keys = val_get(mapnode, "keys");
+	int64_t size = type_size(m->kkey);
+	LLVMValueRef p = gen_tmp(g, size);
+	size_t n = keys && keys->kind == VAL_ARR ? keys->n : 0, i;
+	struct type *ut = m->key;
+
+	gen_memzero(g, g->b, p, size, 8);
+	if (!n || !ut)
+		return p;
+	if (n == 1) {
+		struct gv v = expr_convert(g, expr_gen(g, keys->items[0]), ut);
+
+		gen_store(g, p, v, ut);
+		return p;
+	}
+	if ((ut->kind != TY_TUPLE && ut->kind != TY_RECORD) ||
+	    ut->nfields != (int)n) {
+		diag_error_at(mapnode, "map key does not match the key type "
+			      "'%s'", type_str(g->a, ut));
+		return p;
+	}
+	for (i = 0; i < n; i++) {
+		struct type *ft = ut->fields[i].type;
+		struct gv v = expr_convert(g, expr_gen(g, keys->items[i]), ft);
+
+		gen_store(g, gen_ptr_add(g, p, ut->fields[i].offset), v, ft);
+	}
+	return p;
+}
+
+/* if (p) then-block else else-block; builder ends in the merge block */
+struct branch {
+	LLVMBasicBlockRef found, missing, merge;
+};
+
+static struct branch branch_on_ptr(struct gen *g, LLVMValueRef p)
+{
+	struct branch br;
+
+	br.found = gen_block(g, "found");
+	br.missing = gen_block(g, "missing");
+	br.merge = gen_block(g, "merge");
+	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, p, ""), br.missing,
+			br.found);
+	LLVMPositionBuilderAtEnd(g->b, br.found);
+	return br;
+}
+
+static LLVMValueRef load_at(struct gen *g, LLVMValueRef p, int64_t off,
+			    int64_t size)
+{
+	LLVMValueRef ld = LLVMBuildLoad2(g->b, gen_int_type(g, size),
+					 gen_ptr_add(g, p, off), "");
+
+	LLVMSetAlignment(ld, (unsigned)size);
+	return ld;
+}
+
+static void store_at(struct gen *g, LLVMValueRef p, int64_t off,
+		     LLVMValueRef v)
+{
+	LLVMValueRef st = LLVMBuildStore(g->b, v, gen_ptr_add(g, p, off));
+
+	LLVMSetAlignment(st, LLVMGetIntTypeWidth(LLVMTypeOf(v)) / 8);
+}
+
+struct gv maps_read(struct gen *g, const struct val *mapnode)
+{
+	struct gmap *m = map_of(g, mapnode);
+	struct type *t = gen_type_of(g, mapnode);
+	struct type *i64 = type_int(g->a, 8, true);
+	struct type *u64 = type_int(g->a, 8, false);
+	LLVMValueRef key, p, phi, vals[2], found_v, cnt;
+	LLVMBasicBlockRef blocks[2];
+	struct branch br;
+	struct gv v, out;
+
+	if (!m)
+		return expr_dummy(g, t);
+	switch (m->val->kind) {
+	case TY_HIST: case TY_LHIST: case TY_STATS: case TY_TSERIES:
+		diag_error_at(mapnode, "reading the value of a %s() map is "
+			      "not supported yet", type_kind_name(m->val->kind));
+		return expr_dummy(g, t);
+	default:
+		break;
+	}
+	key = maps_key(g, m, mapnode);
+	p = maps_lookup(g, m, key);
+	if (!gen_is_scalar(t) && !gen_is_scalar(m->kval)) {
+		/* aggregate value: copy it out, or zero */
+		out.t = t;
+		out.v = gen_tmp(g, type_size(t));
+		br = branch_on_ptr(g, p);
+		gen_store(g, out.v, (struct gv){ p, m->kval }, t);
+		LLVMBuildBr(g->b, br.merge);
+		LLVMPositionBuilderAtEnd(g->b, br.missing);
+		gen_memzero(g, g->b, out.v, type_size(t), 8);
+		LLVMBuildBr(g->b, br.merge);
+		LLVMPositionBuilderAtEnd(g->b, br.merge);
+		return out;
+	}
+	br = branch_on_ptr(g, p);
+	switch (m->val->kind) {
+	case TY_COUNT: case TY_SUM: case TY_MIN: case TY_MAX:
+		v.v = load_at(g, p, 0, 8);
+		v.t = m->val->kind == TY_COUNT || !m->val->is_signed ? u64 : i64;
+		break;
+	case TY_AVG:
+		cnt = load_at(g, p, 8, 8);
+		/* count is never 0 in a stored element; guard anyway */
+		cnt = LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, cnt,
+				      gen_i64(g, 0), ""), gen_i64(g, 1), cnt, "");
+		v.t = m->val->is_signed ? i64 : u64;
+		v.v = expr_arith(g, "/", load_at(g, p, 0, 8), cnt, v.t);
+		break;
+	default:
+		v = gen_load(g, p, m->kval);
+		break;
+	}
+	v = expr_convert(g, v, t);
+	found_v = v.v;
+	blocks[0] = LLVMGetInsertBlock(g->b);
+	LLVMBuildBr(g->b, br.merge);
+	LLVMPositionBuilderAtEnd(g->b, br.missing);
+	blocks[1] = br.missing;
+	LLVMBuildBr(g->b, br.merge);
+	LLVMPositionBuilderAtEnd(g->b, br.merge);
+	phi = LLVMBuildPhi(g->b, LLVMTypeOf(found_v), "");
+	vals[0] = found_v;
+	vals[1] = LLVMConstNull(LLVMTypeOf(found_v));
+	LLVMAddIncoming(phi, vals, blocks, 2);
+	return (struct gv){ phi, t };
+}
+
+int maps_write(struct gen *g, const struct val *mapnode, struct gv v)
+{
+	struct gmap *m = map_of(g, mapnode);
+	LLVMValueRef key, buf;
+
+	if (!m)
+		return -EINVAL;
+	if (type_is_aggregation(m->val))
+		return diag_error_at(mapnode, "assigning to the %s() map '%s' "
+				     "is not supported", type_kind_name(
+				     m->val->kind), m->name);
+	key = maps_key(g, m, mapnode);
+	buf = gen_tmp(g, type_size(m->kval));
+	if (!gen_is_scalar(m->kval))
+		gen_memzero(g, g->b, buf, type_size(m->kval), 8);
+	gen_store(g, buf, expr_convert(g, v, m->kval), m->kval);
+	maps_update(g, m, key, buf, BPF_ANY);
+	return 0;
+}
+
+int maps_delete(struct gen *g, const struct val *mapnode)
+{
+	struct gmap *m = map_of(g, mapnode);
+	LLVMValueRef args[2];
+
+	if (!m)
+		return -EINVAL;
+	if (m->val->kind == TY_HIST || m->val->kind == TY_LHIST)
+		return diag_error_at(mapnode, "delete() of a histogram map "
+				     "entry is not supported yet");
+	args[0] = m->global;
+	args[1] = maps_key(g, m, mapnode);
+	gen_helper(g, BPF_FUNC_map_delete_elem, LLVMInt64TypeInContext(g->ctx),
+		   args, 2);
+	return 0;
+}
+
+/* x as i64, extended by its signedness */
+static LLVMValueRef as_i64(struct gen *g, struct gv x)
+{
+	struct type *t = x.t->is_signed ? type_int(g->a, 8, true) :
+					  type_int(g->a, 8, false);
+
+	return expr_convert(g, x, t).v;
+}
+
+/*
+ * hist index, as upstream bpftrace's log2 with 2^k sub-buckets:
+ * 0 for n < 0; n + 1 for n < 2^k; else with l the index of the top bit,
+ * ((l - k + 1) << k) + ((n >> (l - k)) & (2^k - 1)) + 1.
+ */
+static LLVMValueRef hist_index(struct gen *g, LLVMValueRef n, int64_t k)
+{
+	LLVMBuilderRef b = g->b;
+	uint64_t mask = (1ull << k) - 1;
+	LLVMValueRef x = n, l = gen_i64(g, 0), shift, ge, r, small, neg;
+	int i;
+
+	for (i = 5; i >= 0; i--) {
+		ge = LLVMBuildICmp(b, LLVMIntUGE, x,
+				   gen_i64(g, 1ull << (1u << i)), "");
+		shift = LLVMBuildShl(b, LLVMBuildZExt(b, ge,
+				     LLVMInt64TypeInContext(g->ctx), ""),
+				     gen_i64(g, (uint64_t)i), "");
+		x = LLVMBuildLShr(b, x, shift, "");
+		l = LLVMBuildAdd(b, l, shift, "");
+	}
+	l = LLVMBuildSub(b, l, gen_i64(g, (uint64_t)k), "");
+	r = LLVMBuildAnd(b, LLVMBuildLShr(b, n, l, ""), gen_i64(g, mask), "");
+	r = LLVMBuildAdd(b, LLVMBuildShl(b, LLVMBuildAdd(b, l, gen_i64(g, 1),
+			 ""), gen_i64(g, (uint64_t)k), ""), r, "");
+	r = LLVMBuildAdd(b, r, gen_i64(g, 1), "");
+	small = LLVMBuildICmp(b, LLVMIntULE, n, gen_i64(g, mask), "");
+	r = LLVMBuildSelect(b, small, LLVMBuildAdd(b, n, gen_i64(g, 1), ""),
+			    r, "");
+	neg = LLVMBuildICmp(b, LLVMIntSLT, n, gen_i64(g, 0), "");
+	return LLVMBuildSelect(b, neg, gen_i64(g, 0), r, "");
+}
+
+/* lhist index: 0 below min, 1 + (n - min) / step, 1 + (max - min) / step
+ * above max (upstream's linear()) */
+static LLVMValueRef lhist_index(struct gen *g, LLVMValueRef n,
+				const struct type *t)
+{
+	LLVMBuilderRef b = g->b;
+	int64_t step = t->step > 0 ? t->step : 1;
+	LLVMValueRef lo, hi, in, r;
+
+	lo = LLVMBuildICmp(b, LLVMIntSLT, n, gen_i64(g, (uint64_t)t->min), "");
+	hi = LLVMBuildICmp(b, LLVMIntSGT, n, gen_i64(g, (uint64_t)t->max), "");
+	in = LLVMBuildUDiv(b, LLVMBuildSub(b, n, gen_i64(g, (uint64_t)t->min),
+					   ""), gen_i64(g, (uint64_t)step), "");
+	r = LLVMBuildSelect(b, hi, gen_i64(g, (uint64_t)((t->max - t->min) /
+			    step)), in, "");
+	r = LLVMBuildAdd(b, r, gen_i64(g, 1), "");
+	return LLVMBuildSelect(b, lo, gen_i64(g, 0), r, "");
+}
+
+/* *p += d (current CPU), or insert d; for count, sum, hist */
+static void add_or_insert(struct gen *g, struct gmap *m, LLVMValueRef key,
+			  LLVMValueRef d)
+{
+	LLVMValueRef p = maps_lookup(g, m, key), buf;
+	struct branch br = branch_on_ptr(g, p);
+
+	store_at(g, p, 0, LLVMBuildAdd(g->b, load_at(g, p, 0, 8), d, ""));
+	LLVMBuildBr(g->b, br.merge);
+	LLVMPositionBuilderAtEnd(g->b, br.missing);
+	buf = gen_tmp(g, 8);
+	store_at(g, buf, 0, d);
+	maps_update(g, m, key, buf, BPF_ANY);
+	LLVMBuildBr(g->b, br.merge);
+	LLVMPositionBuilderAtEnd(g->b, br.merge);
+}
+
+static void minmax(struct gen *g, struct gmap *m, LLVMValueRef key,
+		   LLVMValueRef x)
+{
+	bool is_min = m->val->kind == TY_MIN;
+	LLVMIntPredicate pr = m->val->is_signed ?
+		(is_min ? LLVMIntSLT : LLVMIntSGT) :
+		(is_min ? LLVMIntULT : LLVMIntUGT);
+	LLVMValueRef p = maps_lookup(g, m, key), buf, better, unset;
+	struct branch br = branch_on_ptr(g, p);
+	LLVMBasicBlockRef set = gen_block(g, "minmax_set");
+
+	unset = LLVMBuildICmp(g->b, LLVMIntEQ, load_at(g, p, 8, 8),
+			      gen_i64(g, 0), "");
+	better = LLVMBuildICmp(g->b, pr, x, load_at(g, p, 0, 8), "");
+	LLVMBuildCondBr(g->b, LLVMBuildOr(g->b, unset, better, ""), set,
+			br.merge);
+	LLVMPositionBuilderAtEnd(g->b, set);
+	store_at(g, p, 0, x);
+	store_at(g, p, 8, gen_i64(g, 1));
+	LLVMBuildBr(g->b, br.merge);
+	LLVMPositionBuilderAtEnd(g->b, br.missing);
+	buf = gen_tmp(g, 16);
+	store_at(g, buf, 0, x);
+	store_at(g, buf, 8, gen_i64(g, 1));
+	maps_update(g, m, key, buf, BPF_ANY);
+	LLVMBuildBr(g->b, br.merge);
+	LLVMPositionBuilderAtEnd(g->b, br.merge);
+}
+
+static void avg_add(struct gen *g, struct gmap *m, LLVMValueRef key,
+		    LLVMValueRef x)
+{
+	LLVMValueRef p = maps_lookup(g, m, key), buf;
+	struct branch br = branch_on_ptr(g, p);
+
+	store_at(g, p, 0, LLVMBuildAdd(g->b, load_at(g, p, 0, 8), x, ""));
+	store_at(g, p, 8, LLVMBuildAdd(g->b, load_at(g, p, 8, 8),
+				       gen_i64(g, 1), ""));
+	LLVMBuildBr(g->b, br.merge);
+	LLVMPositionBuilderAtEnd(g->b, br.missing);
+	buf = gen_tmp(g, 16);
+	store_at(g, buf, 0, x);
+	store_at(g, buf, 8, gen_i64(g, 1));
+	maps_update(g, m, key, buf, BPF_ANY);
+	LLVMBuildBr(g->b, br.merge);
+	LLVMPositionBuilderAtEnd(g->b, br.merge);
+}
+
+int maps_aggregate(struct gen *g, const struct val *mapnode,
+		   const struct val *call)
+{
+	struct gmap *m = map_of(g, mapnode);
+	const char *fn = val_get_str(call, "name");
+	struct val *args = val_get(call, "args");
+	LLVMValueRef key, x = NULL, idx;
+	int64_t off;
+
+	if (!m)
+		return -EINVAL;
+	if (!type_is_aggregation(m->val) || !fn ||
+	    strcmp(fn, type_kind_name(m->val->kind)))
+		return diag_error_at(call, "'%s' does not match the type of "
+				     "map '%s' (%s)", fn ? fn : "?", m->name,
+				     type_str(g->a, m->val));
+	if (m->val->kind != TY_COUNT) {
+		const struct val *a0 = val_at(args, 0);
+
+		if (!a0)
+			return diag_error_at(call, "%s() needs an argument", fn);
+		x = as_i64(g, expr_gen(g, a0));
+	}
+	key = maps_key(g, m, mapnode);
+	switch (m->val->kind) {
+	case TY_COUNT:
+		add_or_insert(g, m, key, gen_i64(g, 1));
+		break;
+	case TY_SUM:
+		add_or_insert(g, m, key, x);
+		break;
+	case TY_MIN: case TY_MAX:
+		minmax(g, m, key, x);
+		break;
+	case TY_AVG: case TY_STATS:
+		avg_add(g, m, key, x);
+		break;
+	case TY_HIST: case TY_LHIST:
+		idx = m->val->kind == TY_HIST ? hist_index(g, x, m->val->k) :
+						lhist_index(g, x, m->val);
+		off = m->kkey->fields[1].offset;
+		store_at(g, key, off, idx);
+		add_or_insert(g, m, key, gen_i64(g, 1));
+		break;
+	default:
+		return diag_error_at(call, "%s() is not supported yet", fn);
+	}
+	return 0;
+}
+
+void maps_count_lost(struct gen *g)
+{
+	LLVMValueRef key = gen_tmp(g, 4), p;
+	struct branch br;
+
+	store_at(g, key, 0, gen_const(g, 4, 0));
+	p = maps_lookup(g, &g->lost, key);
+	br = branch_on_ptr(g, p);
+	store_at(g, p, 0, LLVMBuildAdd(g->b, load_at(g, p, 0, 8),
+				       gen_i64(g, 1), ""));
+	LLVMBuildBr(g->b, br.merge);
+	LLVMPositionBuilderAtEnd(g->b, br.missing);
+	LLVMBuildBr(g->b, br.merge);
+	LLVMPositionBuilderAtEnd(g->b, br.merge);
+}

@@ -1,0 +1,103 @@
+/*
+ * attach.c - attach one probe: for each of its attach points, check that
+ * the kernel has the feature, then hand it to the provider's attach
+ * function (attach_<provider>.c).  Every attachment is a BPF link kept in
+ * load->links; the kernel drops links when bt-load dies, and nothing is
+ * pinned, so nothing stays attached after bt-load is gone.
+ *
+ * To add a provider: write attach_<provider>.c with one function of the
+ * attach_tracepoint() shape, declare it in load.h, add a row below and a
+ * feature check in features.c.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <bpf/libbpf.h>
+
+#include "bug.h"
+#include "load.h"
+
+typedef int (*attach_fn)(struct load *, struct load_probe *,
+			 const struct val *);
+
+static const struct {
+	const char *provider;
+	attach_fn fn;
+} attach_table[] = {
+	{ "tracepoint", attach_tracepoint },
+	{ "rawtracepoint", attach_rawtracepoint },
+	{ "interval", attach_perf },
+	{ "profile", attach_perf },
+	{ "software", attach_perf },
+	{ "hardware", attach_perf },
+	{ "kprobe", attach_kprobe },
+	{ "kretprobe", attach_kprobe },
+	{ "uprobe", attach_uprobe },
+	{ "uretprobe", attach_uprobe },
+	{ "usdt", attach_uprobe },
+	{ "fentry", attach_fentry },
+	{ "fexit", attach_fentry },
+};
+
+int attach_add_link(struct load *l, struct bpf_link *link)
+{
+	if (l->nlinks == l->caplinks) {
+		int cap = l->caplinks ? l->caplinks * 2 : 16;
+		struct bpf_link **p = realloc(l->links, sizeof(*p) * cap);
+
+		if (!p)
+			BUG("out of memory");
+		l->links = p;
+		l->caplinks = cap;
+	}
+	l->links[l->nlinks++] = link;
+	return 0;
+}
+
+/* the name bpftrace prints for an attach point */
+const char *attach_describe(struct arena *a, const struct val *ap)
+{
+	const char *name = val_get_str(ap, "name");
+	const char *target = val_get_str(ap, "target");
+	const char *func = val_get_str(ap, "func");
+
+	if (name)
+		return name;
+	return arena_printf(a, "%s:%s%s%s", val_get_str(ap, "provider"),
+			    target ? target : "", target && func ? ":" : "",
+			    func ? func : "");
+}
+
+int attach_probe(struct load *l, struct load_probe *p)
+{
+	size_t i, j;
+
+	for (i = 0; i < p->attach->n; i++) {
+		const struct val *ap = p->attach->items[i];
+		const char *prov = val_get_str(ap, "provider");
+		int err = -EOPNOTSUPP;
+
+		for (j = 0; j < ARRAY_SIZE(attach_table); j++) {
+			if (!strcmp(prov, attach_table[j].provider)) {
+				err = attach_table[j].fn(l, p, ap);
+				break;
+			}
+		}
+		if (j == ARRAY_SIZE(attach_table))
+			diag_error(p->loc, "bt-load cannot attach '%s' probes", prov);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+void attach_detach_all(struct load *l)
+{
+	int i;
+
+	for (i = 0; i < l->nlinks; i++)
+		bpf_link__destroy(l->links[i]);
+	free(l->links);
+	l->links = NULL;
+	l->nlinks = l->caplinks = 0;
+}

@@ -1,0 +1,60 @@
+/*
+ * attach_tracepoint.c - tracepoint and rawtracepoint probes.  Tracepoint
+ * ids come from tracefs, which is mounted first if needed (share/tracefs).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <bpf/libbpf.h>
+
+#include "load.h"
+#include "tracefs.h"
+
+static int attach_failed(struct load *l, struct load_probe *p,
+			 const struct val *ap, int err)
+{
+	diag_error(p->loc, "cannot attach probe '%s': %s",
+		   attach_describe(l->arena, ap), strerror(-err));
+	return err;
+}
+
+int attach_tracepoint(struct load *l, struct load_probe *p,
+		      const struct val *ap)
+{
+	const char *cat = val_get_str(ap, "target");
+	const char *event = val_get_str(ap, "func");
+	struct bpf_link *link;
+	int err = 0;
+
+	if (!cat || !event) {
+		diag_error(p->loc, "tracepoint '%s' lacks a category or an event",
+			   attach_describe(l->arena, ap));
+		return -EINVAL;
+	}
+	if (!tracefs_root(&err)) {
+		diag_error(p->loc, "tracepoints need tracefs: %s", strerror(-err));
+		diag_hint("%s", tracefs_hint());
+		return err;
+	}
+	link = bpf_program__attach_tracepoint(p->bpf, cat, event);
+	if (!link)
+		return attach_failed(l, p, ap, -errno);
+	return attach_add_link(l, link);
+}
+
+int attach_rawtracepoint(struct load *l, struct load_probe *p,
+			 const struct val *ap)
+{
+	const char *event = val_get_str(ap, "func");
+	struct bpf_link *link;
+
+	if (!event) {
+		diag_error(p->loc, "rawtracepoint '%s' lacks an event name",
+			   attach_describe(l->arena, ap));
+		return -EINVAL;
+	}
+	link = bpf_program__attach_raw_tracepoint(p->bpf, event);
+	if (!link)
+		return attach_failed(l, p, ap, -errno);
+	return attach_add_link(l, link);
+}

@@ -1,0 +1,50 @@
+/*
+ * attach_uprobe.c - uprobe, uretprobe and usdt probes.  An attach point
+ * names the binary in "target" and the symbol in "func" (or a file
+ * offset in "address"); "pid" limits it to one process.  usdt probes name
+ * the USDT provider in "ns" and the probe in "func"; libbpf finds the
+ * note and sets up the argument spec.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <bpf/libbpf.h>
+
+#include "load.h"
+
+int attach_uprobe(struct load *l, struct load_probe *p, const struct val *ap)
+{
+	LIBBPF_OPTS(bpf_uprobe_opts, opts);
+	const char *prov = val_get_str(ap, "provider");
+	const char *path = val_get_str(ap, "target");
+	const char *func = val_get_str(ap, "func");
+	int64_t addr = val_get_int(ap, "address", 0);
+	int pid = val_get_int(ap, "pid", -1);
+	struct bpf_link *link;
+	int err;
+
+	if (!path || (!func && !addr)) {
+		diag_error(p->loc, "probe '%s' lacks a binary or a symbol",
+			   attach_describe(l->arena, ap));
+		return -EINVAL;
+	}
+	if (!strcmp(prov, "usdt")) {
+		const char *ns = val_get_str(ap, "ns");
+
+		link = bpf_program__attach_usdt(p->bpf, pid, path,
+						ns ? ns : "", func, NULL);
+	} else {
+		opts.retprobe = !strcmp(prov, "uretprobe");
+		if (!addr)
+			opts.func_name = func;
+		link = bpf_program__attach_uprobe_opts(p->bpf, pid, path,
+						       addr, &opts);
+	}
+	if (!link) {
+		err = -errno;
+		diag_error(p->loc, "cannot attach probe '%s': %s",
+			   attach_describe(l->arena, ap), strerror(-err));
+		return err;
+	}
+	return attach_add_link(l, link);
+}

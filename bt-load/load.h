@@ -1,0 +1,191 @@
+/*
+ * load.h - bt-load's internal interface: the bundle as bt-load sees it
+ * (struct load), and the parts that run it:
+ *
+ *   bundle.c          the bundle map -> struct load (types, probes, maps)
+ *   object.c          libbpf: open the ELF from memory, load, verifier log
+ *   attach.c          one attach point -> one or more BPF links, dispatch
+ *                     by provider; attach_<provider>.c do the work
+ *   features.c        which kernel features this machine has
+ *   decode.c          BPF bytes + type -> event VALUE (WIRE.md table)
+ *   symbolize.c       addresses -> names (ksym, usym, stacks)
+ *   maps.c            read, clear and zero the user maps
+ *   ringbuf.c         ring-buffer records -> events
+ *   emit.c            the events stream: batching, arena, flush
+ *   run.c             the whole run: begin, attach, poll, end, dump
+ *   signals.c         SIGINT/SIGTERM/SIGPIPE
+ *
+ * Ownership: struct load and everything the bundle describes live in
+ * load->arena for the whole run; events are built in load->ev, which
+ * emit_flush() resets after every batch.
+ */
+#ifndef BT_LOAD_H
+#define BT_LOAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "type.h"
+#include "val.h"
+#include "wire.h"
+
+struct bpf_object;
+struct bpf_program;
+struct bpf_map;
+struct bpf_link;
+struct ring_buffer;
+
+/* ring-buffer record actions (WIRE.md) */
+enum load_action {
+	ACT_PRINTF = 1,
+	ACT_PRINT_VALUE = 2,
+	ACT_PRINT_MAP = 3,
+	ACT_CLEAR_MAP = 4,
+	ACT_ZERO_MAP = 5,
+	ACT_EXIT = 6,
+	ACT_TIME = 7,
+};
+
+struct load_probe {
+	const char *prog;           /* ELF program name */
+	const struct val *attach;   /* [ATTACH_POINT] */
+	struct diag_loc loc;
+	struct bpf_program *bpf;
+	bool special;               /* begin or end: run, not attached */
+	bool is_end;
+};
+
+struct load_map {
+	int id;                     /* index in the bundle's maps */
+	const char *name;           /* "@x" */
+	const char *elf;            /* ELF map name */
+	struct type *key;           /* NULL for a scalar map */
+	struct type *val;
+	struct bpf_map *bpf;
+	int fd;
+	bool percpu;
+	size_t key_size, val_size;  /* as the kernel has them */
+};
+
+struct load {
+	struct arena *arena;        /* the bundle and its types */
+	const struct val *hdr;
+	const struct val *bundle;
+
+	struct load_probe *probes;
+	int nprobes;
+	struct load_map *maps;
+	int nmaps;
+	struct type **printf_args;  /* per printf: a tuple of its args */
+	int nprintf;
+	struct type **print_types;
+	int nprint;
+	int ntime;
+	const char *ringbuf_name, *globals_name, *lost_name;
+
+	struct bpf_object *obj;
+	struct bpf_link **links;
+	int nlinks, caplinks;
+	struct ring_buffer *rb;
+	int lost_fd;
+	uint64_t lost_seen;
+
+	/* output */
+	struct wire_out *out;
+	struct arena *ev;           /* events of the current batch */
+	struct val *held;           /* events held back (begin before attached) */
+	bool out_broken;            /* stdout closed */
+	size_t batch_n;             /* events in the current batch */
+
+	/* state */
+	bool exiting;               /* exit() seen: ignore further records */
+	bool in_loop;               /* main poll loop: a signal stops a drain */
+	int exit_code;
+	bool verbose;
+	bool dry_run;
+	int ncpus;                  /* possible CPUs (per-CPU map values) */
+};
+
+/* bundle.c */
+int bundle_read(struct load *l, const struct val *hdr,
+		const struct val *bundle);
+int bundle_count_attach(const struct load *l);
+
+/* object.c */
+int object_open(struct load *l);
+int object_load(struct load *l);
+int object_set_globals(struct load *l);
+void object_close(struct load *l);
+/* everything libbpf printed is kept for error reports */
+void object_log_init(bool verbose);
+
+/* features.c: 0 when present, else -EOPNOTSUPP after a message */
+int features_check_attach(const struct val *ap, struct diag_loc loc);
+int cpus_online(int **cpus, int *n);
+
+/* attach.c */
+int attach_probe(struct load *l, struct load_probe *p);
+int attach_add_link(struct load *l, struct bpf_link *link);
+void attach_detach_all(struct load *l);
+const char *attach_describe(struct arena *a, const struct val *ap);
+
+/* attach_<provider>.c: each returns 0 or a negative errno after a message */
+int attach_tracepoint(struct load *l, struct load_probe *p,
+		      const struct val *ap);
+int attach_rawtracepoint(struct load *l, struct load_probe *p,
+			 const struct val *ap);
+int attach_perf(struct load *l, struct load_probe *p, const struct val *ap);
+int attach_kprobe(struct load *l, struct load_probe *p, const struct val *ap);
+int attach_uprobe(struct load *l, struct load_probe *p, const struct val *ap);
+int attach_fentry(struct load *l, struct load_probe *p, const struct val *ap);
+
+/* decode.c: bytes of type t (at least type_size(t) of them) -> VALUE */
+struct val *decode_value(struct arena *a, const struct type *t,
+			 const void *p, size_t n);
+
+/* symbolize.c */
+struct val *symbolize_ksym(struct arena *a, uint64_t addr);
+struct val *symbolize_usym(struct arena *a, uint64_t addr, uint32_t pid);
+struct val *symbolize_cgroup(struct arena *a, uint64_t id);
+/* NULL-free: an array of frames, or nil when the stack cannot be read */
+struct val *symbolize_stack(struct arena *a, const struct type *t,
+			    const void *p);
+void symbolize_free(void);
+
+/* maps.c */
+int maps_open(struct load *l);
+/* a "map" event for map id with its current entries (NULL: empty) */
+int maps_read(struct load *l, int id, struct val **entries);
+int maps_clear(struct load *l, int id);
+int maps_zero(struct load *l, int id);
+
+/* ringbuf.c */
+int ringbuf_open(struct load *l);
+/* poll once (timeout_ms, -1 forever, 0 just drain); count or -errno */
+int ringbuf_poll(struct load *l, int timeout_ms);
+void ringbuf_close(struct load *l);
+int ringbuf_check_lost(struct load *l);
+
+/* emit.c */
+int emit_open(struct load *l, FILE *f, bool json);
+struct val *emit_event(struct load *l, const char *e);
+/* queue ev for writing (or hold it while l->held is set) */
+void emit_put(struct load *l, struct val *ev);
+void emit_hold(struct load *l);
+/* write first (if not NULL), then every held event, and stop holding */
+void emit_release(struct load *l, struct val *first);
+int emit_flush(struct load *l);
+int emit_close(struct load *l);
+
+/* signals.c */
+void signals_install(void);
+bool signals_stop_requested(void);
+
+/* run.c */
+int run_bundle(struct load *l);
+
+#endif

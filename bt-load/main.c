@@ -1,0 +1,106 @@
+/*
+ * bt-load - run a bundle: load the BPF object, attach its probes, stream
+ * what they report as `events` (share/WIRE.md) until exit(), Ctrl-C or
+ * SIGTERM, then run the end probes and dump the maps.
+ *
+ *     bt-gen < x.typed | bt-load | bt-fmt
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "load.h"
+
+static const char usage_text[] =
+	"Usage: bt-load [OPTIONS] [BUNDLE]\n"
+	"\n"
+	"Load a bundle (bt-gen's output; a file, or stdin when absent or '-'),\n"
+	"attach its probes and write the events they produce.\n"
+	"\n"
+	"Options:\n"
+	"  -v, --verbose     show libbpf's messages and the whole verifier log\n"
+	"  -n, --dry-run     load and verify, attach nothing, list the probes\n"
+	"  -o, --output FILE write the events to FILE instead of stdout\n"
+	"      --json        write the events as JSON lines instead of msgpack\n"
+	"  -h, --help        this help\n"
+	"  -V, --version     print the version\n"
+	"\n"
+	"Exit status: 0 done (or the script's exit() code), 2 bad usage or a\n"
+	"malformed bundle, 3 the kernel refused (load, verifier, attach,\n"
+	"missing kernel feature).\n";
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ 0 }
+	};
+	struct load l = { 0 };
+	struct wire_in *in;
+	struct val *hdr, *bundle;
+	FILE *fin, *fout;
+	int c, err, status;
+
+	cli_init("bt-load", usage_text);
+	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT "vn", opts, NULL)) != -1) {
+		if (cli_common_option(c, optarg))
+			continue;
+		switch (c) {
+		case 'v':
+			l.verbose = true;
+			break;
+		case 'n':
+			l.dry_run = true;
+			break;
+		default:
+			cli_usage_error("unknown option");
+		}
+	}
+	if (optind + 1 < argc)
+		cli_usage_error("too many arguments");
+	fin = cli_open_input(argv[optind]);
+	if (!fin)
+		return EXIT_USAGE;
+	l.arena = arena_new();
+	in = wire_in_open(fin, "bt-load");
+	if (wire_read_header(in, l.arena, "bundle", &hdr))
+		return EXIT_USAGE;
+	diag_set_source_from_header(hdr);
+	err = wire_in_next(in, l.arena, &bundle);
+	if (err == -ENODATA) {
+		fprintf(stderr, "bt-load: the bundle stream ends after its header\n");
+		return EXIT_USAGE;
+	}
+	if (err)
+		return EXIT_USAGE;
+	wire_in_close(in);
+	if (fin != stdin)
+		fclose(fin);
+	if (bundle_read(&l, hdr, bundle))
+		return EXIT_USAGE;
+
+	fout = cli_open_output();
+	if (!fout)
+		return EXIT_USAGE;
+	/* one write per batch: run.c flushes after every poll round */
+	setvbuf(fout, NULL, _IOFBF, 1 << 16);
+	object_log_init(l.verbose);
+	signals_install();
+	emit_open(&l, fout, cli.json);
+
+	status = run_bundle(&l);
+
+	emit_close(&l);
+	if (l.rb)
+		ringbuf_close(&l);
+	if (l.obj)
+		object_close(&l);
+	symbolize_free();
+	arena_free(l.arena);
+	if (cli_close_output(fout) && status == 0 && !l.out_broken)
+		status = EXIT_USAGE;
+	return status;
+}

@@ -1,0 +1,344 @@
+/*
+ * maps.c - the user maps in the kernel (WIRE.md "Maps in the kernel"):
+ * read them into [[KEY, VALUE], ...] entries for `map` events, and clear
+ * or zero them for clear()/zero() records.
+ *
+ * Per-CPU maps give one value per possible CPU, each rounded up to 8
+ * bytes; aggregations are summed (count, sum, avg, stats, hist buckets)
+ * or combined (min, max) here, so bt-fmt sees one value per key.  hist
+ * and lhist maps are keyed {KEY; u64 bucket}: the buckets of one KEY are
+ * grouped into one array of counts indexed by bucket.
+ *
+ * Keys are walked with bpf_map_get_next_key; the walk is bounded by
+ * max_entries so a map that changes under us cannot loop forever.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bug.h"
+#include "load.h"
+
+static size_t round8(size_t n)
+{
+	return (n + 7) & ~(size_t)7;
+}
+
+int maps_open(struct load *l)
+{
+	int i;
+
+	l->ncpus = libbpf_num_possible_cpus();
+	if (l->ncpus <= 0) {
+		fprintf(stderr, "ERROR: cannot count the possible CPUs: %s\n",
+			strerror(l->ncpus ? -l->ncpus : EINVAL));
+		return l->ncpus ? l->ncpus : -EINVAL;
+	}
+	for (i = 0; i < l->nmaps; i++) {
+		struct load_map *m = &l->maps[i];
+		enum bpf_map_type t = bpf_map__type(m->bpf);
+
+		m->fd = bpf_map__fd(m->bpf);
+		m->key_size = bpf_map__key_size(m->bpf);
+		m->val_size = bpf_map__value_size(m->bpf);
+		m->percpu = t == BPF_MAP_TYPE_PERCPU_HASH ||
+			    t == BPF_MAP_TYPE_PERCPU_ARRAY ||
+			    t == BPF_MAP_TYPE_LRU_PERCPU_HASH;
+	}
+	return 0;
+}
+
+static size_t value_buf_size(const struct load *l, const struct load_map *m)
+{
+	return m->percpu ? round8(m->val_size) * l->ncpus : m->val_size;
+}
+
+/* an aggregation's per-CPU values folded into CPU 0's slot */
+static void fold_percpu(const struct load *l, const struct load_map *m,
+			unsigned char *buf)
+{
+	size_t stride = round8(m->val_size);
+	enum type_kind k = m->val->kind;
+	int64_t v0, v1, s0, s1;
+	uint64_t u0, u1;
+	int cpu;
+
+	if (!m->percpu)
+		return;
+	for (cpu = 1; cpu < l->ncpus; cpu++) {
+		unsigned char *p = buf + cpu * stride;
+
+		switch (k) {
+		case TY_COUNT: case TY_SUM: case TY_HIST: case TY_LHIST:
+			memcpy(&u0, buf, 8);
+			memcpy(&u1, p, 8);
+			u0 += u1;
+			memcpy(buf, &u0, 8);
+			break;
+		case TY_AVG: case TY_STATS:
+			/* {i64 total; u64 count} */
+			memcpy(&u0, buf, 8); memcpy(&u1, p, 8);
+			u0 += u1; memcpy(buf, &u0, 8);
+			memcpy(&u0, buf + 8, 8); memcpy(&u1, p + 8, 8);
+			u0 += u1; memcpy(buf + 8, &u0, 8);
+			break;
+		case TY_MIN: case TY_MAX:
+			/* {i64 v; u64 set} */
+			memcpy(&s1, p + 8, 8);
+			if (!s1)
+				break;
+			memcpy(&s0, buf + 8, 8);
+			memcpy(&v0, buf, 8);
+			memcpy(&v1, p, 8);
+			if (!s0 ||
+			    (k == TY_MIN ? (m->val->is_signed ? v1 < v0 : (uint64_t)v1 < (uint64_t)v0)
+					 : (m->val->is_signed ? v1 > v0 : (uint64_t)v1 > (uint64_t)v0))) {
+				memcpy(buf, p, 16);
+			}
+			break;
+		default:
+			return; /* a plain value in a per-CPU map: CPU 0's */
+		}
+	}
+}
+
+struct hist_row {
+	unsigned char *key;     /* key_size bytes */
+	uint64_t bucket, count;
+};
+
+static size_t hist_prefix;  /* bytes of KEY before the bucket, for sorting */
+
+static int hist_row_cmp(const void *x, const void *y)
+{
+	const struct hist_row *a = x, *b = y;
+	int c = memcmp(a->key, b->key, hist_prefix);
+
+	if (c)
+		return c;
+	return a->bucket < b->bucket ? -1 : a->bucket > b->bucket;
+}
+
+static struct type *hist_key_type(struct load *l, struct load_map *m)
+{
+	struct type *elems[2];
+
+	elems[0] = m->key ? m->key : type_int(l->arena, 8, false);
+	elems[1] = type_int(l->arena, 8, false);
+	return type_tuple(l->arena, elems, 2);
+}
+
+static int64_t hist_len(const struct load_map *m, uint64_t max_bucket)
+{
+	if (m->val->kind == TY_LHIST && m->val->step > 0)
+		return (m->val->max - m->val->min) / m->val->step + 2;
+	return max_bucket + 1;
+}
+
+static int read_hist(struct load *l, struct load_map *m, struct val **out)
+{
+	struct type *kt = hist_key_type(l, m);
+	size_t boff = kt->fields[1].offset, vsize = value_buf_size(l, m);
+	size_t max = bpf_map__max_entries(m->bpf), nrows = 0, cap = 64, i, j;
+	struct hist_row *rows = malloc(cap * sizeof(*rows));
+	unsigned char *prev = NULL, *key, *val = malloc(vsize);
+	struct val *entries = val_arr(l->ev);
+	int err = 0;
+
+	if (!rows || !val)
+		BUG("out of memory");
+	if (boff + 8 > m->key_size) {
+		fprintf(stderr, "bt-load: malformed bundle: key of '%s' is %zu bytes, too small for a histogram\n",
+			m->name, m->key_size);
+		free(rows);
+		free(val);
+		return -EBADMSG;
+	}
+	for (;;) {
+		key = malloc(m->key_size);
+		if (!key)
+			BUG("out of memory");
+		if (nrows > max * 2 || bpf_map_get_next_key(m->fd, prev, key)) {
+			free(key);
+			break;
+		}
+		prev = key;
+		if (bpf_map_lookup_elem(m->fd, key, val)) {
+			/* deleted under us: keep the key for the walk only */
+			if (nrows == cap) {
+				cap *= 2;
+				rows = realloc(rows, cap * sizeof(*rows));
+				if (!rows)
+					BUG("out of memory");
+			}
+			rows[nrows++] = (struct hist_row){ key, UINT64_MAX, 0 };
+			continue;
+		}
+		fold_percpu(l, m, val);
+		if (nrows == cap) {
+			cap *= 2;
+			rows = realloc(rows, cap * sizeof(*rows));
+			if (!rows)
+				BUG("out of memory");
+		}
+		rows[nrows].key = key;
+		memcpy(&rows[nrows].bucket, key + boff, 8);
+		memcpy(&rows[nrows].count, val, 8);
+		nrows++;
+	}
+	hist_prefix = boff;
+	qsort(rows, nrows, sizeof(*rows), hist_row_cmp);
+	for (i = 0; i < nrows; i = j) {
+		uint64_t maxb = 0;
+		struct val *pair, *counts;
+		int64_t len, b;
+		bool any = false;
+
+		for (j = i; j < nrows && !memcmp(rows[j].key, rows[i].key, boff); j++) {
+			if (rows[j].bucket != UINT64_MAX && rows[j].count) {
+				any = true;
+				if (rows[j].bucket > maxb)
+					maxb = rows[j].bucket;
+			}
+		}
+		if (!any)
+			continue;
+		if (maxb > (1u << 20)) {
+			err = -EBADMSG;
+			continue;
+		}
+		len = hist_len(m, maxb);
+		counts = val_arr(l->ev);
+		for (b = 0; b < len; b++) {
+			uint64_t c = 0;
+			size_t r;
+
+			for (r = i; r < j; r++)
+				if (rows[r].bucket == (uint64_t)b)
+					c += rows[r].count;
+			val_push(l->ev, counts, c > INT64_MAX ? val_uint(l->ev, c) : val_int(l->ev, (int64_t)c));
+		}
+		pair = val_arr(l->ev);
+		val_push(l->ev, pair, m->key ? decode_value(l->ev, m->key, rows[i].key, boff)
+					     : val_nil(l->ev));
+		val_push(l->ev, pair, counts);
+		val_push(l->ev, entries, pair);
+	}
+	for (i = 0; i < nrows; i++)
+		free(rows[i].key);
+	free(rows);
+	free(val);
+	*out = entries;
+	return err;
+}
+
+static int read_plain(struct load *l, struct load_map *m, struct val **out)
+{
+	size_t vsize = value_buf_size(l, m), max = bpf_map__max_entries(m->bpf), n = 0;
+	unsigned char *key = malloc(m->key_size), *next = malloc(m->key_size);
+	unsigned char *val = malloc(vsize);
+	struct val *entries = val_arr(l->ev);
+	bool first = true;
+
+	if (!key || !next || !val)
+		BUG("out of memory");
+	while (n++ <= max * 2 &&
+	       !bpf_map_get_next_key(m->fd, first ? NULL : key, next)) {
+		struct val *pair, *v;
+
+		first = false;
+		memcpy(key, next, m->key_size);
+		if (bpf_map_lookup_elem(m->fd, key, val))
+			continue;
+		fold_percpu(l, m, val);
+		v = decode_value(l->ev, m->val, val, m->val_size);
+		if ((m->val->kind == TY_MIN || m->val->kind == TY_MAX) &&
+		    v->kind == VAL_NIL)
+			continue;
+		pair = val_arr(l->ev);
+		val_push(l->ev, pair, m->key ? decode_value(l->ev, m->key, key, m->key_size)
+					     : val_nil(l->ev));
+		val_push(l->ev, pair, v);
+		val_push(l->ev, entries, pair);
+	}
+	free(key);
+	free(next);
+	free(val);
+	*out = entries;
+	return 0;
+}
+
+int maps_read(struct load *l, int id, struct val **entries)
+{
+	struct load_map *m;
+
+	if (id < 0 || id >= l->nmaps)
+		return -ENOENT;
+	m = &l->maps[id];
+	if (m->val->kind == TY_HIST || m->val->kind == TY_LHIST)
+		return read_hist(l, m, entries);
+	return read_plain(l, m, entries);
+}
+
+int maps_zero(struct load *l, int id)
+{
+	struct load_map *m;
+	size_t vsize, max, n = 0;
+	unsigned char *key, *next, *zero;
+	bool first = true;
+	int err = 0;
+
+	if (id < 0 || id >= l->nmaps)
+		return -ENOENT;
+	m = &l->maps[id];
+	vsize = value_buf_size(l, m);
+	max = bpf_map__max_entries(m->bpf);
+	key = malloc(m->key_size);
+	next = malloc(m->key_size);
+	zero = calloc(1, vsize);
+	if (!key || !next || !zero)
+		BUG("out of memory");
+	while (n++ <= max * 2 &&
+	       !bpf_map_get_next_key(m->fd, first ? NULL : key, next)) {
+		first = false;
+		memcpy(key, next, m->key_size);
+		if (bpf_map_update_elem(m->fd, key, zero, BPF_EXIST) && errno != ENOENT)
+			err = -errno;
+	}
+	free(key);
+	free(next);
+	free(zero);
+	return err;
+}
+
+int maps_clear(struct load *l, int id)
+{
+	struct load_map *m;
+	enum bpf_map_type t;
+	unsigned char *key;
+	size_t max, n = 0;
+	int err = 0;
+
+	if (id < 0 || id >= l->nmaps)
+		return -ENOENT;
+	m = &l->maps[id];
+	t = bpf_map__type(m->bpf);
+	if (t == BPF_MAP_TYPE_ARRAY || t == BPF_MAP_TYPE_PERCPU_ARRAY)
+		return maps_zero(l, id);
+	max = bpf_map__max_entries(m->bpf);
+	key = malloc(m->key_size);
+	if (!key)
+		BUG("out of memory");
+	/* always delete the first key: deleting while walking is unsafe */
+	while (n++ <= max * 2 && !bpf_map_get_next_key(m->fd, NULL, key)) {
+		if (bpf_map_delete_elem(m->fd, key) && errno != ENOENT) {
+			err = -errno;
+			break;
+		}
+	}
+	free(key);
+	return err;
+}

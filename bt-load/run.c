@@ -1,0 +1,242 @@
+/*
+ * run.c - one run of a bundle, in the order bpftrace does it:
+ *
+ *   check kernel features -> open and load the object -> write bt_globals
+ *   -> header and meta events -> run begin programs (their output held)
+ *   -> attach every other probe -> `attached` event, flushed at once ->
+ *   poll the ring buffer until exit(), SIGINT/SIGTERM or a closed stdout
+ *   -> detach -> run end programs -> `dump`, the final `map` events,
+ *   `exit`.
+ *
+ * Returns bt-load's exit status: 0, the script's exit() code, 2 for a
+ * malformed bundle, 3 when the kernel refuses.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "cli.h"
+#include "load.h"
+
+#define POLL_MS 100
+
+static int status_of(int err)
+{
+	return err == -EBADMSG ? EXIT_USAGE : EXIT_SYSTEM;
+}
+
+static int check_features(struct load *l)
+{
+	int i;
+	size_t j;
+
+	for (i = 0; i < l->nprobes; i++) {
+		const struct load_probe *p = &l->probes[i];
+
+		for (j = 0; j < p->attach->n; j++) {
+			int err = features_check_attach(p->attach->items[j], p->loc);
+
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+static void emit_meta(struct load *l)
+{
+	static const char *const copied[] = { "printf", "print", "time" };
+	struct val *ev = emit_event(l, "meta"), *maps, *probes, *src;
+	size_t i, j, k;
+
+	for (i = 0; i < sizeof(copied) / sizeof(copied[0]); i++) {
+		src = val_get(l->bundle, copied[i]);
+		val_set(l->ev, ev, copied[i], src ? val_copy(l->ev, src) : val_arr(l->ev));
+	}
+	maps = val_arr(l->ev);
+	src = val_get(l->bundle, "maps");
+	for (i = 0; src && i < src->n; i++) {
+		const struct val *m = src->items[i];
+		struct val *c = val_map(l->ev);
+
+		for (k = 0; m->kind == VAL_MAP && k < m->n; k++)
+			if (strcmp(m->kv[k].key, "elf"))
+				val_set(l->ev, c, m->kv[k].key,
+					val_copy(l->ev, m->kv[k].v));
+		val_push(l->ev, maps, c);
+	}
+	val_set(l->ev, ev, "maps", maps);
+	probes = val_arr(l->ev);
+	for (i = 0; i < (size_t)l->nprobes; i++)
+		for (j = 0; j < l->probes[i].attach->n; j++)
+			val_push(l->ev, probes, val_str(l->ev,
+				attach_describe(l->ev, l->probes[i].attach->items[j])));
+	val_set(l->ev, ev, "probes", probes);
+	val_set(l->ev, ev, "config", val_get(l->bundle, "config") ?
+		val_copy(l->ev, val_get(l->bundle, "config")) : val_map(l->ev));
+	emit_put(l, ev);
+}
+
+/* run every begin (or end) program once, in bundle order */
+static int run_special(struct load *l, bool end)
+{
+	int i;
+
+	for (i = 0; i < l->nprobes; i++) {
+		struct load_probe *p = &l->probes[i];
+		LIBBPF_OPTS(bpf_test_run_opts, opts);
+		int err;
+
+		if (!p->special || p->is_end != end)
+			continue;
+		err = bpf_prog_test_run_opts(bpf_program__fd(p->bpf), &opts);
+		if (err) {
+			err = -errno;
+			diag_error(p->loc, "cannot run the %s probe: %s",
+				   end ? "end" : "begin", strerror(-err));
+			return err;
+		}
+		/* the next probe must see this one's effects, e.g. exit() */
+		ringbuf_poll(l, 0);
+		if (l->exiting)
+			return 0;
+	}
+	return 0;
+}
+
+static int attach_all(struct load *l)
+{
+	int i, err;
+
+	for (i = 0; i < l->nprobes; i++) {
+		if (l->probes[i].special)
+			continue;
+		err = attach_probe(l, &l->probes[i]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static void dry_run_report(struct load *l)
+{
+	int i;
+	size_t j;
+
+	for (i = 0; i < l->nprobes; i++) {
+		const struct load_probe *p = &l->probes[i];
+
+		for (j = 0; j < p->attach->n; j++)
+			fprintf(stderr, "%s %s (program %s)\n",
+				p->special ? "would run" : "would attach",
+				attach_describe(l->ev, p->attach->items[j]),
+				p->prog);
+	}
+}
+
+static void emit_exit(struct load *l, int code)
+{
+	struct val *ev = emit_event(l, "exit");
+
+	val_set_int(l->ev, ev, "code", code);
+	emit_put(l, ev);
+	emit_flush(l);
+}
+
+static void dump_maps(struct load *l)
+{
+	int i;
+
+	emit_put(l, emit_event(l, "dump"));
+	for (i = 0; i < l->nmaps; i++) {
+		struct val *entries = NULL, *ev;
+		int err = maps_read(l, i, &entries);
+
+		if (err) {
+			ev = emit_event(l, "error");
+			val_set_str(l->ev, ev, "msg",
+				    arena_printf(l->ev, "cannot read map '%s': %s",
+						 l->maps[i].name, strerror(-err)));
+			emit_put(l, ev);
+		}
+		if (!entries || !entries->n)
+			continue;
+		ev = emit_event(l, "map");
+		val_set_int(l->ev, ev, "id", i);
+		val_set_int(l->ev, ev, "top", 0);
+		val_set_int(l->ev, ev, "div", 0);
+		val_set_bool(l->ev, ev, "final", true);
+		val_set(l->ev, ev, "entries", entries);
+		emit_put(l, ev);
+		/* one map at a time: memory stays one map's worth */
+		emit_flush(l);
+	}
+}
+
+int run_bundle(struct load *l)
+{
+	struct val *attached;
+	int err, code;
+
+	if ((err = check_features(l)))
+		return EXIT_SYSTEM;
+	if ((err = object_open(l)))
+		return status_of(err);
+	if ((err = object_load(l)) || (err = maps_open(l)) ||
+	    (err = object_set_globals(l)) || (err = ringbuf_open(l)))
+		return status_of(err);
+
+	emit_put(l, wire_header(l->ev, "events", l->hdr));
+	emit_meta(l);
+	emit_flush(l);
+	if (l->dry_run) {
+		dry_run_report(l);
+		emit_exit(l, 0);
+		return 0;
+	}
+
+	emit_hold(l);
+	err = run_special(l, false);
+	if (!err && !l->exiting)
+		err = attach_all(l);
+	if (err) {
+		attach_detach_all(l);
+		emit_release(l, NULL);
+		emit_flush(l);
+		return EXIT_SYSTEM;
+	}
+	attached = emit_event(l, "attached");
+	val_set_int(l->ev, attached, "n", bundle_count_attach(l));
+	emit_release(l, attached);
+	emit_flush(l);
+
+	l->in_loop = true;
+	while (!l->exiting && !l->out_broken && !signals_stop_requested()) {
+		err = ringbuf_poll(l, POLL_MS);
+		if (err < 0) {
+			fprintf(stderr, "ERROR: polling the ring buffer failed: %s\n",
+				strerror(-err));
+			break;
+		}
+		ringbuf_check_lost(l);
+		emit_flush(l);
+	}
+	l->in_loop = false;
+	attach_detach_all(l);
+	if (l->out_broken)
+		return 0;
+
+	/* records written after exit() are dropped; then end runs */
+	ringbuf_poll(l, 0);
+	ringbuf_check_lost(l);
+	code = l->exiting ? l->exit_code : 0;
+	l->exiting = false;
+	run_special(l, true);
+	ringbuf_poll(l, 0);
+	emit_flush(l);
+	dump_maps(l);
+	emit_exit(l, code);
+	return l->out_broken ? 0 : code;
+}

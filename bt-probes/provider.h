@@ -1,0 +1,101 @@
+/*
+ * provider.h - what bt knows about each kind of probe.
+ *
+ * One file per provider (tracepoint.c, special.c, interval.c, ...) fills
+ * one struct provider; provider.c holds the table and the lookup by name.
+ * bt-check calls expand() and args() to resolve attach points and type
+ * `args`; bt-probes calls list() for `-l`; bt-load will attach from the
+ * ATTACH_POINT maps (WIRE.md) that expand() produced.
+ *
+ * Ownership: vals and types are made in the arena the caller passes.
+ */
+#ifndef BT_PROVIDER_H
+#define BT_PROVIDER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "type.h"
+#include "val.h"
+
+/* why an expansion failed: a message for diag_error and an optional hint */
+struct probe_err {
+	char msg[512];
+	char hint[512];
+	int status;   /* exit status the caller should use: 1 script, 3 system */
+};
+
+struct provider {
+	const char *name;                /* canonical, lower case */
+	const char *const *short_names;  /* exact-match aliases, NULL-ended */
+	/*
+	 * Expand the parts of one attach point (the segments after the
+	 * provider, strings) into ATTACH_POINT maps appended to out.  Returns
+	 * the number appended (0 is "nothing matched", with err filled) or a
+	 * negative errno with err filled.
+	 */
+	int (*expand)(struct arena *a, const struct val *parts, struct val *out,
+		      struct probe_err *err);
+	/*
+	 * Print one listing line per probe whose full name matches pattern
+	 * (fnmatch; NULL matches all); verbose adds argument lines.  Returns
+	 * the number printed or a negative errno.
+	 */
+	int (*list)(struct arena *a, const char *pattern, bool verbose,
+		    FILE *out);
+	/*
+	 * The type of `args` at one expanded attach point: a struct named
+	 * "args" with one field per argument.  NULL when the provider has no
+	 * args (then err says why).
+	 */
+	struct type *(*args)(struct arena *a, const struct val *ap,
+			     struct probe_err *err);
+	bool has_argn;     /* arg0..argN are meaningful */
+	bool has_retval;   /* retval is meaningful */
+	bool has_func;     /* func is meaningful */
+	bool user_args;    /* pointers in args point to user memory */
+};
+
+extern const struct provider provider_begin, provider_end,
+	provider_tracepoint, provider_interval, provider_profile,
+	provider_software, provider_uprobe, provider_uretprobe;
+
+/* the providers in listing order, NULL-ended */
+extern const struct provider *const provider_table[];
+
+/*
+ * A provider by the name written in a script: full names are matched
+ * case-insensitively, short names exactly ("t", "i", "p", "s").
+ */
+const struct provider *provider_find(const char *name);
+/* every provider name and short name, NULL-ended, for suggestions */
+const char *const *provider_all_names(void);
+
+/* helpers shared by the providers (provider.c) */
+bool provider_has_wildcard(const char *s);
+/* an ATTACH_POINT map with "provider" and "name" set */
+struct val *provider_ap_new(struct arena *a, const struct provider *p,
+			    const char *name);
+/* parts[i] as a C string or NULL */
+const char *provider_part(const struct val *parts, size_t i);
+
+/*
+ * suggest.c: the closest of names[0..n) to want by edit distance, or NULL
+ * when none is close enough to be a likely typo (bt-check uses it too)
+ */
+const char *suggest_closest(const char *want, const char *const *names,
+			    size_t n);
+
+/* tracepoint.c: the `args` struct of category:event from its format file */
+struct type *tracepoint_args_type(struct arena *a, const char *category,
+				  const char *event, bool user,
+				  struct probe_err *err);
+/* tracepoint.c: parse format text (tests use it directly) */
+struct type *tracepoint_parse_format(struct arena *a, const char *text,
+				     bool user, bool with_common);
+
+/* timed.c: parse interval/profile parts into unit and period */
+int timed_parse(const struct val *parts, const char **unit, int64_t *period,
+		struct probe_err *err);
+
+#endif

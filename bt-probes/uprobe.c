@@ -1,0 +1,361 @@
+/*
+ * uprobe.c - the uprobe and uretprobe providers: entry and return of
+ * functions in user binaries and libraries, found in the ELF symbol tables
+ * (.symtab, else .dynsym) with libelf.
+ *
+ * `uprobe:BINARY:FUNC` where BINARY is a path (absolute or relative), a
+ * program name searched in $PATH, or a library name (`libc`) searched in
+ * the usual library directories; FUNC may hold wildcards, or be
+ * `FUNC+OFFSET` or a numeric address.  ATTACH_POINT fields: "target" (the
+ * absolute path), "func", "address" (st_value of the symbol), "offset"
+ * (bytes after it, 0 by default).  bt-load attaches by path and address.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <gelf.h>
+#include <glob.h>
+#include <inttypes.h>
+#include <libelf.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "provider.h"
+
+struct uprobe_sym {
+	const char *name;
+	uint64_t addr, size;
+};
+
+static bool uprobe_is_elf(const char *path)
+{
+	char magic[4] = { 0 };
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	ok = read(fd, magic, 4) == 4 && !memcmp(magic, "\177ELF", 4);
+	close(fd);
+	return ok;
+}
+
+/* the absolute path of a binary as written in an attach point */
+static const char *uprobe_resolve_binary(struct arena *a, const char *bin)
+{
+	static const char *const libdirs[] = {
+		"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
+		"/lib64", "/usr/lib64", "/lib", "/usr/lib", "/usr/local/lib",
+	};
+	char buf[PATH_MAX];
+	const char *path;
+	size_t i;
+
+	if (strchr(bin, '/')) {
+		if (realpath(bin, buf))
+			return arena_strdup(a, buf);
+		return NULL;
+	}
+	path = getenv("PATH");
+	while (path && *path) {
+		const char *colon = strchr(path, ':');
+		size_t n = colon ? (size_t)(colon - path) : strlen(path);
+
+		char real[PATH_MAX];
+
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, path, bin);
+		if (access(buf, X_OK) == 0 && realpath(buf, real))
+			return arena_strdup(a, real);
+		path = colon ? colon + 1 : NULL;
+	}
+	for (i = 0; i < sizeof(libdirs) / sizeof(libdirs[0]); i++) {
+		glob_t g;
+
+		snprintf(buf, sizeof(buf), "%s/%s%s.so*", libdirs[i],
+			 strncmp(bin, "lib", 3) ? "lib" : "", bin);
+		if (glob(buf, 0, NULL, &g) == 0) {
+			const char *r = NULL;
+			size_t j;
+
+			/* skip linker scripts (libc.so): take the first ELF */
+			for (j = 0; !r && j < g.gl_pathc; j++)
+				if (uprobe_is_elf(g.gl_pathv[j]) &&
+				    realpath(g.gl_pathv[j], buf))
+					r = arena_strdup(a, buf);
+			globfree(&g);
+			if (r)
+				return r;
+		}
+	}
+	return NULL;
+}
+
+/* every defined function symbol of an ELF file; count or negative errno */
+static int uprobe_symbols(struct arena *a, const char *path,
+			  struct uprobe_sym **out)
+{
+	struct uprobe_sym *syms = NULL;
+	size_t n = 0, cap = 0;
+	Elf_Scn *scn = NULL;
+	bool have_symtab = false;
+	Elf *elf;
+	int fd, pass;
+
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return -ENOSYS;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	elf = elf_begin(fd, ELF_C_READ, NULL);
+	if (!elf || elf_kind(elf) != ELF_K_ELF) {
+		if (elf)
+			elf_end(elf);
+		close(fd);
+		return -ENOEXEC;
+	}
+	/* .symtab when present (it includes the dynamic symbols), else .dynsym */
+	for (pass = 0; pass < 2; pass++) {
+		scn = NULL;
+		while ((scn = elf_nextscn(elf, scn))) {
+			GElf_Shdr sh;
+			Elf_Data *data;
+			size_t i, count;
+
+			if (!gelf_getshdr(scn, &sh))
+				continue;
+			if (sh.sh_type == SHT_SYMTAB)
+				have_symtab = true;
+			if (sh.sh_type != (pass == 0 ? SHT_SYMTAB : SHT_DYNSYM) ||
+			    !sh.sh_entsize)
+				continue;
+			data = elf_getdata(scn, NULL);
+			if (!data)
+				continue;
+			count = sh.sh_size / sh.sh_entsize;
+			for (i = 0; i < count; i++) {
+				GElf_Sym sym;
+				const char *name;
+				int type;
+
+				if (!gelf_getsym(data, (int)i, &sym))
+					continue;
+				type = GELF_ST_TYPE(sym.st_info);
+				if ((type != STT_FUNC && type != STT_GNU_IFUNC) ||
+				    !sym.st_value || sym.st_shndx == SHN_UNDEF)
+					continue;
+				name = elf_strptr(elf, sh.sh_link, sym.st_name);
+				if (!name || !*name)
+					continue;
+				if (n == cap) {
+					struct uprobe_sym *ns;
+
+					cap = cap ? cap * 2 : 256;
+					ns = arena_alloc(a, sizeof(*ns) * cap);
+					if (n)
+						memcpy(ns, syms, sizeof(*ns) * n);
+					syms = ns;
+				}
+				syms[n].name = arena_strdup(a, name);
+				syms[n].addr = sym.st_value;
+				syms[n].size = sym.st_size;
+				n++;
+			}
+		}
+		if (have_symtab)
+			break;
+	}
+	elf_end(elf);
+	close(fd);
+	*out = syms;
+	return (int)n;
+}
+
+static int uprobe_sym_cmp(const void *x, const void *y)
+{
+	return strcmp(((const struct uprobe_sym *)x)->name,
+		      ((const struct uprobe_sym *)y)->name);
+}
+
+static int uprobe_expand_as(const struct provider *p, struct arena *a,
+			    const struct val *parts, struct val *out,
+			    struct probe_err *err)
+{
+	const char *bin = provider_part(parts, 0), *fn = provider_part(parts, 1);
+	struct uprobe_sym *syms;
+	const char *path, **names;
+	int64_t offset = 0;
+	char *plus, *end;
+	int n, i, matched = 0;
+
+	err->status = 1;
+	if (!parts || parts->n != 2 || !bin || !fn || !*bin || !*fn) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "%s probe type requires 2 arguments", p->name);
+		return -EINVAL;
+	}
+	if (provider_has_wildcard(bin)) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "wildcards in the binary of a %s are not supported yet",
+			 p->name);
+		return -ENOTSUP;
+	}
+	path = uprobe_resolve_binary(a, bin);
+	if (!path) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "could not find the binary '%s'", bin);
+		snprintf(err->hint, sizeof(err->hint),
+			 "give a path, a program in $PATH or a library name");
+		return -ENOENT;
+	}
+	fn = arena_strdup(a, fn);
+	plus = strchr(fn, '+');
+	if (plus && p == &provider_uretprobe) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "uretprobe can not take an offset");
+		return -EINVAL;
+	}
+	if (plus) {
+		*plus = '\0';
+		offset = strtoll(plus + 1, &end, 0);
+		if (*end || offset < 0) {
+			snprintf(err->msg, sizeof(err->msg),
+				 "invalid offset '%s'", plus + 1);
+			return -EINVAL;
+		}
+	}
+	if (fn[0] >= '0' && fn[0] <= '9') {
+		uint64_t addr = strtoull(fn, &end, 0);
+		struct val *ap;
+
+		if (*end) {
+			snprintf(err->msg, sizeof(err->msg),
+				 "invalid address '%s'", fn);
+			return -EINVAL;
+		}
+		ap = provider_ap_new(a, p, arena_printf(a, "%s:%s:%s", p->name,
+							path, fn));
+		val_set_str(a, ap, "target", path);
+		val_set(a, ap, "address", val_uint(a, addr));
+		val_set_int(a, ap, "offset", 0);
+		val_push(a, out, ap);
+		return 1;
+	}
+	n = uprobe_symbols(a, path, &syms);
+	if (n < 0) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "could not read the symbols of '%s': %s", path,
+			 strerror(-n));
+		return n;
+	}
+	qsort(syms, n, sizeof(*syms), uprobe_sym_cmp);
+	for (i = 0; i < n; i++) {
+		struct val *ap;
+
+		if (fnmatch(fn, syms[i].name, 0) ||
+		    (i && !strcmp(syms[i].name, syms[i - 1].name)))
+			continue;
+		ap = provider_ap_new(a, p, offset ?
+				     arena_printf(a, "%s:%s:%s+%" PRId64, p->name,
+						  path, syms[i].name, offset) :
+				     arena_printf(a, "%s:%s:%s", p->name, path,
+						  syms[i].name));
+		val_set_str(a, ap, "target", path);
+		val_set_str(a, ap, "func", syms[i].name);
+		val_set(a, ap, "address", val_uint(a, syms[i].addr));
+		val_set_int(a, ap, "offset", offset);
+		val_push(a, out, ap);
+		matched++;
+	}
+	if (matched)
+		return matched;
+	snprintf(err->msg, sizeof(err->msg), "%s: could not find '%s' in %s",
+		 p->name, fn, path);
+	names = arena_alloc(a, sizeof(*names) * (n + 1));
+	for (i = 0; i < n; i++)
+		names[i] = syms[i].name;
+	if (!provider_has_wildcard(fn) && suggest_closest(fn, names, n))
+		snprintf(err->hint, sizeof(err->hint), "did you mean '%s'?",
+			 suggest_closest(fn, names, n));
+	return 0;
+}
+
+/* `uprobe:BINARY:PATTERN` lists the matching functions of BINARY */
+static int uprobe_list_as(const struct provider *p, struct arena *a,
+			  const char *pattern, FILE *out)
+{
+	size_t plen = strlen(p->name);
+	struct uprobe_sym *syms;
+	const char *bin, *path, *colon;
+	int n, i, printed = 0;
+
+	if (!pattern || strncmp(pattern, p->name, plen) || pattern[plen] != ':')
+		return 0;   /* user probes are listed only for a named binary */
+	bin = pattern + plen + 1;
+	colon = strchr(bin, ':');
+	if (!colon)
+		return 0;
+	bin = arena_strndup(a, bin, colon - bin);
+	if (provider_has_wildcard(bin) || !(path = uprobe_resolve_binary(a, bin)))
+		return 0;
+	n = uprobe_symbols(a, path, &syms);
+	if (n < 0)
+		return 0;
+	qsort(syms, n, sizeof(*syms), uprobe_sym_cmp);
+	for (i = 0; i < n; i++) {
+		if ((i && !strcmp(syms[i].name, syms[i - 1].name)) ||
+		    fnmatch(colon + 1, syms[i].name, 0))
+			continue;
+		fprintf(out, "%s:%s:%s\n", p->name, path, syms[i].name);
+		printed++;
+	}
+	return printed;
+}
+
+static int uprobe_expand(struct arena *a, const struct val *parts,
+			 struct val *out, struct probe_err *err)
+{
+	return uprobe_expand_as(&provider_uprobe, a, parts, out, err);
+}
+
+static int uretprobe_expand(struct arena *a, const struct val *parts,
+			    struct val *out, struct probe_err *err)
+{
+	return uprobe_expand_as(&provider_uretprobe, a, parts, out, err);
+}
+
+static int uprobe_list(struct arena *a, const char *pattern, bool verbose,
+		       FILE *out)
+{
+	return uprobe_list_as(&provider_uprobe, a, pattern, out);
+}
+
+static int uretprobe_list(struct arena *a, const char *pattern, bool verbose,
+			  FILE *out)
+{
+	return uprobe_list_as(&provider_uretprobe, a, pattern, out);
+}
+
+static const char *const uprobe_short[] = { "u", NULL };
+static const char *const uretprobe_short[] = { "ur", NULL };
+
+const struct provider provider_uprobe = {
+	.name = "uprobe",
+	.short_names = uprobe_short,
+	.expand = uprobe_expand,
+	.list = uprobe_list,
+	.has_argn = true,
+	.has_func = true,
+	.user_args = true,
+};
+
+const struct provider provider_uretprobe = {
+	.name = "uretprobe",
+	.short_names = uretprobe_short,
+	.expand = uretprobe_expand,
+	.list = uretprobe_list,
+	.has_retval = true,
+	.has_func = true,
+	.user_args = true,
+};

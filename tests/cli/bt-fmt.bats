@@ -1,0 +1,175 @@
+#!/usr/bin/env bats
+# bt-fmt's command line, its output options and its handling of broken
+# input streams.  The rendering itself is checked byte for byte by the
+# golden cases in tests/golden/bt-fmt/.
+
+setup_file() {
+	export BTF="$BATS_TEST_DIRNAME/../../build/bin/bt-fmt"
+	export G="$BATS_TEST_DIRNAME/../golden/bt-fmt"
+}
+
+@test "bt-fmt --help prints usage and exits 0" {
+	run "$BTF" --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Usage: bt-fmt"* ]]
+	[[ "$output" == *"--format"* ]]
+}
+
+@test "bt-fmt -h is --help" {
+	run "$BTF" -h
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Usage: bt-fmt"* ]]
+}
+
+@test "bt-fmt --version" {
+	run "$BTF" --version
+	[ "$status" -eq 0 ]
+	[[ "$output" == "bt-fmt "*"0."* ]]
+}
+
+@test "an unknown option is bad usage (2)" {
+	run "$BTF" --no-such-option
+	[ "$status" -eq 2 ]
+}
+
+@test "an unknown format is bad usage (2)" {
+	run "$BTF" -f xml "$G/json_map.events"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"unknown output format 'xml'"* ]]
+}
+
+@test "reads the stream from stdin and from -" {
+	run sh -c "'$BTF' < '$G/json_scalar.events'"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"@scalar: 5"* ]]
+	run sh -c "'$BTF' - < '$G/json_scalar.events'"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"@scalar: 5"* ]]
+}
+
+@test "-f json prints one object per line" {
+	run "$BTF" -f json "$G/json_map.events"
+	[ "$status" -eq 0 ]
+	[ "$output" = '{"type": "map", "data": {"@map": {"key1": 2, "key2": 3}}}' ]
+	run "$BTF" --json "$G/json_map.events"
+	[ "$output" = '{"type": "map", "data": {"@map": {"key1": 2, "key2": 3}}}' ]
+}
+
+@test "-o FILE writes the output there and nothing to stdout" {
+	out="$BATS_TEST_TMPDIR/out.txt"
+	run "$BTF" -o "$out" "$G/json_map.events"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	[ "$(cat "$out")" = "$(printf '\n\n@map[key1]: 2\n@map[key2]: 3')" ]
+}
+
+@test "-o to an unwritable place fails" {
+	run "$BTF" -o /nonexistent/dir/out "$G/json_map.events"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"cannot open"* ]]
+}
+
+@test "-q drops the attach line, text and json" {
+	run "$BTF" "$G/stderr_events.events"
+	[[ "$output" == *"Attached 2 probes"* ]]
+	run "$BTF" -q "$G/stderr_events.events"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"Attached"* ]]
+	run "$BTF" -q -f json "$G/stderr_events.events"
+	[[ "$output" != *"attached_probes"* ]]
+}
+
+@test "the attach notification for the test runner comes after the output before it" {
+	run sh -c "__BPFTRACE_NOTIFY_PROBES_ATTACHED=1 '$BTF' -q '$G/stderr_events.events' 2>&1"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "__BPFTRACE_NOTIFY_PROBES_ATTACHED" ]
+	[ "${lines[1]}" = "first" ]
+	run sh -c "'$BTF' -q '$G/stderr_events.events' 2>&1"
+	[[ "$output" != *"__BPFTRACE_NOTIFY"* ]]
+}
+
+@test "a truncated JSON stream prints what came before, then the offset (2)" {
+	f="$BATS_TEST_TMPDIR/trunc.events"
+	head -4 "$G/printf_ints.events" > "$f"
+	sed -n 5p "$G/printf_ints.events" | head -c 30 >> "$f"
+	run "$BTF" "$f"
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "42|   -7|7    |000-5|+3|-3|ffffffff|ffffffffffffffff|BEEF|0xff|010|0|4294967295|18446744073709551615|-1|-1|A|0xffff8881|0|%|str" ]
+	[ "${lines[1]}" = "   ba 0002" ]
+	[[ "${lines[2]}" == "bt-fmt: malformed input stream at byte 1773: "* ]]
+	[ "${#lines[@]}" -eq 3 ]
+}
+
+@test "a truncated msgpack stream prints what came before, then the offset (2)" {
+	f="$BATS_TEST_TMPDIR/trunc.mp"
+	size=$(stat -c %s "$G/msgpack_input.events")
+	head -c $((size - 20)) "$G/msgpack_input.events" > "$f"
+	run "$BTF" "$f"
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "abcd~~ -410065408 \\x01\\xab" ]
+	[[ "$output" == *"malformed input stream at byte 332"* ]]
+}
+
+@test "a stream of the wrong kind is refused (2)" {
+	run sh -c "echo '{\"bt\":\"ast\",\"v\":1}' | '$BTF'"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"expected events, got ast"* ]]
+}
+
+@test "an empty stream and garbage are bad input (2)" {
+	run sh -c "'$BTF' < /dev/null"
+	[ "$status" -eq 2 ]
+	run sh -c "echo garbage | '$BTF'"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"byte 0"* ]]
+}
+
+@test "a stream without a meta event is bad input (2)" {
+	run sh -c "echo '{\"bt\":\"events\",\"v\":1}' | '$BTF'"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"no meta event"* ]]
+	run sh -c "printf '%s\n%s\n' '{\"bt\":\"events\",\"v\":1}' '{\"e\":\"printf\",\"id\":0}' | '$BTF'"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"first event must be 'meta'"* ]]
+}
+
+@test "an event that names an unknown format or kind is bad input (2)" {
+	run sh -c "{ head -2 '$G/printf_ints.events'; echo '{\"e\":\"printf\",\"id\":99,\"args\":[]}'; } | '$BTF'"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"unknown printf id"* ]]
+	[[ "$output" == *"at byte 1599"* ]]
+	run sh -c "{ head -2 '$G/printf_ints.events'; echo '{\"e\":\"frobnicate\"}'; } | '$BTF'"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"unknown event 'frobnicate'"* ]]
+}
+
+@test "SIGINT and SIGTERM do not stop bt-fmt before the end of its input" {
+	fifo="$BATS_TEST_TMPDIR/fifo"
+	mkfifo "$fifo"
+	"$BTF" < "$fifo" > "$BATS_TEST_TMPDIR/out" &
+	pid=$!
+	exec 7> "$fifo"
+	head -2 "$G/printf_ints.events" >&7
+	sleep 0.2
+	kill -INT "$pid"
+	kill -TERM "$pid"
+	sleep 0.2
+	sed -n 3p "$G/printf_ints.events" >&7
+	exec 7>&-
+	wait "$pid"
+	[ "$(head -1 "$BATS_TEST_TMPDIR/out")" = "42|   -7|7    |000-5|+3|-3|ffffffff|ffffffffffffffff|BEEF|0xff|010|0|4294967295|18446744073709551615|-1|-1|A|0xffff8881|0|%|str" ]
+}
+
+@test "output reaches a pipe as soon as an event arrives, before EOF" {
+	fifo="$BATS_TEST_TMPDIR/fifo2"
+	mkfifo "$fifo"
+	"$BTF" < "$fifo" > "$BATS_TEST_TMPDIR/out2" &
+	pid=$!
+	exec 7> "$fifo"
+	head -3 "$G/printf_ints.events" >&7
+	sleep 0.3
+	first=$(cat "$BATS_TEST_TMPDIR/out2")
+	exec 7>&-
+	wait "$pid"
+	[[ "$first" == "42|"* ]]
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env bats
+# bt-probes: listing probes in upstream's format (needs tracefs, which
+# bt-probes mounts itself when it can).
+
+setup_file() {
+	export BTP="$BATS_TEST_DIRNAME/../../build/bin/bt-probes"
+}
+
+@test "bt-probes --help prints usage and exits 0" {
+	run "$BTP" --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Usage: bt-probes"* ]]
+}
+
+@test "bt-probes --version" {
+	run "$BTP" --version
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"0."* ]]
+}
+
+@test "an unknown option is bad usage (2)" {
+	run "$BTP" --no-such-option
+	[ "$status" -eq 2 ]
+}
+
+@test "-l with a tracepoint glob lists sys_enter_openat" {
+	run "$BTP" -l 'tracepoint:syscalls:sys_enter_open*'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *$'tracepoint:syscalls:sys_enter_openat\n'* ]]
+	# only matching names, one per line, sorted
+	! grep -v '^tracepoint:syscalls:sys_enter_open' <<<"$output"
+	[ "$output" = "$(sort <<<"$output")" ]
+}
+
+@test "short provider names work in the pattern" {
+	run "$BTP" -l 't:syscalls:sys_enter_openat'
+	[ "$status" -eq 0 ]
+	[ "$output" = "tracepoint:syscalls:sys_enter_openat" ]
+}
+
+@test "-lv shows the arguments of sys_enter_openat" {
+	run "$BTP" -lv 'tracepoint:syscalls:sys_enter_openat'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "tracepoint:syscalls:sys_enter_openat" ]
+	[ "${lines[1]}" = "    int __syscall_nr" ]
+	[[ "$output" == *"    const char * filename"* ]]
+	# common_ fields are not arguments
+	[[ "$output" != *common_pid* ]]
+}
+
+@test "-lv shows char arrays as upstream does" {
+	run "$BTP" -lv 'tracepoint:sched:sched_switch'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"    char prev_comm[16]"* ]]
+}
+
+@test "software and interval probes are listed" {
+	run "$BTP" -l 'software:*'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"software:cpu-clock:"* ]]
+	[[ "$output" == *"software:page-faults:"* ]]
+	run "$BTP" -l 'interval:*'
+	[[ "$output" == *"interval:s:"* ]]
+}
+
+@test "a pattern that matches nothing prints nothing and succeeds" {
+	run "$BTP" -l 'tracepoint:nosuchcategory:*'
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}
+
+@test "--json prints one object per probe with its args" {
+	run "$BTP" --json -lv 'tracepoint:syscalls:sys_enter_openat'
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .probe <<<"$output")" = "tracepoint:syscalls:sys_enter_openat" ]
+	[ "$(jq -r '.args[0]' <<<"$output")" = "int __syscall_nr" ]
+}
+
+@test "-o writes the listing to a file" {
+	run "$BTP" -l 'tracepoint:syscalls:sys_enter_openat' -o "$BATS_TEST_TMPDIR/list"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/list")" = "tracepoint:syscalls:sys_enter_openat" ]
+}

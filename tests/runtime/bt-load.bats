@@ -1,0 +1,197 @@
+#!/usr/bin/env bats
+# bt-load against the real kernel: hand-written BPF programs
+# (tests/cli/data/load/*.bpf.c, built by clang in setup_file) wrapped in
+# bundles, loaded, attached, triggered, stopped.  Needs root.
+
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+	export BTL="$BATS_TEST_DIRNAME/../../build/bin/bt-load"
+	export DATA="$BATS_TEST_DIRNAME/../cli/data/load"
+	export OUT="$BATS_FILE_TMPDIR/load"
+	"$DATA/build.sh" "$OUT"
+}
+
+setup() {
+	[ "$(id -u)" = 0 ] || skip "needs root"
+}
+
+# wait (up to 10 s) until FILE has the `attached` event
+wait_attached() {
+	local i
+	for i in $(seq 100); do
+		grep -q '"e":"attached"' "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "bt-load never attached: $(cat "$1")" >&2
+	return 1
+}
+
+# events of kind E in FILE, one JSON per line
+events() {
+	jq -c "select(.e == \"$2\")" "$1"
+}
+
+@test "begin and end run; the exit dump has every non-empty map" {
+	run --separate-stderr "$BTL" --json "$OUT/begin_end.bundle"
+	[ "$status" -eq 0 ]
+	echo "$output" > "$BATS_TEST_TMPDIR/ev"
+	[ "$(sed -n 1p "$BATS_TEST_TMPDIR/ev" | jq -r .bt)" = events ]
+	[ "$(sed -n 1p "$BATS_TEST_TMPDIR/ev" | jq -r .file)" = begin_end.bt ]
+	[ "$(jq -r .e "$BATS_TEST_TMPDIR/ev" | tr '\n' ' ')" = \
+	  "null meta attached printf printf dump map map exit " ]
+	[ "$(events "$BATS_TEST_TMPDIR/ev" attached)" = '{"e":"attached","n":2}' ]
+	[ "$(events "$BATS_TEST_TMPDIR/ev" printf | head -1)" = '{"e":"printf","id":0,"args":[42,"world"]}' ]
+	[ "$(events "$BATS_TEST_TMPDIR/ev" printf | tail -1)" = '{"e":"printf","id":1,"args":[]}' ]
+	[ "$(events "$BATS_TEST_TMPDIR/ev" map | jq -c '[.id, .final, .entries]' | tr '\n' ' ')" = \
+	  '[0,true,[[null,1]]] [1,true,[[[7,"x"],5]]] ' ]
+	[ "$(events "$BATS_TEST_TMPDIR/ev" exit)" = '{"e":"exit","code":0}' ]
+	# meta copies the maps without their ELF names
+	[ "$(events "$BATS_TEST_TMPDIR/ev" meta | jq -c '[.maps[].name, .maps[0].elf, .probes]')" = \
+	  '["@c","@m",null,["begin","end"]]' ]
+}
+
+@test "exit(3) in begin: nothing else attached, end runs, status 3" {
+	run --separate-stderr "$BTL" --json "$OUT/begin_exit3.bundle"
+	[ "$status" -eq 3 ]
+	[[ "$output" == *'{"e":"printf","id":1,"args":[]}'* ]]
+	[[ "$output" == *'{"e":"exit","code":3}' ]]
+}
+
+@test "the default output is msgpack, -o writes a file" {
+	"$BTL" -o "$BATS_TEST_TMPDIR/mp" "$OUT/begin_end.bundle"
+	# a msgpack map (fixmap 0x8X or map16 0xde) comes first, not '{'
+	first=$(head -c1 "$BATS_TEST_TMPDIR/mp" | od -An -tx1 | tr -d ' ')
+	[[ "$first" == 8? || "$first" == de ]]
+	grep -q events "$BATS_TEST_TMPDIR/mp"
+}
+
+@test "a tracepoint sees the process the test starts" {
+	path=/tmp/btl-$$-$RANDOM
+	"$BTL" --json "$OUT/tp_open_exit.bundle" > "$BATS_TEST_TMPDIR/ev" &
+	pid=$!
+	wait_attached "$BATS_TEST_TMPDIR/ev"
+	cat "$path" 2>/dev/null || true
+	status=0
+	wait $pid || status=$?
+	[ "$status" -eq 7 ]
+	[ "$(events "$BATS_TEST_TMPDIR/ev" printf | head -1 | jq -c .args)" = "[\"cat\",\"$path\"]" ]
+	# print(@opens) before the exit dump, then the dump
+	[ "$(events "$BATS_TEST_TMPDIR/ev" map | head -1 | jq -c '[.id, .final, .entries]')" = '[0,false,[["cat",1]]]' ]
+	len=${#path}
+	# hist: bucket of len is 2 + floor(log2(len))
+	b=2; v=$len; while [ $v -gt 1 ]; do v=$((v / 2)); b=$((b + 1)); done
+	hist=$(events "$BATS_TEST_TMPDIR/ev" map | jq -c 'select(.final and .id == 1) | .entries[0][1]')
+	[ "$(echo "$hist" | jq ".[$b]")" = 1 ]
+	[ "$(echo "$hist" | jq 'add')" = 1 ]
+	[ "$(events "$BATS_TEST_TMPDIR/ev" map | jq -c 'select(.final and .id == 2) | .entries')" = "[[null,$len]]" ]
+	[ "$(events "$BATS_TEST_TMPDIR/ev" map | jq -c 'select(.final and .id == 3) | .entries')" = "[[null,[1,$len]]]" ]
+	[ "$(tail -1 "$BATS_TEST_TMPDIR/ev")" = '{"e":"exit","code":7}' ]
+}
+
+@test "interval fires with its period; time and zero() records" {
+	start=$(date +%s%N)
+	run --separate-stderr "$BTL" --json "$OUT/interval.bundle"
+	end=$(date +%s%N)
+	[ "$status" -eq 5 ]
+	echo "$output" > "$BATS_TEST_TMPDIR/ev"
+	[ "$(events "$BATS_TEST_TMPDIR/ev" time | wc -l)" -eq 3 ]
+	# three ticks 50 ms apart: at least 100 ms between the first and last
+	t1=$(events "$BATS_TEST_TMPDIR/ev" time | head -1 | jq .ns)
+	t3=$(events "$BATS_TEST_TMPDIR/ev" time | tail -1 | jq .ns)
+	[ $((t3 - t1)) -ge 90000000 ]
+	[ $((t1)) -ge $((start)) ] && [ $((t3)) -le $((end)) ]
+	# zero(@ticks) kept the key with 0
+	[ "$(events "$BATS_TEST_TMPDIR/ev" map | jq -c '[.id, .entries]' | tr '\n' ' ')" = '[0,[[null,0]]] [1,[[null,3]]] ' ]
+}
+
+stop_with() {
+	"$BTL" --json "$OUT/begin_end_noexit.bundle" > "$BATS_TEST_TMPDIR/ev" &
+	pid=$!
+	wait_attached "$BATS_TEST_TMPDIR/ev"
+	sleep 0.2
+	kill -"$1" $pid
+	status=0
+	wait $pid || status=$?
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .e "$BATS_TEST_TMPDIR/ev" | tr '\n' ' ')" = \
+	  "null meta attached printf printf dump map map exit " ]
+	[ "$(tail -1 "$BATS_TEST_TMPDIR/ev")" = '{"e":"exit","code":0}' ]
+}
+
+@test "SIGINT: end probes run, maps are dumped, exit 0" {
+	stop_with INT
+}
+
+@test "SIGTERM: end probes run, maps are dumped, exit 0" {
+	stop_with TERM
+}
+
+@test "kill -9 leaves nothing attached" {
+	"$BTL" --json "$OUT/tp_open.bundle" > "$BATS_TEST_TMPDIR/ev" &
+	pid=$!
+	wait_attached "$BATS_TEST_TMPDIR/ev"
+	ids=$(bpftool -j prog show | jq -r '.[] | select(.name == "tp_openat") | .id')
+	[ -n "$ids" ]
+	bpftool -j link show | jq -e ".[] | select(.prog_id == $(echo $ids | cut -d' ' -f1))" > /dev/null
+	kill -9 $pid
+	wait $pid || true
+	for i in $(seq 50); do
+		left=$(bpftool -j prog show | jq -r '.[] | select(.name == "tp_openat") | .id')
+		[ -z "$left" ] && break
+		sleep 0.1
+	done
+	[ -z "$left" ]
+	for id in $ids; do
+		! bpftool -j link show | jq -e ".[] | select(.prog_id == $id)" > /dev/null
+	done
+}
+
+@test "a closed stdout stops bt-load cleanly" {
+	( "$BTL" --json "$OUT/tp_open.bundle"; echo $? > "$BATS_TEST_TMPDIR/rc" ) | head -n 3 > "$BATS_TEST_TMPDIR/ev" &
+	wait_attached "$BATS_TEST_TMPDIR/ev"
+	for i in $(seq 20); do
+		cat /tmp/btl-epipe-$i 2>/dev/null || true
+		[ -s "$BATS_TEST_TMPDIR/rc" ] && break
+		sleep 0.1
+	done
+	wait
+	[ "$(cat "$BATS_TEST_TMPDIR/rc")" = 0 ]
+}
+
+@test "--dry-run loads and verifies, attaches nothing, lists the probes" {
+	run --separate-stderr "$BTL" --json --dry-run "$OUT/tp_open.bundle"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"would attach tracepoint:syscalls:sys_enter_openat (program tp_openat)"* ]]
+	[[ "$stderr" == *"would run end (program end)"* ]]
+	[[ "$output" != *attached* ]]
+	[[ "$output" == *'{"e":"exit","code":0}'* ]]
+}
+
+@test "--dry-run still reports a verifier rejection" {
+	run --separate-stderr "$BTL" --json --dry-run "$OUT/bad.bundle"
+	[ "$status" -eq 3 ]
+}
+
+@test "a verifier rejection points at the probe and shows the log's end" {
+	run --separate-stderr "$BTL" "$OUT/bad.bundle"
+	[ "$status" -eq 3 ]
+	[[ "$stderr" == *"bad.bt:1:1-6: ERROR: the BPF verifier rejected probe 'begin'"* ]]
+	[[ "$stderr" == *"begin { @x = 1; }"*"~~~~~"* ]]
+	[[ "$stderr" == *"invalid mem access"* ]]
+	[[ "$stderr" == *"HINT: run bt-load with -v"* ]]
+}
+
+@test "-v shows libbpf's messages and the whole verifier log" {
+	run --separate-stderr "$BTL" -v "$OUT/bad.bundle"
+	[ "$status" -eq 3 ]
+	[[ "$stderr" == *"libbpf:"* ]]
+	[[ "$stderr" == *"BEGIN PROG LOAD LOG"* ]]
+}
+
+@test "a missing kernel feature (kprobes) is exit 3 naming it" {
+	[ ! -e /sys/bus/event_source/devices/kprobe ] || skip "this kernel has kprobes"
+	run --separate-stderr "$BTL" "$OUT/kprobe.bundle"
+	[ "$status" -eq 3 ]
+	[[ "$stderr" == *"kprobe.bt:1:1-20: ERROR: kprobes are not supported by this kernel (no /sys/bus/event_source/devices/kprobe)"* ]]
+}

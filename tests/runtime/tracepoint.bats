@@ -1,0 +1,64 @@
+#!/usr/bin/env bats
+# tests/runtime/tracepoint.bats - ./bpftrace one-liners on real tracepoints,
+# triggered by processes the tests start themselves.
+
+load driver_helpers
+
+@test "sys_enter_openat sees the unique path a process opens" {
+	path=$BATS_TEST_TMPDIR/bt-open-$$-$RANDOM
+	start_bt -e 'tracepoint:syscalls:sys_enter_openat /comm == "cat"/ { printf("open %s\n", str(args.filename)); }'
+	cat "$path" 2>/dev/null || true
+	cat "$path" 2>/dev/null || true
+	kill -TERM "$bg_pid"
+	wait_bt
+	[ "$status" -eq 0 ]
+	grep -qx "open $path" "$BATS_TEST_TMPDIR/out"
+}
+
+@test "@[comm] = count() counts the calls of one process" {
+	loop=$(getppid_loop)
+	start_bt -e 'tracepoint:syscalls:sys_enter_getppid { @[comm] = count(); }'
+	"$loop" 4321 >/dev/null
+	kill -TERM "$bg_pid"
+	wait_bt
+	[ "$status" -eq 0 ]
+	n=$(sed -n 's/^@\[getppid_loop\]: //p' "$BATS_TEST_TMPDIR/out")
+	[ -n "$n" ] && [ "$n" -ge 4321 ]
+}
+
+@test "args and pid in a predicate: only the traced pid is counted" {
+	loop=$(getppid_loop)
+	# the loop is started stopped, so that its pid is known in advance
+	bash -c 'kill -STOP $$; exec "$0" 777 >/dev/null' "$loop" &
+	lp=$!
+	start_bt -e 'tracepoint:syscalls:sys_enter_getppid /pid == $1/ { @n = count(); } tracepoint:sched:sched_process_exit /pid == $1/ { exit(); }' "$lp"
+	kill -CONT "$lp"
+	wait "$lp"
+	wait_bt
+	[ "$status" -eq 0 ]
+	grep -qx '@n: 777' "$BATS_TEST_TMPDIR/out"
+}
+
+@test "hist of a tracepoint argument has buckets and bars" {
+	start_bt -e 'tracepoint:syscalls:sys_enter_read /comm == "dd"/ { @bytes = hist(args.count); }'
+	dd if=/dev/zero of=/dev/null bs=1000 count=20 2>/dev/null
+	dd if=/dev/zero of=/dev/null bs=70000 count=5 2>/dev/null
+	kill -TERM "$bg_pid"
+	wait_bt
+	[ "$status" -eq 0 ]
+	cat "$BATS_TEST_TMPDIR/out"
+	grep -qx '@bytes:' "$BATS_TEST_TMPDIR/out"
+	grep -Eq '^\[512, 1K\) +[0-9]+ \|@+ *\|$' "$BATS_TEST_TMPDIR/out"
+	grep -Eq '^\[64K, 128K\) +[0-9]+ \|@+ *\|$' "$BATS_TEST_TMPDIR/out"
+}
+
+@test "interval and a tracepoint in one program" {
+	loop=$(getppid_loop)
+	"$loop" 100000000 >/dev/null &
+	lp=$!
+	run --separate-stderr timeout "$LIMIT" "$BT" -q \
+		-e 'tracepoint:syscalls:sys_enter_getppid { @n = count(); } interval:ms:300 { printf("seen %d\n", @n > 0); exit(); }'
+	kill "$lp"
+	[ "$status" -eq 0 ]
+	grep -qx 'seen 1' <<<"$output"
+}

@@ -1,0 +1,258 @@
+/*
+ * test_check.c - unit tests of bt-check: integer typing and promotion
+ * rules, map inference to a fixpoint, scoping and slots, implicit casts
+ * and diagnostics, driven through hand-written ast JSON.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bt-check/check.h"
+#include "wire.h"
+
+static char diag_buf[8192];
+
+/* run check_program on one JSON program; diagnostics go to diag_buf */
+static int run_check(struct arena *a, const char *src, const char *prog_json,
+		     struct check *ck, struct val **prog)
+{
+	char *text = arena_printf(a, "{\"bt\":\"ast\",\"v\":1,\"src\":\"%s\",\"file\":\"stdin\",\"params\":[\"42\",\"str\"]}\n%s\n",
+				  src, prog_json);
+	FILE *f = fmemopen(text, strlen(text), "r");
+	FILE *d = fmemopen(diag_buf, sizeof(diag_buf), "w");
+	struct wire_in *in = wire_in_open(f, "test");
+	struct val *hdr;
+	int r;
+
+	memset(diag_buf, 0, sizeof(diag_buf));
+	setvbuf(d, NULL, _IONBF, 0);
+	diag_set_stream(d);
+	ck_assert_int_eq(wire_read_header(in, a, "ast", &hdr), 0);
+	ck_assert_int_eq(wire_in_next(in, a, prog), 0);
+	diag_set_source_from_header(hdr);
+	memset(ck, 0, sizeof(*ck));
+	ck->a = a;
+	ck->hdr = hdr;
+	r = check_program(ck, *prog);
+	wire_in_close(in);
+	fclose(f);
+	fclose(d);
+	diag_set_stream(NULL);
+	return r;
+}
+
+#define BEGIN_PROBE(body) \
+	"{\"k\":\"program\",\"loc\":[0,1],\"config\":[],\"decls\":[],\"probes\":[" \
+	"{\"k\":\"probe\",\"loc\":[0,1],\"attach\":[{\"k\":\"attach\",\"loc\":[0,5]," \
+	"\"raw\":\"begin\",\"provider\":\"BEGIN\",\"parts\":[]}],\"body\":" \
+	"{\"k\":\"block\",\"loc\":[0,1],\"stmts\":[" body "]}}]}"
+#define INT(v) "{\"k\":\"int\",\"loc\":[0,1],\"v\":" #v "}"
+#define STR(s) "{\"k\":\"str\",\"loc\":[0,1],\"v\":\"" s "\"}"
+#define MAP(n) "{\"k\":\"map\",\"loc\":[0,1],\"name\":\"" n "\"}"
+#define MAPK(n, k) "{\"k\":\"map\",\"loc\":[0,1],\"name\":\"" n "\",\"keys\":[" k "]}"
+#define VAR(n) "{\"k\":\"var\",\"loc\":[0,1],\"name\":\"" n "\"}"
+#define ASSIGN(l, r) "{\"k\":\"assign\",\"loc\":[0,1],\"op\":\"=\",\"lhs\":" l ",\"rhs\":" r "}"
+#define CAST(ty, e) "{\"k\":\"cast\",\"loc\":[0,1],\"type\":{\"k\":\"typespec\",\"loc\":[0,1],\"base\":\"" ty "\"},\"e\":" e "}"
+#define EXPR(e) "{\"k\":\"expr\",\"loc\":[0,1],\"e\":" e "}"
+
+static const char *map_val_str(struct check *ck, const char *name)
+{
+	struct check_map *m = check_map_get(ck, name);
+
+	return type_str(ck->a, m->val);
+}
+
+START_TEST(literal_types)
+{
+	struct arena *a = arena_new();
+
+	ck_assert_str_eq(type_str(a, check_literal_type(a, 0, false)), "int8");
+	ck_assert_str_eq(type_str(a, check_literal_type(a, -1, false)), "int8");
+	ck_assert_str_eq(type_str(a, check_literal_type(a, 128, false)), "int16");
+	ck_assert_str_eq(type_str(a, check_literal_type(a, -129, false)), "int16");
+	ck_assert_str_eq(type_str(a, check_literal_type(a, 70000, false)), "int32");
+	ck_assert_str_eq(type_str(a, check_literal_type(a, INT64_C(1) << 40, false)), "int64");
+	ck_assert_str_eq(type_str(a, check_literal_type(a, (int64_t)UINT64_C(10223372036854775807), true)), "uint64");
+	ck_assert(check_literal_fits(200, false, type_int(a, 1, false)));
+	ck_assert(!check_literal_fits(-1, false, type_int(a, 1, false)));
+	ck_assert(!check_literal_fits(128, false, type_int(a, 1, true)));
+	ck_assert(check_literal_fits(-128, false, type_int(a, 1, true)));
+	arena_free(a);
+}
+END_TEST
+
+START_TEST(unify_ints)
+{
+	struct arena *a = arena_new();
+	struct check ck = { .a = a };
+	bool lossy = false;
+
+	ck_assert_str_eq(type_str(a, check_unify(&ck, type_int(a, 1, false), NULL,
+						 type_int(a, 1, true), NULL, &lossy)), "int16");
+	ck_assert_str_eq(type_str(a, check_unify(&ck, type_int(a, 4, false), NULL,
+						 type_int(a, 8, false), NULL, &lossy)), "uint64");
+	ck_assert(!lossy);
+	ck_assert_str_eq(type_str(a, check_unify(&ck, type_int(a, 8, false), NULL,
+						 type_int(a, 1, true), NULL, &lossy)), "int64");
+	ck_assert(lossy);
+	ck_assert_str_eq(type_str(a, check_unify(&ck, type_string(a, 3), NULL,
+						 type_string(a, 10), NULL, NULL)), "string[10]");
+	ck_assert_ptr_null(check_unify(&ck, type_string(a, 3), NULL,
+				       type_int(a, 8, true), NULL, NULL));
+	arena_free(a);
+}
+END_TEST
+
+/* a map read before it is written in program order still gets its type */
+START_TEST(map_fixpoint)
+{
+	struct arena *a = arena_new();
+	struct check ck;
+	struct val *prog;
+
+	ck_assert_int_eq(run_check(a, "x", BEGIN_PROBE(
+		ASSIGN(MAP("@y"), MAP("@x")) ","
+		ASSIGN(MAP("@x"), CAST("uint32", INT(5)))), &ck, &prog), 0);
+	ck_assert_str_eq(map_val_str(&ck, "@y"), "uint32");
+	ck_assert_int_eq(val_get(prog, "maps")->n, 2);
+	ck_assert_int_eq(val_get_int(val_get(prog, "config"), "max_strlen", 0), 64);
+	arena_free(a);
+}
+END_TEST
+
+/* literals adapt: `@x = 1; @x = (uint16)2` is uint16 with a cast on 1 */
+START_TEST(map_literal_adapts)
+{
+	struct arena *a = arena_new();
+	struct check ck;
+	struct val *prog, *first;
+
+	ck_assert_int_eq(run_check(a, "x", BEGIN_PROBE(
+		ASSIGN(MAP("@x"), INT(1)) ","
+		ASSIGN(MAP("@x"), CAST("uint16", INT(2))) ","
+		ASSIGN(MAPK("@k", INT(1) "," STR("a")), INT(1)) ","
+		ASSIGN(MAPK("@k", INT(300) "," STR("abc")), INT(2))), &ck, &prog), 0);
+	ck_assert_str_eq(map_val_str(&ck, "@x"), "uint16");
+	ck_assert_str_eq(type_str(a, check_map_get(&ck, "@k")->key), "(int16,string[4])");
+	first = val_get(val_at(val_get(val_get(val_at(val_get(prog, "probes"), 0),
+					       "body"), "stmts"), 0), "rhs");
+	ck_assert_str_eq(val_kind_of(first), "cast");
+	ck_assert(val_get_bool(first, "implicit", false));
+	arena_free(a);
+}
+END_TEST
+
+START_TEST(map_mismatch_message)
+{
+	struct arena *a = arena_new();
+	struct check ck;
+	struct val *prog;
+
+	ck_assert_int_lt(run_check(a, "x", BEGIN_PROBE(
+		ASSIGN(MAP("@x"), INT(0)) ","
+		ASSIGN(MAP("@x"), STR("a"))), &ck, &prog), 0);
+	ck_assert_msg(strstr(diag_buf, "ERROR: Type mismatch for @x: trying to assign value of type 'string[2]' when map already has a type 'int8'"),
+		      "got: %s", diag_buf);
+	arena_free(a);
+}
+END_TEST
+
+/* block scoping: two $x in sibling blocks are different slots */
+START_TEST(var_slots)
+{
+	struct arena *a = arena_new();
+	struct check ck;
+	struct val *prog;
+	const char *ifs =
+		"{\"k\":\"if\",\"loc\":[0,1],\"cond\":" INT(1) ",\"then\":{\"k\":\"block\",\"loc\":[0,1],\"stmts\":["
+		ASSIGN(VAR("$x"), STR("abc")) "]},\"else\":{\"k\":\"block\",\"loc\":[0,1],\"stmts\":["
+		ASSIGN(VAR("$x"), INT(7)) "]}}";
+
+	ck_assert_int_eq(run_check(a, "x", arena_printf(a, BEGIN_PROBE("%s"), ifs),
+				   &ck, &prog), 0);
+	ck_assert_int_eq(ck.nvars, 2);
+	ck_assert_str_eq(type_str(a, ck.vars[0].type), "string[4]");
+	ck_assert_str_eq(type_str(a, ck.vars[1].type), "int8");
+	arena_free(a);
+}
+END_TEST
+
+START_TEST(params_become_literals)
+{
+	struct arena *a = arena_new();
+	struct check ck;
+	struct val *prog, *rhs;
+
+	ck_assert_int_eq(run_check(a, "x", BEGIN_PROBE(
+		ASSIGN(MAP("@a"), "{\"k\":\"param\",\"loc\":[0,1],\"n\":1}") ","
+		ASSIGN(MAP("@b"), "{\"k\":\"param\",\"loc\":[0,1],\"n\":2}") ","
+		ASSIGN(MAP("@c"), "{\"k\":\"param\",\"loc\":[0,1],\"n\":-1}")),
+		&ck, &prog), 0);
+	rhs = val_get(val_at(val_get(val_get(val_at(val_get(prog, "probes"), 0),
+					     "body"), "stmts"), 0), "rhs");
+	ck_assert_str_eq(val_kind_of(rhs), "int");
+	ck_assert_int_eq(val_get_int(rhs, "v", 0), 42);
+	ck_assert_str_eq(map_val_str(&ck, "@b"), "string[4]");
+	ck_assert_str_eq(map_val_str(&ck, "@c"), "int8");
+	arena_free(a);
+}
+END_TEST
+
+START_TEST(aggregation_only_in_map)
+{
+	struct arena *a = arena_new();
+	struct check ck;
+	struct val *prog;
+
+	ck_assert_int_eq(run_check(a, "x", BEGIN_PROBE(
+		ASSIGN(MAPK("@h", STR("k")), "{\"k\":\"call\",\"loc\":[0,1],\"name\":\"hist\",\"args\":[" INT(3) "," INT(2) "]}")),
+		&ck, &prog), 0);
+	ck_assert_int_eq(check_map_get(&ck, "@h")->val->kind, TY_HIST);
+	ck_assert_int_eq(check_map_get(&ck, "@h")->val->k, 2);
+	ck_assert_int_lt(run_check(a, "x", BEGIN_PROBE(
+		ASSIGN(VAR("$v"), "{\"k\":\"call\",\"loc\":[0,1],\"name\":\"count\",\"args\":[]}")),
+		&ck, &prog), 0);
+	ck_assert(strstr(diag_buf, "count() must be assigned directly to a map"));
+	arena_free(a);
+}
+END_TEST
+
+START_TEST(unknown_function_hint)
+{
+	struct arena *a = arena_new();
+	struct check ck;
+	struct val *prog;
+
+	ck_assert_int_lt(run_check(a, "x", BEGIN_PROBE(
+		EXPR("{\"k\":\"call\",\"loc\":[0,1],\"name\":\"exti\",\"args\":[]}")),
+		&ck, &prog), 0);
+	ck_assert(strstr(diag_buf, "Unknown function: 'exti'"));
+	ck_assert(strstr(diag_buf, "HINT: did you mean 'exit'?"));
+	arena_free(a);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("check");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, literal_types);
+	tcase_add_test(tc, unify_ints);
+	tcase_add_test(tc, map_fixpoint);
+	tcase_add_test(tc, map_literal_adapts);
+	tcase_add_test(tc, map_mismatch_message);
+	tcase_add_test(tc, var_slots);
+	tcase_add_test(tc, params_become_literals);
+	tcase_add_test(tc, aggregation_only_in_map);
+	tcase_add_test(tc, unknown_function_hint);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,262 @@
+/*
+ * test_gen.c - what bt-gen's code computes, checked in the kernel: the
+ * fixture tests/cli/data/gen/semantics.json (a BEGIN probe) is compiled
+ * by build/bin/bt-gen, loaded with libbpf, run once with
+ * BPF_PROG_TEST_RUN, and its maps are read back: signed division,
+ * shifts, hist/lhist bucket indices (upstream bpftrace's), zero-padded
+ * tuple keys, string comparison, ++/+=, count and max.
+ *
+ * Needs root and BPF; otherwise every test is skipped (passes with a
+ * note).  Run from the top of the tree (make unit does).
+ */
+#include <check.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+static struct bpf_object *obj;
+static bool have_bpf;
+
+static int quiet(enum libbpf_print_level l, const char *f, va_list ap)
+{
+	return 0;
+}
+
+static void load_semantics(void)
+{
+	char path[] = "/tmp/test_gen_XXXXXX";
+	char cmd[512];
+	struct bpf_program *prog;
+	int fd;
+
+	if (geteuid() != 0)
+		return;
+	fd = mkstemp(path);
+	if (fd < 0)
+		return;
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "build/bin/bt-gen --emit-obj %s -o /dev/null "
+		 "tests/cli/data/gen/semantics.json", path);
+	if (system(cmd) != 0) {
+		fprintf(stderr, "test_gen: %s failed\n", cmd);
+		exit(EXIT_FAILURE);
+	}
+	libbpf_set_print(quiet);
+	obj = bpf_object__open_file(path, NULL);
+	unlink(path);
+	if (!obj) {
+		fprintf(stderr, "test_gen: libbpf cannot open bt-gen's object\n");
+		exit(EXIT_FAILURE);
+	}
+	if (bpf_object__load(obj)) {
+		/* no BPF here: skip, but an object bpftool loads must load */
+		bpf_object__close(obj);
+		obj = NULL;
+		return;
+	}
+	prog = bpf_object__find_program_by_name(obj, "begin_0");
+	if (prog) {
+		LIBBPF_OPTS(bpf_test_run_opts, opts);
+
+		if (bpf_prog_test_run_opts(bpf_program__fd(prog), &opts)) {
+			fprintf(stderr, "test_gen: test run failed: %s\n",
+				strerror(errno));
+			exit(EXIT_FAILURE);
+		}
+	} else {
+		fprintf(stderr, "test_gen: no program 'begin_0'\n");
+		exit(EXIT_FAILURE);
+	}
+	have_bpf = true;
+}
+
+static int map_fd(const char *name)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(obj, name);
+
+	ck_assert_msg(m != NULL, "no map %s", name);
+	return bpf_map__fd(m);
+}
+
+static size_t value_size(const char *name)
+{
+	return bpf_map__value_size(bpf_object__find_map_by_name(obj, name));
+}
+
+/* a scalar map's value (key u64 0), sign-extended from its size */
+static int64_t read_scalar(const char *name)
+{
+	uint64_t key = 0;
+	unsigned char v[64] = { 0 };
+	size_t sz = value_size(name);
+	int64_t x = 0;
+
+	ck_assert_msg(bpf_map_lookup_elem(map_fd(name), &key, v) == 0,
+		      "%s: no element", name);
+	memcpy(&x, v, sz < 8 ? sz : 8);
+	if (sz < 8 && (v[sz - 1] & 0x80))
+		x |= (int64_t)(~0ull << (sz * 8));
+	return x;
+}
+
+/* the sum over CPUs of a per-CPU u64 at key */
+static uint64_t read_percpu(const char *name, const void *key)
+{
+	int n = libbpf_num_possible_cpus(), i;
+	uint64_t *vals = calloc((size_t)n, 16), sum = 0;
+	size_t stride = (value_size(name) + 7) / 8;
+
+	if (bpf_map_lookup_elem(map_fd(name), key, vals)) {
+		free(vals);
+		return UINT64_MAX;
+	}
+	for (i = 0; i < n; i++)
+		sum += vals[i * stride];
+	free(vals);
+	return sum;
+}
+
+#define NEED_BPF()                                                 \
+	do {                                                       \
+		if (!have_bpf) {                                   \
+			fprintf(stderr, "skipped: no BPF\n");      \
+			return;                                    \
+		}                                                  \
+	} while (0)
+
+START_TEST(signed_arithmetic)
+{
+	NEED_BPF();
+	ck_assert_int_eq(read_scalar("AT_div"), -1);
+	ck_assert_int_eq(read_scalar("AT_mod"), 2);
+	ck_assert_int_eq(read_scalar("AT_sar"), -2);
+	ck_assert_int_eq(read_scalar("AT_shr"), 0x7ffffffe);
+	ck_assert_int_eq(read_scalar("AT_udiv"), 3);
+	ck_assert_int_eq(read_scalar("AT_neg"), -5);
+	ck_assert_int_eq(read_scalar("AT_tern"), 10);
+	ck_assert_int_eq(read_scalar("AT_land"), 0);
+}
+END_TEST
+
+START_TEST(increments)
+{
+	NEED_BPF();
+	ck_assert_int_eq(read_scalar("AT_c"), 7);
+}
+END_TEST
+
+START_TEST(hist_buckets)
+{
+	/* hist(-1) 0, hist(0) 1, hist(1) 2, hist(5) 4, hist(1000) 11 */
+	static const uint64_t want[][2] = {
+		{ 0, 1 }, { 1, 1 }, { 2, 1 }, { 3, 0 }, { 4, 1 }, { 10, 0 },
+		{ 11, 1 },
+	};
+	uint64_t key[2] = { 0, 0 };
+	size_t i;
+
+	NEED_BPF();
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		key[1] = want[i][0];
+		if (!want[i][1]) {
+			ck_assert_uint_eq(read_percpu("AT_h", key), UINT64_MAX);
+			continue;
+		}
+		ck_assert_uint_eq(read_percpu("AT_h", key), want[i][1]);
+	}
+	/* upstream's example: 225 with k = 2 is index 28 */
+	key[1] = 28;
+	ck_assert_uint_eq(read_percpu("AT_h2", key), 1);
+}
+END_TEST
+
+START_TEST(lhist_buckets)
+{
+	uint64_t key[2] = { 0, 0 };
+
+	NEED_BPF();
+	key[1] = 0;     /* -5: below min */
+	ck_assert_uint_eq(read_percpu("AT_l", key), 1);
+	key[1] = 1;     /* 5: [0, 10) */
+	ck_assert_uint_eq(read_percpu("AT_l", key), 1);
+	key[1] = 11;    /* 100: at max */
+	ck_assert_uint_eq(read_percpu("AT_l", key), 1);
+}
+END_TEST
+
+START_TEST(tuple_key_is_zero_padded)
+{
+	unsigned char key[16] = { 0 }, v[8] = { 0 };
+	int64_t two = 2;
+
+	NEED_BPF();
+	key[0] = 1;
+	memcpy(key + 8, &two, 8);
+	ck_assert_int_eq(bpf_map_lookup_elem(map_fd("AT_t"), key, v), 0);
+	ck_assert_int_eq(v[0], 7);
+}
+END_TEST
+
+START_TEST(string_key_and_compare)
+{
+	char key[3] = "ab";
+	unsigned char v[8] = { 0 };
+
+	NEED_BPF();
+	ck_assert_int_eq(bpf_map_lookup_elem(map_fd("AT_s"), key, v), 0);
+	ck_assert_int_eq(v[0], 3);
+	ck_assert_int_eq(read_scalar("AT_streq"), 1);
+	ck_assert_int_eq(read_scalar("AT_strne"), 0);
+}
+END_TEST
+
+START_TEST(aggregations)
+{
+	uint64_t key = 0;
+	int n = libbpf_num_possible_cpus(), i, set = 0;
+	int64_t (*vals)[2] = calloc((size_t)n, 16), best = 0;
+
+	NEED_BPF();
+	ck_assert_uint_eq(read_percpu("AT_cnt", &key), 3);
+	ck_assert_int_eq(bpf_map_lookup_elem(map_fd("AT_mx"), &key, vals), 0);
+	for (i = 0; i < n; i++)
+		if (vals[i][1]) {
+			set++;
+			best = vals[i][0];
+		}
+	ck_assert_int_eq(set, 1);
+	ck_assert_int_eq(best, -5);
+	free(vals);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("gen");
+	TCase *tc = tcase_create("semantics");
+	SRunner *sr;
+	int failed;
+
+	load_semantics();
+	tcase_add_test(tc, signed_arithmetic);
+	tcase_add_test(tc, increments);
+	tcase_add_test(tc, hist_buckets);
+	tcase_add_test(tc, lhist_buckets);
+	tcase_add_test(tc, tuple_key_is_zero_padded);
+	tcase_add_test(tc, string_key_and_compare);
+	tcase_add_test(tc, aggregations);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	if (obj)
+		bpf_object__close(obj);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

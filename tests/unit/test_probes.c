@@ -1,0 +1,188 @@
+/*
+ * test_probes.c - unit tests of bt-probes' provider library: lookup by
+ * name, tracepoint format parsing, timed attach points, software events,
+ * suggestions, and (when tracefs is available) tracepoint expansion.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bt-probes/provider.h"
+#include "tracefs.h"
+
+static const char openat_format[] =
+	"name: sys_enter_openat\n"
+	"ID: 782\n"
+	"format:\n"
+	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n"
+	"\n"
+	"\tfield:int __syscall_nr;\toffset:8;\tsize:4;\tsigned:1;\n"
+	"\tfield:int dfd;\toffset:16;\tsize:8;\tsigned:0;\n"
+	"\tfield:const char * filename;\toffset:24;\tsize:8;\tsigned:0;\n"
+	"\tfield:__data_loc char[] name;\toffset:32;\tsize:4;\tsigned:0;\n"
+	"\tfield:char comm[16];\toffset:36;\tsize:16;\tsigned:0;\n"
+	"\n"
+	"print fmt: \"dfd: 0x%08lx\", ((unsigned long)(REC->dfd))\n";
+
+static struct val *parts_of(struct arena *a, const char *p0, const char *p1)
+{
+	struct val *arr = val_arr(a);
+
+	if (p0)
+		val_push(a, arr, val_str(a, p0));
+	if (p1)
+		val_push(a, arr, val_str(a, p1));
+	return arr;
+}
+
+START_TEST(provider_names)
+{
+	ck_assert_ptr_eq(provider_find("tracepoint"), &provider_tracepoint);
+	ck_assert_ptr_eq(provider_find("Tracepoint"), &provider_tracepoint);
+	ck_assert_ptr_eq(provider_find("t"), &provider_tracepoint);
+	ck_assert_ptr_eq(provider_find("BEGIN"), &provider_begin);
+	ck_assert_ptr_eq(provider_find("end"), &provider_end);
+	ck_assert_ptr_eq(provider_find("i"), &provider_interval);
+	ck_assert_ptr_eq(provider_find("p"), &provider_profile);
+	ck_assert_ptr_eq(provider_find("s"), &provider_software);
+	/* short names match exactly */
+	ck_assert_ptr_null(provider_find("T"));
+	ck_assert_ptr_null(provider_find("nosuch"));
+}
+END_TEST
+
+START_TEST(format_parse)
+{
+	struct arena *a = arena_new();
+	struct type *t = tracepoint_parse_format(a, openat_format, true, false);
+
+	ck_assert_str_eq(t->name, "args");
+	ck_assert_int_eq(t->nfields, 5);
+	ck_assert_str_eq(t->fields[0].name, "__syscall_nr");
+	ck_assert_str_eq(type_str(a, t->fields[0].type), "int32");
+	ck_assert_int_eq(t->fields[0].offset, 8);
+	/* size and signedness come from the line, as upstream does */
+	ck_assert_str_eq(type_str(a, t->fields[1].type), "uint64");
+	ck_assert_int_eq(t->fields[2].type->kind, TY_PTR);
+	ck_assert(t->fields[2].type->user);
+	ck_assert_str_eq(type_str(a, t->fields[2].type), "int8 *");
+	ck_assert_int_eq(t->fields[3].type->kind, TY_STRING);
+	ck_assert_str_eq(t->fields[3].type->mode, "data_loc");
+	ck_assert_str_eq(type_str(a, t->fields[4].type), "string[16]");
+	ck_assert_int_eq(t->size, 52);
+	t = tracepoint_parse_format(a, openat_format, false, true);
+	ck_assert_int_eq(t->nfields, 7);
+	ck_assert(!t->fields[4].type->user);
+	arena_free(a);
+}
+END_TEST
+
+START_TEST(timed_forms)
+{
+	struct arena *a = arena_new();
+	struct probe_err err = { { 0 } };
+	const char *unit = NULL;
+	int64_t period = 0;
+	struct val *out = val_arr(a);
+
+	ck_assert_int_eq(timed_parse(parts_of(a, "s", "1"), &unit, &period, &err), 0);
+	ck_assert_str_eq(unit, "s");
+	ck_assert_int_eq(period, 1);
+	unit = NULL;
+	ck_assert_int_eq(timed_parse(parts_of(a, "100ms", NULL), &unit, &period, &err), 0);
+	ck_assert_str_eq(unit, "ms");
+	ck_assert_int_eq(period, 100);
+	unit = NULL;
+	ck_assert_int_eq(timed_parse(parts_of(a, "5000", NULL), &unit, &period, &err), 0);
+	ck_assert_str_eq(unit, "ns");
+	unit = NULL;
+	ck_assert_int_lt(timed_parse(parts_of(a, "99", NULL), &unit, &period, &err), 0);
+	unit = NULL;
+	ck_assert_int_lt(timed_parse(parts_of(a, "min", "1"), &unit, &period, &err), 0);
+	ck_assert(strstr(err.msg, "min"));
+	ck_assert_int_eq(provider_profile.expand(a, parts_of(a, "hz", "99"), out, &err), 1);
+	ck_assert_str_eq(val_get_str(out->items[0], "name"), "profile:hz:99");
+	ck_assert_str_eq(val_get_str(out->items[0], "provider"), "profile");
+	ck_assert_int_eq(val_get_int(out->items[0], "period", 0), 99);
+	arena_free(a);
+}
+END_TEST
+
+START_TEST(software_events)
+{
+	struct arena *a = arena_new();
+	struct probe_err err = { { 0 } };
+	struct val *out = val_arr(a);
+
+	ck_assert_int_eq(provider_software.expand(a, parts_of(a, "faults", NULL), out, &err), 1);
+	ck_assert_str_eq(val_get_str(out->items[0], "target"), "page-faults");
+	ck_assert_int_eq(val_get_int(out->items[0], "period", 0), 100);
+	ck_assert_int_lt(provider_software.expand(a, parts_of(a, "fault", "1"), out, &err), 0);
+	ck_assert_str_eq(err.hint, "did you mean 'faults'?");
+	arena_free(a);
+}
+END_TEST
+
+START_TEST(suggestions)
+{
+	static const char *const names[] = { "printf", "print", "exit", "str" };
+
+	ck_assert_str_eq(suggest_closest("prnt", names, 4), "print");
+	ck_assert_str_eq(suggest_closest("exti", names, 4), "exit");
+	ck_assert_ptr_null(suggest_closest("completely_else", names, 4));
+}
+END_TEST
+
+START_TEST(tracepoint_expand)
+{
+	struct arena *a = arena_new();
+	struct probe_err err = { { 0 } };
+	struct val *out = val_arr(a);
+	struct type *t;
+	int n, e = 0;
+	size_t i;
+	bool found = false;
+
+	if (!tracefs_root(&e) || tracefs_event_exists("syscalls", "sys_enter_openat") != 1) {
+		arena_free(a);
+		return;   /* no tracefs here: nothing to expand against */
+	}
+	n = provider_tracepoint.expand(a, parts_of(a, "syscalls", "sys_enter_open*"), out, &err);
+	ck_assert_int_gt(n, 1);
+	for (i = 0; i < out->n; i++)
+		if (!strcmp(val_get_str(out->items[i], "name"),
+			    "tracepoint:syscalls:sys_enter_openat"))
+			found = true;
+	ck_assert(found);
+	t = provider_tracepoint.args(a, out->items[0], &err);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_str_eq(t->fields[0].name, "__syscall_nr");
+	out = val_arr(a);
+	ck_assert_int_eq(provider_tracepoint.expand(a, parts_of(a, "syscalls", "sys_enter_opn"), out, &err), 0);
+	ck_assert(strstr(err.hint, "sys_enter_open"));
+	arena_free(a);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("probes");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, provider_names);
+	tcase_add_test(tc, format_parse);
+	tcase_add_test(tc, timed_forms);
+	tcase_add_test(tc, software_events);
+	tcase_add_test(tc, suggestions);
+	tcase_add_test(tc, tracepoint_expand);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
