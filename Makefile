@@ -134,9 +134,8 @@ test: deps
 
 example: deps
 	@$(MAKE) --no-print-directory all
-	./bpftrace -e 'tracepoint:raw_syscalls:sys_enter { @syscalls[comm] = count(); } interval:s:3 { exit(); }' \
-		-c 'sh -c "ls / >/dev/null; sleep 1"' 2>/dev/null || \
-	./bpftrace -e 'tracepoint:raw_syscalls:sys_enter { @syscalls[comm] = count(); } interval:s:3 { exit(); }'
+	@echo "== tracing system calls by process for 3 seconds"
+	./bpftrace -e 'tracepoint:raw_syscalls:sys_enter { @syscalls[comm] = count(); } interval:s:3 { print(@syscalls, 10); clear(@syscalls); exit(); }'
 
 bench: all
 	@tests/bench/run
@@ -157,12 +156,14 @@ deps:
 	fi
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/bt $(DESTDIR)$(PREFIX)/share/man/man1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/bt \
+		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/libexec/bt/
 	install -m 755 bpftrace $(DESTDIR)$(PREFIX)/libexec/bt/bpftrace
 	ln -sf ../libexec/bt/bpftrace $(DESTDIR)$(PREFIX)/bin/bpftrace
 	for t in $(TOOLS); do ln -sf ../libexec/bt/$$t $(DESTDIR)$(PREFIX)/bin/$$t; done
-	-install -m 644 man/*.1 man/*.8 $(DESTDIR)$(PREFIX)/share/man/man1/ 2>/dev/null
+	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 
 clean:
 	rm -rf $(O)

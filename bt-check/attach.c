@@ -29,6 +29,7 @@ bool check_body_depends_on_ap(const struct val *node)
 	if (k && name && (!strcmp(k, "ident") || !strcmp(k, "call"))) {
 		if (!strcmp(name, "args") || !strcmp(name, "probe") ||
 		    !strcmp(name, "func") || !strcmp(name, "retval") ||
+		    !strcmp(name, "probetype") ||
 		    !strcmp(name, "ctx"))
 			return true;
 		if (!strncmp(name, "arg", 3) && isdigit((unsigned char)name[3]))

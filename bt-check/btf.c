@@ -1,190 +1,89 @@
 /*
- * btf.c - kernel struct types from vmlinux BTF (/sys/kernel/btf/vmlinux,
- * or $BPFTRACE_BTF), loaded only when a script touches a struct field or
- * names a struct type, through libbpf's btf__ API.
- *
- * A struct is converted one level deep: its members get their types, but
- * a member that is itself a named struct (or a pointer to one) keeps only
- * its name and size; check_btf_complete() fills it in when the script
- * reaches into it.  Anonymous structs and unions are converted in place
- * because they cannot be looked up by name.  char arrays become strings,
- * as upstream does.
+ * btf.c - bt-check's use of kernel types: struct types named in a script
+ * are completed from the script's own C definitions first (cdefs.c), then
+ * from vmlinux BTF (bt-probes/kbtf.c); enumerators of kernel enums are
+ * usable as constants.
  */
 #include <bpf/btf.h>
-#include <bpf/libbpf.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
 
-static struct btf *vmlinux_btf;
-static bool btf_tried;
-
-static struct btf *check_btf_load(void)
+struct type *check_struct_full(struct check *ck, struct type *st)
 {
-	const char *path = getenv("BPFTRACE_BTF");
-
-	if (btf_tried)
-		return vmlinux_btf;
-	btf_tried = true;
-	vmlinux_btf = path && *path ? btf__parse(path, NULL)
-				    : btf__load_vmlinux_btf();
-	if (libbpf_get_error(vmlinux_btf))
-		vmlinux_btf = NULL;
-	return vmlinux_btf;
-}
-
-static struct type *check_btf_convert(struct arena *a, const struct btf *btf,
-				      __u32 id, int depth);
-
-static const char *check_btf_name(struct arena *a, const struct btf *btf,
-				  const struct btf_type *t)
-{
-	const char *n = btf__name_by_offset(btf, t->name_off);
-
-	return arena_printf(a, "%s %s", btf_is_union(t) ? "union" : "struct",
-			    n && *n ? n : "(anonymous)");
-}
-
-/* the members of struct/union id into st */
-static void check_btf_fields(struct arena *a, const struct btf *btf, __u32 id,
-			     struct type *st, int depth)
-{
-	const struct btf_type *t = btf__type_by_id(btf, id);
-	const struct btf_member *m = btf_members(t);
-	int i, n = btf_vlen(t);
-
-	st->fields = arena_alloc(a, sizeof(*st->fields) * (n + 1));
-	st->nfields = n;
-	for (i = 0; i < n; i++, m++) {
-		struct type_field *f = &st->fields[i];
-		__u32 bitoff = btf_member_bit_offset(t, i);
-		__u32 bits = btf_member_bitfield_size(t, i);
-		const char *name = btf__name_by_offset(btf, m->name_off);
-
-		f->name = arena_strdup(a, name ? name : "");
-		f->type = check_btf_convert(a, btf, m->type, depth + 1);
-		if (bits) {
-			f->offset = bitoff / 8;
-			f->bitfield_bits = (int)bits;
-			f->bitfield_offset = (int)(bitoff % 8);
-		} else {
-			f->offset = bitoff / 8;
-		}
-	}
-}
-
-static struct type *check_btf_convert(struct arena *a, const struct btf *btf,
-				      __u32 id, int depth)
-{
-	const struct btf_type *t = btf__type_by_id(btf, id);
-	struct type *r;
-
-	while (t && (btf_is_typedef(t) || btf_is_const(t) || btf_is_volatile(t) ||
-		     btf_is_restrict(t) || btf_is_type_tag(t) || btf_is_decl_tag(t))) {
-		id = t->type;
-		t = btf__type_by_id(btf, id);
-	}
-	if (!t || btf_is_void(t) || depth > 16)
-		return type_new(a, TY_VOID);
-	if (btf_is_int(t)) {
-		__u8 enc = btf_int_encoding(t);
-
-		const char *n = btf__name_by_offset(btf, t->name_off);
-
-		if (enc & BTF_INT_BOOL)
-			return type_new(a, TY_BOOL);
-		/* plain char is int8, so char arrays become strings */
-		if (n && !strcmp(n, "char"))
-			return type_int(a, 1, true);
-		return type_int(a, t->size == 1 || t->size == 2 || t->size == 4 ||
-				   t->size == 8 ? (int)t->size : 8,
-				(enc & BTF_INT_SIGNED) || (enc & BTF_INT_CHAR));
-	}
-	if (btf_is_ptr(t)) {
-		const struct btf_type *to = btf__type_by_id(btf, t->type);
-		bool user = false;
-
-		/* __user is a type tag on the pointee */
-		while (to && btf_is_type_tag(to)) {
-			const char *tag = btf__name_by_offset(btf, to->name_off);
-
-			if (tag && !strcmp(tag, "user"))
-				user = true;
-			to = btf__type_by_id(btf, to->type);
-		}
-		while (to && (btf_is_typedef(to) || btf_is_const(to) ||
-			      btf_is_volatile(to)))
-			to = btf__type_by_id(btf, to->type);
-		if (to && btf_is_func_proto(to))
-			return type_int(a, 8, false);
-		return type_ptr(a, check_btf_convert(a, btf, t->type, depth + 1), user);
-	}
-	if (btf_is_array(t)) {
-		const struct btf_array *arr = btf_array(t);
-		struct type *el = check_btf_convert(a, btf, arr->type, depth + 1);
-
-		if (el->kind == TY_INT && el->size == 1 && el->is_signed)
-			return type_string(a, arr->nelems);
-		r = type_new(a, TY_ARRAY);
-		r->elem = el;
-		r->count = arr->nelems;
-		return r;
-	}
-	if (btf_is_enum(t) || btf_is_enum64(t)) {
-		const char *n = btf__name_by_offset(btf, t->name_off);
-
-		r = type_new(a, TY_ENUM);
-		r->name = arena_printf(a, "enum %s", n && *n ? n : "(anonymous)");
-		r->size = t->size;
-		return r;
-	}
-	if (btf_is_composite(t)) {
-		const char *n = btf__name_by_offset(btf, t->name_off);
-
-		r = type_new(a, TY_STRUCT);
-		r->name = check_btf_name(a, btf, t);
-		r->size = t->size;
-		if (!n || !*n || depth == 0)
-			check_btf_fields(a, btf, id, r, depth);
-		return r;
-	}
-	return type_int(a, 8, false);
-}
-
-bool check_btf_complete(struct check *ck, struct type *st)
-{
-	struct btf *btf;
-	const char *name;
-	int kind = BTF_KIND_STRUCT;
-	__s32 id;
+	static struct { const char *name; struct type *t; } cache[256];
+	static int ncache;
 	struct type *full;
+	int i;
 
-	if (!st || st->kind != TY_STRUCT || st->nfields || !st->name)
-		return st && st->nfields;
-	if (!strcmp(st->name, "args"))
-		return false;
-	btf = check_btf_load();
-	if (!btf)
-		return false;
-	name = st->name;
-	if (!strncmp(name, "struct ", 7)) {
-		name += 7;
-	} else if (!strncmp(name, "union ", 6)) {
-		name += 6;
-		kind = BTF_KIND_UNION;
+	if (!st || st->kind != TY_STRUCT)
+		return NULL;
+	if (st->nfields)
+		return st;
+	if (!st->name || !strcmp(st->name, "args"))
+		return NULL;
+	for (i = 0; i < ncache; i++)
+		if (!strcmp(cache[i].name, st->name))
+			return cache[i].t;
+	full = check_cdef_struct(st->name);
+	if (!full || !full->nfields) {
+		/* a copy: the shallow type may be referenced from inside */
+		full = type_new(ck->a, TY_STRUCT);
+		full->name = st->name;
+		if (!kbtf_complete(ck->a, full))
+			return NULL;
 	}
-	id = btf__find_by_name_kind(btf, name, kind);
-	if (id < 0)
-		return false;
-	full = check_btf_convert(ck->a, btf, id, 0);
-	st->fields = full->fields;
-	st->nfields = full->nfields;
-	st->size = full->size;
-	return st->nfields > 0;
+	if (ncache < 256) {
+		cache[ncache].name = st->name;
+		cache[ncache++].t = full;
+	}
+	return full;
 }
 
 bool check_btf_available(void)
 {
-	return check_btf_load() != NULL;
+	return kbtf_load() != NULL;
+}
+
+bool check_btf_enum_const(struct check *ck, const char *name, int64_t *v,
+			  struct type **t)
+{
+	struct btf *btf = kbtf_load();
+	__u32 id, n;
+
+	if (!btf)
+		return false;
+	n = btf__type_cnt(btf);
+	for (id = 1; id < n; id++) {
+		const struct btf_type *bt = btf__type_by_id(btf, id);
+		int i, vlen;
+
+		if (!btf_is_enum(bt) && !btf_is_enum64(bt))
+			continue;
+		vlen = btf_vlen(bt);
+		for (i = 0; i < vlen; i++) {
+			const char *en;
+			int64_t val;
+
+			if (btf_is_enum(bt)) {
+				const struct btf_enum *e = btf_enum(bt) + i;
+
+				en = btf__name_by_offset(btf, e->name_off);
+				val = e->val;
+			} else {
+				const struct btf_enum64 *e = btf_enum64(bt) + i;
+
+				en = btf__name_by_offset(btf, e->name_off);
+				val = (int64_t)btf_enum64_value(e);
+			}
+			if (!en || strcmp(en, name))
+				continue;
+			*v = val;
+			*t = kbtf_type(ck->a, btf, id, 0);
+			/* enumerator values are 64-bit, as upstream's are */
+			(*t)->size = 8;
+			return true;
+		}
+	}
+	return false;
 }

@@ -7,6 +7,7 @@
  * name), and add a case to tests/unit/test_check.c.
  */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -36,6 +37,35 @@ static struct type *builtin_argn(struct check *ck, struct val *node,
 	if (!provider_is(ck, ok)) {
 		check_error(ck, node, "The %s builtin can only be used with 'kprobes', 'uprobes' and 'usdt' probes",
 			    name);
+		return NULL;
+	}
+	if (!strcmp(ck->prov->name, "usdt")) {
+		/* typed by the note's spec: "-4@%edi 8@%rsi" */
+		const char *spec = val_get_str(ck->ap, "args");
+		long want = strtol(name + 3, NULL, 10), i = 0;
+		const char *p = spec ? spec : "";
+
+		while (*p) {
+			char *end;
+			long size;
+
+			while (*p == ' ')
+				p++;
+			if (!*p)
+				break;
+			size = strtol(p, &end, 10);
+			if (i == want && end != p && *end == '@' && size &&
+			    (labs(size) == 1 || labs(size) == 2 ||
+			     labs(size) == 4 || labs(size) == 8))
+				return type_int(ck->a, (int)labs(size), size < 0);
+			if (i == want)
+				return type_int(ck->a, 8, false);
+			while (*p && *p != ' ')
+				p++;
+			i++;
+		}
+		check_error(ck, node, "usdt probe '%s' has %ld argument%s, %s is out of range",
+			    val_get_str(ck->ap, "name"), i, i == 1 ? "" : "s", name);
 		return NULL;
 	}
 	return type_int(ck->a, 8, false);
@@ -112,6 +142,16 @@ static struct type *builtin_func(struct check *ck, struct val *node,
 				       TY_USYM : TY_KSYM);
 }
 
+static struct type *builtin_probetype(struct check *ck, struct val *node,
+				      const char *name)
+{
+	const char *p = check_provider_name(ck);
+
+	if (!strcmp(p, "begin") || !strcmp(p, "end"))
+		p = "special";
+	return type_string(ck->a, (int64_t)strlen(p) + 1);
+}
+
 static struct type *builtin_curtask(struct check *ck, struct val *node,
 				    const char *name)
 {
@@ -134,6 +174,14 @@ static struct type *builtin_stack(struct check *ck, struct val *node,
 static struct type *builtin_ctx(struct check *ck, struct val *node,
 				const char *name)
 {
+	if (ck->prov && !strcmp(ck->prov->name, "iter")) {
+		struct type *st = type_new(ck->a, TY_STRUCT);
+
+		st->name = arena_printf(ck->a, "struct bpf_iter__%s",
+					val_get_str(ck->ap, "func"));
+		return type_ptr(ck->a, check_struct_full(ck, st) ?
+				    check_struct_full(ck, st) : st, false);
+	}
 	check_error(ck, node, "The ctx builtin is not supported with '%s' probes yet",
 		    check_provider_name(ck));
 	return NULL;
@@ -163,6 +211,7 @@ static const struct builtin {
 	{ "cpid", 4, false, TY_INT },
 	{ "username", 8, false, TY_USERNAME },
 	{ "probe", 0, false, TY_STRING, builtin_probe },
+	{ "probetype", 0, false, TY_STRING, builtin_probetype },
 	{ "func", 0, false, TY_KSYM, builtin_func },
 	{ "retval", 0, false, TY_INT, builtin_retval },
 	{ "args", 0, false, TY_STRUCT, builtin_args },
@@ -178,6 +227,16 @@ struct type *check_builtin(struct check *ck, struct val *node,
 	size_t i;
 
 	*known = true;
+	/* the stdlib's primitives are the builtins under another name */
+	if (!strncmp(name, "__builtin_", 10))
+		name += 10;
+	/* a for body is a callback: the probe's context is not there */
+	if (ck->for_depth && (!strcmp(name, "retval") || !strcmp(name, "args") ||
+			      !strcmp(name, "ctx") ||
+			      (!strncmp(name, "arg", 3) && isdigit((unsigned char)name[3])))) {
+		check_error(ck, node, "'%s' builtin is not allowed in a for-loop", name);
+		return NULL;
+	}
 	if (!strncmp(name, "arg", 3) && name[3]) {
 		for (i = 3; isdigit((unsigned char)name[i]); i++)
 			;

@@ -21,6 +21,25 @@ struct call_def {
 	bool aggregation;   /* only as the whole rhs of `@m[...] = f(...)` */
 };
 
+/*
+ * `pid()` is `pid`: in the final pass a call of a builtin without
+ * arguments becomes the ident, so that bt-gen sees one form
+ */
+static void call_to_ident(struct check *ck, struct val *call)
+{
+	struct val *n;
+	size_t i;
+
+	if (!ck->final)
+		return;
+	n = val_map(ck->a);
+	for (i = 0; i < call->n; i++)
+		if (strcmp(call->kv[i].key, "args"))
+			val_set(ck->a, n, call->kv[i].key, call->kv[i].v);
+	val_set_str(ck->a, n, "k", "ident");
+	*call = *n;
+}
+
 static struct type *void_type(struct check *ck)
 {
 	return type_new(ck->a, TY_VOID);
@@ -544,6 +563,167 @@ static struct type *call_strerror(struct check *ck, struct val *call,
 	return type_string(ck->a, 64);
 }
 
+
+/* pid(curr_ns|init), tid(...): the namespace goes on the node as "ns" */
+static struct type *call_pid(struct check *ck, struct val *call,
+			     struct val *args, struct val *assign_map)
+{
+	const char *ns = args->n ? val_get_str(args->items[0], "name") : "curr_ns";
+
+	if (!ns || (strcmp(ns, "curr_ns") && strcmp(ns, "init"))) {
+		check_error(ck, call, "%s() only supports curr_ns and init as the argument (%s provided)",
+			    val_get_str(call, "name"), ns ? ns : val_kind_of(args->items[0]));
+		return type_int(ck->a, 4, false);
+	}
+	if (strcmp(ns, "curr_ns"))
+		val_set_str(ck->a, call, "ns", ns);
+	if (ck->final)
+		args->n = 0;   /* the namespace is on the node now */
+	if (!strcmp(ns, "curr_ns"))
+		call_to_ident(ck, call);
+	return type_int(ck->a, 4, false);
+}
+
+/* comm(pid): another process's name */
+static struct type *call_comm(struct check *ck, struct val *call,
+			      struct val *args, struct val *assign_map)
+{
+	struct type *t;
+
+	if (!args->n) {
+		call_to_ident(ck, call);
+		return type_string(ck->a, 16);
+	}
+	t = check_expr(ck, &args->items[0]);
+	if (t && !check_is_intlike(t))
+		check_error(ck, call, "comm() expects an integer pid (%s provided)",
+			    check_type_str(ck, t));
+	return type_string(ck->a, 64);
+}
+
+/* comptime e: a constant expression folded into a literal */
+static struct type *call_comptime(struct check *ck, struct val *call,
+				  struct val *args, struct val *assign_map)
+{
+	struct type *t = check_expr(ck, &args->items[0]);
+	struct val *lit;
+	int64_t v;
+
+	if (!check_const_eval(args->items[0], &v)) {
+		if (ast_kind(args->items[0]) == AST_BOOL || ast_kind(args->items[0]) == AST_STR)
+			return t;
+		check_error(ck, call, "Unable to resolve comptime expression");
+		return t;
+	}
+	lit = check_node(ck, "int", call);
+	val_set_int(ck->a, lit, "v", v);
+	*call = *lit;
+	return check_literal_type(ck->a, v, false);
+}
+
+/* nsecs([boot|monotonic|tai|sw_tai]): the clock goes on the node as "mode" */
+static struct type *call_nsecs(struct check *ck, struct val *call,
+			       struct val *args, struct val *assign_map)
+{
+	static const char *const modes[] = { "boot", "monotonic", "tai", "sw_tai" };
+	const char *m = args->n ? val_get_str(args->items[0], "name") : "boot";
+	size_t i;
+
+	for (i = 0; m && i < sizeof(modes) / sizeof(modes[0]); i++)
+		if (!strcmp(m, modes[i])) {
+			if (i)
+				val_set_str(ck->a, call, "mode", modes[i]);
+			if (ck->final)
+				args->n = 0;   /* the clock is on the node now */
+			if (!i)
+				call_to_ident(ck, call);
+			return type_int(ck->a, 8, false);
+		}
+	check_error(ck, call, "Invalid timestamp mode: %s", m ? m : val_kind_of(args->items[0]));
+	check_hint(ck, "valid modes are boot, monotonic, tai and sw_tai");
+	return type_int(ck->a, 8, false);
+}
+
+static struct type *call_strlen(struct check *ck, struct val *call,
+				struct val *args, struct val *assign_map)
+{
+	struct type *t = check_expr(ck, &args->items[0]);
+
+	if (t && !call_is_stringish(t))
+		check_error(ck, call, "strlen() expects a string argument (%s provided)",
+			    check_type_str(ck, t));
+	return type_int(ck->a, 8, false);
+}
+
+static struct type *call_signal_name(struct check *ck, struct val *call,
+				     struct val *args, struct val *assign_map)
+{
+	struct type *t = check_expr(ck, &args->items[0]);
+
+	if (t && !check_is_intlike(t))
+		check_error(ck, call, "%s() only supports integer arguments (%s provided)",
+			    val_get_str(call, "name"), check_type_str(ck, t));
+	return type_string(ck->a, 64);
+}
+
+/* tseries(n, interval, count [, "avg"|"max"|"min"|"sum"]) */
+static struct type *call_tseries(struct check *ck, struct val *call,
+				 struct val *args, struct val *assign_map)
+{
+	struct type *vt, *t;
+	int64_t interval, count;
+	const char *agg = NULL;
+	size_t i;
+
+	if (!assign_map) {
+		call_check_args(ck, args, 0);
+		check_error(ck, call, "tseries() must be assigned directly to a map");
+		return NULL;
+	}
+	vt = check_expr(ck, &args->items[0]);
+	for (i = 1; i < args->n; i++)
+		check_expr(ck, &args->items[i]);
+	if (vt && !check_is_intlike(vt)) {
+		check_error(ck, args->items[0], "tseries() only supports int arguments (%s provided)",
+			    check_type_str(ck, vt));
+		return NULL;
+	}
+	if (!call_int_literal(ck, call, args->items[1], &interval) ||
+	    !call_int_literal(ck, call, args->items[2], &count))
+		return NULL;
+	if (interval <= 0) {
+		check_error(ck, call, "tseries() interval_ns must be >= 1 (%lld provided)",
+			    (long long)interval);
+		return NULL;
+	}
+	if (count <= 0 || count > 1000000) {
+		check_error(ck, call, "tseries() num_intervals must be >= 1 and <= 1000000 (%lld provided)",
+			    (long long)count);
+		return NULL;
+	}
+	if (args->n == 4) {
+		agg = val_get_str(args->items[3], "v");
+		if (ast_kind(args->items[3]) != AST_STR || !agg ||
+		    (strcmp(agg, "avg") && strcmp(agg, "max") && strcmp(agg, "min") &&
+		     strcmp(agg, "sum"))) {
+			check_error(ck, call, "tseries() expects one of the following aggregation functions: avg, max, min, sum");
+			return NULL;
+		}
+	}
+	if (!strcmp(val_get_str(ck->config, "unstable_tseries") ?
+		    val_get_str(ck->config, "unstable_tseries") : "", "error"))
+		check_error(ck, call, "tseries is an unstable feature, enable it with config unstable_tseries=enable");
+	t = type_new(ck->a, TY_TSERIES);
+	t->interval_ns = interval;
+	t->count = count;
+	t->mode = agg;
+	t->is_signed = vt ? check_int_of(ck->a, vt)->is_signed : true;
+	if (vt)
+		check_cast_to(ck, &args->items[0], check_int_of(ck->a, vt),
+			      type_int(ck->a, 8, t->is_signed));
+	return t;
+}
+
 /* count sum avg min max stats hist lhist */
 static struct type *call_aggregation(struct check *ck, struct val *call,
 				     struct val *args, struct val *assign_map)
@@ -661,6 +841,15 @@ static const struct call_def call_table[] = {
 	{ "kptr", 1, 1, call_addrspace },
 	{ "uptr", 1, 1, call_addrspace },
 	{ "has_key", 2, 2, call_has_key },
+	{ "nsecs", 0, 1, call_nsecs },
+	{ "comptime", 1, 1, call_comptime },
+	{ "pid", 0, 1, call_pid },
+	{ "tid", 0, 1, call_pid },
+	{ "comm", 0, 1, call_comm },
+	{ "strlen", 1, 1, call_strlen },
+	{ "signal_name", 1, 1, call_signal_name },
+	{ "syscall_name", 1, 1, call_signal_name },
+	{ "tseries", 3, 4, call_tseries, true },
 	{ "len", 1, 1, call_len },
 	{ "time", 0, 1, call_time },
 	{ "kstack", 0, 2, call_stack },
@@ -705,6 +894,8 @@ struct type *check_call(struct check *ck, struct val **ref, bool is_stmt,
 		check_error(ck, call, "malformed call");
 		return NULL;
 	}
+	if (val_get_bool(call, "macro_error", false))
+		return NULL;   /* already reported by macros.c */
 	if (!args || args->kind != VAL_ARR) {
 		args = val_arr(ck->a);
 		val_set(ck->a, call, "args", args);
@@ -717,8 +908,10 @@ struct type *check_call(struct check *ck, struct val **ref, bool is_stmt,
 	if (!def && !args->n) {
 		/* builtins may be called: comm() == comm */
 		t = check_builtin(ck, call, name, &known);
-		if (known)
+		if (known) {
+			call_to_ident(ck, call);
 			return t;
+		}
 	}
 	if (!def) {
 		const char *close = check_suggest(name, names, N_CALLS);

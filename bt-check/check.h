@@ -92,6 +92,7 @@ struct check {
 	const struct val *ap;   /* its first expanded attach point */
 	const struct provider *prov;
 	int loop_depth;
+	int for_depth;          /* inside `for` bodies (a BPF callback) */
 };
 
 /* diagnostics only in the final pass */
@@ -129,6 +130,8 @@ void check_cast_to(struct check *ck, struct val **ref, struct type *from,
 /* the node's literal integer value, if it is one (int or -int) */
 bool check_int_literal(const struct val *node, int64_t *v, bool *is_uint);
 struct type *check_lvalue(struct check *ck, struct val **ref);
+/* types.c: the value of a constant integer expression (literals, + - ...) */
+bool check_const_eval(const struct val *node, int64_t *v);
 /* maps.c */
 struct check_map *check_map_get(struct check *ck, const char *name);
 struct type *check_map_key(struct check *ck, struct val *map_node);
@@ -174,11 +177,28 @@ const char *check_type_str(struct check *ck, const struct type *t);
 const char *check_suggest(const char *want, const char *const *names, size_t n);
 
 /*
- * btf.c: give a named struct type (no fields yet) its fields and size from
- * vmlinux BTF; false when BTF or the struct is not there
+ * btf.c: the complete form (fields, size) of a struct type that may only
+ * name its struct: st itself when it has fields, else the script's C
+ * definition or vmlinux BTF's (a separate object, so that self-referencing
+ * structs never form a cycle); NULL when unknown
  */
-bool check_btf_complete(struct check *ck, struct type *st);
+struct type *check_struct_full(struct check *ck, struct type *st);
 bool check_btf_available(void);
+/* an enumerator of vmlinux BTF by name: its value and enum type */
+bool check_btf_enum_const(struct check *ck, const char *name, int64_t *v,
+			  struct type **t);
+
+/*
+ * cdefs.c: the script's C definitions (structs, unions, enums, typedefs,
+ * #define constants); lookups by "struct X"/"enum X"/typedef name and by
+ * constant name (t is the enum type, NULL for a #define)
+ */
+int check_cdefs(struct check *ck, const struct val *prog);
+struct type *check_cdef_struct(const char *name);
+bool check_cdef_const(const char *name, int64_t *v, struct type **t);
+
+/* macros.c: expands macro calls in every probe (before attach) */
+int check_macros(struct check *ck, struct val *prog);
 
 /* node helpers (program.c) */
 struct val **check_ref(struct val *map, const char *key);

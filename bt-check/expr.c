@@ -131,6 +131,10 @@ static struct type *check_binop(struct check *ck, struct val *node)
 		return type_new(ck->a, TY_BOOL);
 	}
 	if (cmp && (!strcmp(op, "==") || !strcmp(op, "!=")) &&
+	    ((lt->kind == TY_BUFFER && rt->kind == TY_BUFFER) ||
+	     (lt->kind == TY_ARRAY && type_equal(lt, rt))))
+		return type_new(ck->a, TY_BOOL);
+	if (cmp && (!strcmp(op, "==") || !strcmp(op, "!=")) &&
 	    (lt->kind == TY_TUPLE || lt->kind == TY_RECORD) &&
 	    check_unify(ck, lt, NULL, rt, NULL, NULL))
 		return type_new(ck->a, TY_BOOL);
@@ -376,8 +380,9 @@ static struct type *check_field(struct check *ck, struct val *node)
 		struct type *ft;
 		int64_t off = 0;
 
-		if (t->kind == TY_STRUCT && !t->nfields &&
-		    !check_btf_complete(ck, t)) {
+		if (t->kind == TY_STRUCT && !t->nfields && check_struct_full(ck, t))
+			t = check_struct_full(ck, t);
+		if (t->kind == TY_STRUCT && !t->nfields) {
 			check_error(ck, node, "Unknown struct/union: '%s'",
 				    t->name ? t->name : "?");
 			if (!check_btf_available())
@@ -434,12 +439,13 @@ static struct type *check_index(struct check *ck, struct val *node)
 	if (!t || !it)
 		return NULL;
 	if (t->kind == TY_TUPLE) {
-		if (!check_int_literal(*i, &v, &u) || v < 0 || v >= t->nfields) {
+		if (!check_const_eval(*i, &v) || v < 0 || v >= t->nfields) {
 			check_error(ck, *i, "Tuple index must be a constant between 0 and %d",
 				    t->nfields - 1);
 			return NULL;
 		}
 		val_set_int(ck->a, node, "offset", t->fields[v].offset);
+		val_set_int(ck->a, node, "index", v);
 		return t->fields[v].type;
 	}
 	if (!check_is_intlike(it)) {
@@ -450,7 +456,8 @@ static struct type *check_index(struct check *ck, struct val *node)
 	if (t->kind == TY_STRING)
 		return type_int(ck->a, 1, true);
 	if ((t->kind == TY_ARRAY || t->kind == TY_PTR) && t->elem) {
-		if (t->kind == TY_ARRAY && check_int_literal(*i, &v, &u) &&
+		/* count 0 is a flexible array member: no bounds to check */
+		if (t->kind == TY_ARRAY && t->count && check_int_literal(*i, &v, &u) &&
 		    (v < 0 || v >= t->count)) {
 			check_error(ck, *i, "the index %lld is out of bounds for array of size %lld",
 				    (long long)v, (long long)t->count);
@@ -557,11 +564,25 @@ static struct type *check_sizeof(struct check *ck, struct val **ref)
 	struct val *node = *ref, **e = check_ref(node, "e");
 	struct type *t = NULL;
 	struct val *lit;
+	bool known = false;
 
-	if (val_get(node, "type"))
+	if (val_get(node, "type")) {
 		t = check_typespec(ck, val_get(node, "type"));
-	else if (e && *e)
+	} else if (e && *e && ast_kind(*e) == AST_IDENT &&
+		   !check_builtin(ck, *e, val_get_str(*e, "name") ?
+				  val_get_str(*e, "name") : "", &known) && !known &&
+		   !check_cdef_const(val_get_str(*e, "name"), &(int64_t){ 0 },
+				     &(struct type *){ NULL }) &&
+		   !check_btf_enum_const(ck, val_get_str(*e, "name"), &(int64_t){ 0 },
+					 &(struct type *){ NULL })) {
+		/* sizeof(uint64_t): a bare name that is not a value is a type */
+		struct val *spec = check_node(ck, "typespec", *e);
+
+		val_set_str(ck->a, spec, "base", val_get_str(*e, "name"));
+		t = check_typespec(ck, spec);
+	} else if (e && *e) {
 		t = check_expr(ck, e);
+	}
 	if (!t)
 		return NULL;
 	if (t->kind == TY_STRUCT && !t->size) {
@@ -573,6 +594,84 @@ static struct type *check_sizeof(struct check *ck, struct val **ref)
 	val_set(ck->a, lit, "v", val_uint(ck->a, (uint64_t)type_size(t)));
 	*ref = lit;
 	return check_set_type(ck, lit, type_int(ck->a, 8, false));
+}
+
+/* offsetof(TYPE|expr, a.b.c) is a compile-time uint64 */
+static struct type *check_offsetof(struct check *ck, struct val **ref)
+{
+	struct val *node = *ref, **e = check_ref(node, "e");
+	struct val *fields = val_get(node, "fields"), *lit;
+	struct type *t = NULL;
+	int64_t total = 0;
+	size_t i;
+
+	if (val_get(node, "type"))
+		t = check_typespec(ck, val_get(node, "type"));
+	else if (e && *e)
+		t = check_expr(ck, e);
+	if (!t)
+		return NULL;
+	for (i = 0; fields && fields->kind == VAL_ARR && i < fields->n; i++) {
+		const char *f = provider_part(fields, i);
+		const struct type_field *tf;
+		int64_t off = 0;
+
+		if (t->kind == TY_STRUCT && !t->nfields && check_struct_full(ck, t))
+			t = check_struct_full(ck, t);
+		if ((t->kind != TY_STRUCT && t->kind != TY_RECORD) || !f) {
+			check_error(ck, node, "'%s' is not a struct or union",
+				    check_type_str(ck, t));
+			return NULL;
+		}
+		tf = check_find_field(ck, t, f, &off);
+		if (!tf) {
+			check_error(ck, node, "'%s' has no field named '%s'",
+				    t->name ? t->name : check_type_str(ck, t), f);
+			return NULL;
+		}
+		total += off;
+		t = tf->type;
+	}
+	lit = check_node(ck, "int", node);
+	val_set(ck->a, lit, "v", val_uint(ck->a, (uint64_t)total));
+	*ref = lit;
+	return check_set_type(ck, lit, type_int(ck->a, 8, false));
+}
+
+/* `if c { a } else { b }` in expression position: like a ternary */
+static struct type *check_if_expr(struct check *ck, struct val *node)
+{
+	struct val **c = check_ref(node, "cond");
+	struct val **a = check_ref(node, "then"), **b = check_ref(node, "else");
+	struct type *ct, *at, *bt, *u;
+
+	if (!c || !*c || !a || !*a) {
+		check_error(ck, node, "malformed if expression");
+		return NULL;
+	}
+	ct = check_expr(ck, c);
+	if (ct && !check_is_intlike(ct) && ct->kind != TY_PTR)
+		check_error(ck, *c, "Invalid condition in if: %s",
+			    check_type_str(ck, ct));
+	at = check_expr(ck, a);
+	if (!b || !*b)
+		return type_new(ck->a, TY_VOID);
+	bt = check_expr(ck, b);
+	if (!at || !bt)
+		return at ? at : bt;
+	if (at->kind == TY_VOID || bt->kind == TY_VOID)
+		return type_new(ck->a, TY_VOID);
+	u = check_unify(ck, check_is_intlike(at) ? check_int_of(ck->a, at) : at,
+			NULL, check_is_intlike(bt) ? check_int_of(ck->a, bt) : bt,
+			NULL, NULL);
+	if (at->kind == TY_BOOL && bt->kind == TY_BOOL)
+		u = at;
+	if (!u) {
+		check_error(ck, node, "Branches of an if expression must have the same type: have '%s' and '%s'",
+			    check_type_str(ck, at), check_type_str(ck, bt));
+		return NULL;
+	}
+	return u;
 }
 
 static struct type *check_block_expr(struct check *ck, struct val *node)
@@ -606,6 +705,11 @@ struct type *check_expr(struct check *ck, struct val **ref)
 	}
 	switch (ast_kind(n)) {
 	case AST_INT:
+		if (val_get_str(n, "enum") && val_get(n, "t")) {
+			/* an enumerator: keeps its enum type */
+			t = type_from_val(ck->a, val_get(n, "t"));
+			break;
+		}
 		if (!check_int_literal(n, &v, &u)) {
 			check_error(ck, n, "malformed integer literal");
 			return NULL;
@@ -643,6 +747,18 @@ struct type *check_expr(struct check *ck, struct val **ref)
 	case AST_IDENT:
 		name = val_get_str(n, "name");
 		t = check_builtin(ck, n, name ? name : "", &known);
+		if (!known && (check_cdef_const(name ? name : "", &v, &t) ||
+			       check_btf_enum_const(ck, name ? name : "", &v, &t))) {
+			struct val *lit = check_node(ck, "int", n);
+
+			val_set_int(ck->a, lit, "v", v);
+			if (t) {
+				val_set_str(ck->a, lit, "enum", t->name);
+				val_set(ck->a, lit, "t", type_to_val(ck->a, t));
+			}
+			*ref = lit;
+			return check_expr(ck, ref);
+		}
 		if (!known) {
 			check_error(ck, n, "Unknown identifier: '%s'", name ? name : "");
 			return NULL;
@@ -681,9 +797,11 @@ struct type *check_expr(struct check *ck, struct val **ref)
 	case AST_BLOCK_EXPR:
 		t = check_block_expr(ck, n);
 		break;
+	case AST_IF:
+		t = check_if_expr(ck, n);
+		break;
 	case AST_OFFSETOF:
-		check_error(ck, n, "offsetof() is not supported yet");
-		return NULL;
+		return check_offsetof(ck, ref);
 	default:
 		check_error(ck, n, "unexpected '%s' node where an expression belongs",
 			    val_kind_of(n));

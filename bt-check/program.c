@@ -120,6 +120,8 @@ int check_program(struct check *ck, struct val *prog)
 	ck->prog = prog;
 	ck->final = true;
 	check_config(ck, prog);
+	check_cdefs(ck, prog);
+	check_macros(ck, prog);
 	if (check_attach(ck, prog) < 0 && !diag_errors())
 		return -EINVAL;
 	for (i = 0; decls && decls->kind == VAL_ARR && i < decls->n; i++) {

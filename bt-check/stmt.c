@@ -155,6 +155,9 @@ static struct type *check_compound(struct check *ck, struct val *stmt,
 
 	if (!lt || !rt)
 		return lt ? lt : rt;
+	if (lt->kind == TY_PTR && check_is_intlike(rt) &&
+	    (!strcmp(op, "+=") || !strcmp(op, "-=")))
+		return lt;   /* pointer arithmetic */
 	if (!check_is_intlike(lt) || !check_is_intlike(rt)) {
 		check_error(ck, stmt, "Type mismatch for '%.*s': comparing %s with %s",
 			    (int)strlen(op) - 1, op, check_type_str(ck, lt),
@@ -226,6 +229,24 @@ static void check_assign(struct check *ck, struct val *stmt)
 	if (lk == AST_MAP) {
 		struct check_map *m;
 
+		if (plain && ast_kind(*rhs) == AST_BLOCK_EXPR &&
+		    ast_kind(val_get(*rhs, "e")) == AST_CALL &&
+		    check_call_is_aggregation(val_get_str(val_get(*rhs, "e"), "name"))) {
+			/* @m = { ...; avg($x) }: the block's value is the aggregation */
+			struct val *stmts = val_get(*rhs, "stmts");
+			size_t i;
+
+			check_scope_push(ck);
+			for (i = 0; stmts && stmts->kind == VAL_ARR && i < stmts->n; i++)
+				check_stmt(ck, &stmts->items[i]);
+			check_map_key(ck, *lhs);
+			t = check_call(ck, check_ref(*rhs, "e"), false, *lhs);
+			check_scope_pop(ck);
+			check_set_type(ck, val_get(*rhs, "e"), t);
+			check_set_type(ck, *rhs, t);
+			check_map_assign(ck, stmt, *lhs, t, NULL);
+			return;
+		}
 		if (plain && ast_kind(*rhs) == AST_CALL &&
 		    check_call_is_aggregation(val_get_str(*rhs, "name"))) {
 			check_map_key(ck, *lhs);
@@ -347,8 +368,10 @@ static void check_for(struct check *ck, struct val *stmt)
 			val_set(ck->a, stmt, "vt", type_to_val(ck->a, t));
 	}
 	ck->loop_depth++;
+	ck->for_depth++;
 	if (body)
 		check_block(ck, body, true);
+	ck->for_depth--;
 	ck->loop_depth--;
 	check_scope_pop(ck);
 }
@@ -373,6 +396,31 @@ void check_stmt(struct check *ck, struct val **ref)
 		break;
 	case AST_IF:
 		sub = check_ref(s, "cond");
+		if (sub && *sub && ast_kind(*sub) == AST_CALL &&
+		    val_get_str(*sub, "name") &&
+		    !strcmp(val_get_str(*sub, "name"), "comptime")) {
+			/* `if comptime c`: only the taken branch stays */
+			struct val *arg = val_at(val_get(*sub, "args"), 0);
+			struct val *taken;
+			int64_t v = 0;
+
+			check_expr(ck, &val_get(*sub, "args")->items[0]);
+			arg = val_at(val_get(*sub, "args"), 0);
+			if (ast_kind(arg) == AST_BOOL)
+				v = val_get_bool(arg, "v", false);
+			else if (!check_const_eval(arg, &v)) {
+				check_error(ck, *sub, "Unable to resolve comptime expression");
+				break;
+			}
+			taken = val_get(s, v ? "then" : "else");
+			if (!taken) {
+				taken = check_node(ck, "block", s);
+				val_set(ck->a, taken, "stmts", val_arr(ck->a));
+			}
+			*ref = taken;
+			check_stmt(ck, ref);
+			break;
+		}
 		if (sub && *sub)
 			check_cond(ck, sub, "if");
 		if (val_get(s, "then"))

@@ -98,6 +98,34 @@ struct type *check_unify(struct check *ck, struct type *x, const struct val *nx,
 	}
 	if (x->kind == TY_STRING && y->kind == TY_STRING)
 		return x->size >= y->size ? x : y;
+	/* an enum meeting a plain integer is an integer */
+	if ((x->kind == TY_ENUM && y->kind == TY_INT) ||
+	    (x->kind == TY_INT && y->kind == TY_ENUM))
+		return check_unify(ck, check_int_of(a, x), nx, check_int_of(a, y),
+				   ny, lossy);
+	/* records with the same names in another order: x's order wins */
+	if (x->kind == TY_RECORD && y->kind == TY_RECORD &&
+	    x->nfields == y->nfields) {
+		struct type *r = type_new(a, TY_RECORD);
+		int j;
+
+		r->fields = arena_alloc(a, sizeof(*r->fields) * (x->nfields + 1));
+		r->nfields = x->nfields;
+		for (i = 0; i < x->nfields; i++) {
+			for (j = 0; j < y->nfields; j++)
+				if (!strcmp(x->fields[i].name, y->fields[j].name))
+					break;
+			if (j == y->nfields)
+				return NULL;
+			r->fields[i].name = x->fields[i].name;
+			r->fields[i].type = check_unify(ck, x->fields[i].type, NULL,
+							y->fields[j].type, NULL, lossy);
+			if (!r->fields[i].type)
+				return NULL;
+		}
+		type_layout(r);
+		return type_equal(r, x) ? x : r;
+	}
 	if (x->kind == TY_TUPLE && y->kind == TY_TUPLE &&
 	    x->nfields == y->nfields) {
 		struct type **el = arena_alloc(a, sizeof(*el) * (x->nfields + 1));
@@ -156,12 +184,26 @@ struct type *check_typespec(struct check *ck, const struct val *spec)
 		check_error(ck, spec, "invalid type");
 		return NULL;
 	}
-	for (i = 0; i < sizeof(check_int_names) / sizeof(check_int_names[0]); i++)
+	if (!strcmp(base, "typeof")) {
+		/* typeof(TYPE) or typeof(expr): the expression is only typed */
+		struct val **e = check_ref((struct val *)spec, "e");
+
+		if (val_get(spec, "type"))
+			t = check_typespec(ck, val_get(spec, "type"));
+		else if (e && *e)
+			t = check_expr(ck, e);
+		if (!t)
+			return NULL;
+		base = NULL;
+	}
+	for (i = 0; base && i < sizeof(check_int_names) / sizeof(check_int_names[0]); i++)
 		if (!strcmp(base, check_int_names[i].name))
 			t = type_int(ck->a, check_int_names[i].size,
 				     check_int_names[i].sgn);
 	if (t)
 		;
+	else if (check_cdef_struct(base))
+		t = check_cdef_struct(base);
 	else if (!strcmp(base, "bool"))
 		t = type_new(ck->a, TY_BOOL);
 	else if (!strcmp(base, "void"))
@@ -174,7 +216,9 @@ struct type *check_typespec(struct check *ck, const struct val *spec)
 	} else if (!strncmp(base, "struct ", 7) || !strncmp(base, "union ", 6)) {
 		t = type_new(ck->a, TY_STRUCT);
 		t->name = arena_strdup(ck->a, base);
-		if (!check_btf_complete(ck, t) && check_btf_available()) {
+		if (check_struct_full(ck, t))
+			t = check_struct_full(ck, t);
+		else if (check_btf_available()) {
 			check_error(ck, spec, "Cannot resolve unknown type \"%s\"", base);
 			return NULL;
 		}
@@ -237,4 +281,37 @@ struct type *check_store_type(struct check *ck, struct check_lits *lits,
 	if (!lit)
 		lits->only = false;
 	return check_unify(ck, old, NULL, t, rhs, lossy);
+}
+
+bool check_const_eval(const struct val *node, int64_t *v)
+{
+	const char *k = val_kind_of(node), *op;
+	int64_t l, r;
+	bool u;
+
+	if (check_int_literal(node, v, &u))
+		return !u;
+	if (!strcmp(k, "cast") && val_get_bool(node, "implicit", false))
+		return check_const_eval(val_get(node, "e"), v);
+	if (strcmp(k, "binop"))
+		return false;
+	op = val_get_str(node, "op");
+	if (!op || !check_const_eval(val_get(node, "l"), &l) ||
+	    !check_const_eval(val_get(node, "r"), &r))
+		return false;
+	switch (op[0]) {
+	case '+': *v = (int64_t)((uint64_t)l + (uint64_t)r); return !op[1];
+	case '-': *v = (int64_t)((uint64_t)l - (uint64_t)r); return !op[1];
+	case '*': *v = (int64_t)((uint64_t)l * (uint64_t)r); return !op[1];
+	case '/': if (!r || op[1]) return false; *v = l / r; return true;
+	case '%': if (!r || op[1]) return false; *v = l % r; return true;
+	case '&': *v = l & r; return !op[1];
+	case '|': *v = l | r; return !op[1];
+	case '^': *v = l ^ r; return !op[1];
+	case '<': if (op[1] != '<' || r < 0 || r > 63) return false;
+		*v = (int64_t)((uint64_t)l << r); return true;
+	case '>': if (op[1] != '>' || r < 0 || r > 63) return false;
+		*v = l >> r; return true;
+	}
+	return false;
 }

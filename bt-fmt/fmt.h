@@ -8,6 +8,7 @@
  *   value.c    one VALUE (WIRE.md) of a given type as text or JSON
  *   printf.c   printf format strings: parsed once, applied per event
  *   hist.c     hist/lhist buckets to labelled rows (text and JSON)
+ *   tseries.c  tseries values: the text graph and the JSON array
  *   map.c      map events: sorting, top/div, the map line layouts
  *   strbuf.c   the output and scratch buffers
  *
@@ -146,6 +147,15 @@ void hist_text(struct strbuf *sb, const struct hist_rows *h);
 void hist_json(struct strbuf *sb, const struct hist_rows *h);
 /* the label of bucket index i of hist(n, k), as upstream names it */
 void hist_label_of(uint32_t index, uint32_t k, struct hist_label *l);
+
+/* ---------------------------------------------------------------- tseries */
+
+void tseries_text(struct strbuf *sb, struct arena *a, const struct type *t,
+		  const struct val *v);
+void tseries_json(struct strbuf *sb, struct arena *a, const struct type *t,
+		  const struct val *v);
+/* wall-clock ns of the newest interval with data (the sort key) */
+uint64_t tseries_latest(const struct val *v);
 
 /* ---------------------------------------------------------------- maps */
 

@@ -73,6 +73,12 @@ static void lhist_label(int64_t number, int64_t step, struct hist_label *l)
 		snprintf(l->text, sizeof(l->text), "%lld", (long long)number);
 }
 
+/* min + i * step, wrapping rather than overflowing on a bad type */
+static int64_t lhist_bound(int64_t min, long i, int64_t step)
+{
+	return (int64_t)((uint64_t)min + (uint64_t)i * (uint64_t)step);
+}
+
 uint64_t hist_total(const struct val *v)
 {
 	uint64_t sum = 0;
@@ -114,13 +120,15 @@ void hist_build(struct arena *a, const struct type *t, const struct val *v,
 
 		if (lo != 0) {
 			h->has_lower = true;
-			lhist_label(min + (lo - 1) * step, step, &h->lower);
+			lhist_label(lhist_bound(min, lo - 1, step), step,
+				    &h->lower);
 		}
 		for (i = lo; i <= hi; i++) {
+			int64_t b = lhist_bound(min, i, step);
+
 			/* the overflow bucket has no upper label */
-			if (min + i * step <= max)
-				lhist_label(min + i * step, step,
-					    &h->labels[h->nlabels++]);
+			if (b <= max)
+				lhist_label(b, step, &h->labels[h->nlabels++]);
 			h->counts[h->ncounts++] = val_as_uint(v->items[i]);
 		}
 		return;
@@ -238,7 +246,7 @@ void hist_json(struct strbuf *sb, const struct hist_rows *h)
 		if (i < h->nlabels) {
 			/* JSON bounds are inclusive */
 			strbuf_adds(sb, "\"max\": ");
-			json_int(sb, h->labels[i].num - 1);
+			json_int(sb, (int64_t)((uint64_t)h->labels[i].num - 1));
 			strbuf_adds(sb, ", ");
 		}
 		strbuf_adds(sb, "\"count\": ");

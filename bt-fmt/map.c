@@ -5,8 +5,9 @@
  *
  * Order (O-28): count, sum and integer values by value; min/max by value
  * (compared unsigned, as upstream does); avg/stats by average; hist/lhist
- * by total count; anything else by key.  Entries that tie keep the key
- * order, so the output does not depend on the order bt-load read them.
+ * by total count; tseries by their newest interval; anything else by
+ * key.  Entries that tie keep the key order, so the output does not
+ * depend on the order in which bt-load read them.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -119,6 +120,10 @@ void map_sort(const struct fmt_map *m, struct map_entry *e, size_t n)
 			by = BY_UNSIGNED;
 			x->su = hist_total(x->val);
 			break;
+		case TY_TSERIES:
+			by = BY_UNSIGNED;
+			x->su = tseries_latest(x->val);
+			break;
 		case TY_COUNT:
 		case TY_SUM:
 		case TY_INT:
@@ -154,6 +159,18 @@ void map_sort(const struct fmt_map *m, struct map_entry *e, size_t n)
 		qsort_r(e, n, sizeof(*e), cmp_value, &by);
 }
 
+static void int_out(struct strbuf *sb, struct int_val v, bool json)
+{
+	if (json && v.is_signed)
+		json_int(sb, v.i);
+	else if (json)
+		json_uint(sb, v.u);
+	else if (v.is_signed)
+		strbuf_addi(sb, v.i);
+	else
+		strbuf_addu(sb, v.u);
+}
+
 /* a map value with print()'s divisor applied */
 static void map_value(struct strbuf *sb, const struct type *t,
 		      const struct val *v, uint64_t div, bool json)
@@ -173,17 +190,12 @@ static void map_value(struct strbuf *sb, const struct type *t,
 			iv.is_signed = t->is_signed;
 		if (iv.is_signed) {
 			iv.i /= (int64_t)div;
-			if (json)
-				json_int(sb, iv.i);
-			else
-				strbuf_addi(sb, iv.i);
+			iv.u = (uint64_t)iv.i;
 		} else {
 			iv.u /= div;
-			if (json)
-				json_uint(sb, iv.u);
-			else
-				strbuf_addu(sb, iv.u);
+			iv.i = (int64_t)iv.u;
 		}
+		int_out(sb, iv, json);
 		return;
 	case TY_AVG:
 	case TY_STATS:
@@ -191,31 +203,17 @@ static void map_value(struct strbuf *sb, const struct type *t,
 			break;
 		value_stats(t, v, div, &c, &a, &s);
 		if (t->kind == TY_AVG) {
-			if (json)
-				a.is_signed ? json_int(sb, a.i) : json_uint(sb, a.u);
-			else
-				a.is_signed ? strbuf_addi(sb, a.i) :
-					      strbuf_addu(sb, a.u);
+			int_out(sb, a, json);
 			return;
 		}
 		/* stats with a divisor: the average divided, as upstream */
-		if (json) {
-			strbuf_adds(sb, "{\"count\": ");
-			c.is_signed ? json_int(sb, c.i) : json_uint(sb, c.u);
-			strbuf_adds(sb, ", \"average\": ");
-			a.is_signed ? json_int(sb, a.i) : json_uint(sb, a.u);
-			strbuf_adds(sb, ", \"total\": ");
-			s.is_signed ? json_int(sb, s.i) : json_uint(sb, s.u);
-			strbuf_addc(sb, '}');
-		} else {
-			strbuf_adds(sb, "{ .count = ");
-			c.is_signed ? strbuf_addi(sb, c.i) : strbuf_addu(sb, c.u);
-			strbuf_adds(sb, ", .average = ");
-			a.is_signed ? strbuf_addi(sb, a.i) : strbuf_addu(sb, a.u);
-			strbuf_adds(sb, ", .total = ");
-			s.is_signed ? strbuf_addi(sb, s.i) : strbuf_addu(sb, s.u);
-			strbuf_adds(sb, " }");
-		}
+		strbuf_adds(sb, json ? "{\"count\": " : "{ .count = ");
+		int_out(sb, c, json);
+		strbuf_adds(sb, json ? ", \"average\": " : ", .average = ");
+		int_out(sb, a, json);
+		strbuf_adds(sb, json ? ", \"total\": " : ", .total = ");
+		int_out(sb, s, json);
+		strbuf_adds(sb, json ? "}" : " }");
 		return;
 	default:
 		break;
@@ -285,6 +283,8 @@ static const char *json_type_of(const struct type *t)
 	case TY_AVG:
 	case TY_STATS:
 		return "stats";
+	case TY_TSERIES:
+		return "tseries";
 	default:
 		return "map";
 	}
@@ -296,6 +296,13 @@ static void hist_value(struct strbuf *sb, struct arena *a,
 {
 	struct hist_rows h;
 
+	if (t->kind == TY_TSERIES) {
+		if (json)
+			tseries_json(sb, a, t, v);
+		else
+			tseries_text(sb, a, t, v);
+		return;
+	}
 	hist_build(a, t, v, t->kind == TY_LHIST ? 1 : div, &h);
 	if (json)
 		hist_json(sb, &h);
@@ -308,7 +315,9 @@ int map_render(struct strbuf *sb, struct arena *a, const struct fmt_map *m,
 {
 	const struct val *ents = val_get(ev, "entries");
 	const struct type *t = m->val;
-	bool is_hist = t->kind == TY_HIST || t->kind == TY_LHIST;
+	/* values printed on lines of their own */
+	bool is_hist = t->kind == TY_HIST || t->kind == TY_LHIST ||
+		       t->kind == TY_TSERIES;
 	bool final = val_get_bool(ev, "final", false);
 	int64_t top = val_get_int(ev, "top", 0);
 	int64_t div = val_get_int(ev, "div", 0);

@@ -29,6 +29,8 @@ void strbuf_free(struct strbuf *sb)
 
 void strbuf_fill(struct strbuf *sb, char c, size_t n)
 {
+	if (!n)
+		return;
 	if (sb->cap - sb->n < n)
 		strbuf_grow(sb, n);
 	memset(sb->p + sb->n, c, n);

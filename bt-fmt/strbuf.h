@@ -31,6 +31,8 @@ static inline void strbuf_reset(struct strbuf *sb)
 
 static inline void strbuf_add(struct strbuf *sb, const void *s, size_t n)
 {
+	if (!n)
+		return;
 	if (sb->cap - sb->n < n)
 		strbuf_grow(sb, n);
 	memcpy(sb->p + sb->n, s, n);

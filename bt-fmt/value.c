@@ -179,7 +179,9 @@ void value_stats(const struct type *t, const struct val *v, uint64_t div,
 	total->u = s;
 	total->i = (int64_t)s;
 	if (sgn) {
-		int64_t a = c ? (int64_t)s / (int64_t)c : 0;
+		/* c of -1 would trap on INT64_MIN / -1; negate instead */
+		int64_t a = !c ? 0 : (int64_t)c == -1 ? (int64_t)(0 - s) :
+			    (int64_t)s / (int64_t)c;
 
 		avg->i = a / (int64_t)div;
 		avg->u = (uint64_t)avg->i;

@@ -17,16 +17,61 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <llvm-c/DebugInfo.h>
 
 #include "diag.h"
 #include "gen.h"
 
-void btf_debug_init(struct gen *g, const char *file)
+/*
+ * The BPF backend copies each source line into .BTF.ext line info (the
+ * verifier prints it next to the instructions) by reading the file named
+ * in the debug info.  The script may have come from stdin, so its text
+ * (from the stream header) is written to a private temporary directory
+ * for the time of the compilation; btf_debug_cleanup() removes it.
+ */
+static void source_file(struct gen *g, const char *name, const char *src,
+			size_t len, const char **dir, const char **base)
 {
+	const char *slash = strrchr(name, '/');
+	char tmpl[] = "/tmp/bt-gen.XXXXXX";
+	FILE *f;
+
+	*base = slash ? slash + 1 : name;
+	*dir = ".";
+	if (!**base)
+		*base = "script.bt";
+	if (!src || !mkdtemp(tmpl))
+		return;
+	g->src_dir = arena_strdup(g->a, tmpl);
+	g->src_path = arena_printf(g->a, "%s/%s", tmpl, *base);
+	f = fopen(g->src_path, "w");
+	if (f) {
+		fwrite(src, 1, len, f);
+		fclose(f);
+		*dir = g->src_dir;
+	}
+}
+
+void btf_debug_cleanup(struct gen *g)
+{
+	if (g->src_path)
+		unlink(g->src_path);
+	if (g->src_dir)
+		rmdir(g->src_dir);
+	g->src_path = g->src_dir = NULL;
+}
+
+void btf_debug_init(struct gen *g, const char *file, const char *src,
+		    size_t len)
+{
+	const char *dir, *base;
+
+	source_file(g, file ? file : "stdin", src, len, &dir, &base);
 	g->di = LLVMCreateDIBuilder(g->mod);
-	g->di_file = LLVMDIBuilderCreateFile(g->di, file, strlen(file), ".", 1);
+	g->di_file = LLVMDIBuilderCreateFile(g->di, base, strlen(base), dir,
+					     strlen(dir));
 	g->di_cu = LLVMDIBuilderCreateCompileUnit(g->di,
 		LLVMDWARFSourceLanguageC, g->di_file, "bt-gen", 6, 1, "", 0, 0,
 		"", 0, LLVMDWARFEmissionFull, 0, 0, 0, "", 0, "", 0);
@@ -178,6 +223,16 @@ void btf_debug_func(struct gen *g, LLVMValueRef fn, const char *name,
 					 name, strlen(name), g->di_file, 1, sty,
 					 first_u64 || nptr != 1, 1, 1,
 					 LLVMDIFlagPrototyped, 1);
+	/* named parameters: the kernel wants a name for every FUNC arg */
+	for (i = 1; i < (int)n; i++) {
+		char pname[8];
+
+		snprintf(pname, sizeof(pname), "a%d", i);
+		LLVMDIBuilderCreateParameterVariable(g->di, sp, pname,
+						     strlen(pname), (unsigned)i,
+						     g->di_file, 1, types[i], 1,
+						     LLVMDIFlagZero);
+	}
 	LLVMSetSubprogram(fn, sp);
 	g->di_sp = sp;
 }

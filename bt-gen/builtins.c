@@ -100,6 +100,43 @@ static struct gv const_string(struct gen *g, const char *s, struct type *t)
 	return (struct gv){ p, t, 8 };
 }
 
+static struct gv usym_of(struct gen *g, const struct val *e,
+			 LLVMValueRef addr);
+static struct gv args_value(struct gen *g, const struct val *e);
+
+/*
+ * kstack: u64 stack id; ustack: {i64 stack id; u32 pid; u32 0}.  The ids
+ * index bt_stacks (GEN_STACK_DEPTH frames); a negative id is an error.
+ */
+static struct gv stack_of(struct gen *g, const struct val *e)
+{
+	struct type *t = gen_type_of(g, e);
+	bool user = t->kind == TY_USTACK;
+	LLVMValueRef args[3], id, pid, st;
+	struct gv out = { NULL, t, 8 };
+
+	if ((t->kind != TY_KSTACK && !user) || !g->stacks.global)
+		return unsupported(g, e, "this stack");
+	args[0] = g->ctxarg;
+	args[1] = g->stacks.global;
+	args[2] = gen_i64(g, user ? BPF_F_USER_STACK : 0);
+	id = gen_helper(g, BPF_FUNC_get_stackid, LLVMInt64TypeInContext(g->ctx),
+			args, 3);
+	if (!user)
+		return (struct gv){ id, t, 0 };
+	out.v = gen_tmp(g, 16);
+	st = LLVMBuildStore(g->b, id, out.v);
+	LLVMSetAlignment(st, 8);
+	pid = LLVMBuildLShr(g->b, helper0(g, BPF_FUNC_get_current_pid_tgid),
+			    gen_i64(g, 32), "");
+	st = LLVMBuildStore(g->b, LLVMBuildTrunc(g->b, pid, gen_int_type(g, 4),
+			    ""), gen_ptr_add(g, out.v, 8));
+	LLVMSetAlignment(st, 4);
+	st = LLVMBuildStore(g->b, gen_const(g, 4, 0), gen_ptr_add(g, out.v, 12));
+	LLVMSetAlignment(st, 4);
+	return out;
+}
+
 struct gv builtin_ident(struct gen *g, const struct val *e)
 {
 	const char *name = val_get_str(e, "name");
@@ -176,6 +213,27 @@ struct gv builtin_ident(struct gen *g, const struct val *e)
 		if (t->kind != TY_STRING)
 			return unsupported(g, e, "'probe' of this type");
 		return const_string(g, pn ? pn : "", t);
+	} else if (!strcmp(name, "args")) {
+		return args_value(g, e);
+	} else if (!strcmp(name, "kstack") || !strcmp(name, "ustack")) {
+		return stack_of(g, e);
+	} else if (!strcmp(name, "jiffies")) {
+		v = u64v(g, helper0(g, BPF_FUNC_jiffies64));
+	} else if (!strcmp(name, "numaid")) {
+		v = u64v(g, helper0(g, BPF_FUNC_get_numa_node_id));
+	} else if (!strcmp(name, "username")) {
+		x = helper0(g, BPF_FUNC_get_current_uid_gid);
+		v = u64v(g, LLVMBuildAnd(g->b, x, gen_i64(g, 0xffffffff), ""));
+		return (struct gv){ v.v, t, 0 };
+	} else if (!strcmp(name, "func") && t->kind == TY_USYM &&
+		   ctx_is_pt_regs(g)) {
+		return usym_of(g, e, ctx_load(g, 128, 8));
+	} else if (!strcmp(name, "usermode") && (ctx_is_pt_regs(g) ||
+		   provider_is(g, "profile"))) {
+		/* x86_64: the low bits of cs are the privilege level */
+		x = LLVMBuildAnd(g->b, ctx_load(g, 136, 8), gen_i64(g, 3), "");
+		v = u64v(g, LLVMBuildZExt(g->b, LLVMBuildICmp(g->b, LLVMIntEQ,
+			 x, gen_i64(g, 3), ""), gen_int_type(g, 8), ""));
 	} else if (!strcmp(name, "retval")) {
 		if (!ctx_is_pt_regs(g))
 			return unsupported(g, e, arena_printf(g->a, "'retval' in "
@@ -193,16 +251,21 @@ struct gv builtin_ident(struct gen *g, const struct val *e)
 	return expr_convert(g, v, t);
 }
 
+static LLVMValueRef ctx_copy(struct gen *g, int64_t off, int64_t size);
+
 /* args->f: tracepoint context fields are loads from the context */
 struct gv builtin_field_args(struct gen *g, const struct val *e)
 {
 	struct type *t = gen_type_of(g, e);
-	int64_t off = val_get_int(e, "offset", -1), size = type_size(t), i, c;
+	int64_t off = val_get_int(e, "offset", -1), size = type_size(t);
 	struct gv v = { NULL, t, 8 };
 	LLVMValueRef st;
 
 	if (off < 0)
 		return unsupported(g, e, "'args' field without an offset");
+	if (provider_is(g, "rawtracepoint") && gen_is_scalar(t) && off % 8 == 0)
+		/* the context is an array of u64, one per argument */
+		return expr_convert(g, u64v(g, ctx_load(g, off, 8)), t);
 	if (!provider_is(g, "tracepoint"))
 		return unsupported(g, e, arena_printf(g->a, "'args' in a %s "
 				   "probe", g->provider ? g->provider : "?"));
@@ -215,17 +278,7 @@ struct gv builtin_field_args(struct gen *g, const struct val *e)
 		return val_get(e, "bits") ?
 			expr_convert(g, v, t) : v;
 	}
-	/* arrays and strings in the record: copy them out in aligned
-	 * pieces (the context cannot be passed to helpers) */
-	v.v = gen_tmp(g, size);
-	for (i = 0; i < size; i += c) {
-		c = 8;
-		while (c > 1 && ((off + i) % c || i % c || c > size - i))
-			c /= 2;
-		st = LLVMBuildStore(g->b, ctx_load(g, off + i, c),
-				    gen_ptr_add(g, v.v, i));
-		LLVMSetAlignment(st, (unsigned)c);
-	}
+	v.v = ctx_copy(g, off, size);
 	if (t->kind == TY_STRING && size > 0) {
 		st = LLVMBuildStore(g->b, gen_const(g, 1, 0),
 				    gen_ptr_add(g, v.v, size - 1));
@@ -233,6 +286,50 @@ struct gv builtin_field_args(struct gen *g, const struct val *e)
 	}
 	return v;
 }
+
+/*
+ * size bytes of the context from off, copied out in aligned pieces (the
+ * context cannot be passed to helpers)
+ */
+static LLVMValueRef ctx_copy(struct gen *g, int64_t off, int64_t size)
+{
+	LLVMValueRef p = gen_tmp(g, size), st;
+	int64_t i, c;
+
+	for (i = 0; i < size; i += c) {
+		c = 8;
+		while (c > 1 && ((off + i) % c || i % c || c > size - i))
+			c /= 2;
+		st = LLVMBuildStore(g->b, ctx_load(g, off + i, c),
+				    gen_ptr_add(g, p, i));
+		LLVMSetAlignment(st, (unsigned)c);
+	}
+	return p;
+}
+
+/* `args` as a whole: the tracepoint record, or the raw tracepoint's
+ * u64 arguments */
+static struct gv args_value(struct gen *g, const struct val *e)
+{
+	struct type *t = gen_type_of(g, e);
+	int64_t size = type_size(t);
+	LLVMValueRef p;
+
+	if (size <= 0 || (!provider_is(g, "tracepoint") &&
+			  !provider_is(g, "rawtracepoint")))
+		return unsupported(g, e, arena_printf(g->a, "'args' in a %s "
+				   "probe", g->provider ? g->provider : "?"));
+	if (provider_is(g, "rawtracepoint"))
+		return (struct gv){ ctx_copy(g, 0, (size + 7) / 8 * 8), t, 8 };
+	/* a tracepoint's first 8 bytes (common fields) cannot be read */
+	p = gen_tmp(g, size);
+	gen_memzero(g, g->b, p, size < 8 ? size : 8, 8);
+	if (size > 8)
+		gen_memcpy(g, gen_ptr_add(g, p, 8), ctx_copy(g, 8, size - 8),
+			   size - 8, 8);
+	return (struct gv){ p, t, 8 };
+}
+
 
 /* ------------------------------------------------------------ records */
 
@@ -305,6 +402,8 @@ static struct gv call_printf(struct gen *g, const struct val *e)
 	LLVMValueRef rec;
 	int64_t id = (int64_t)g->printfs->n;
 
+	const char *fn = val_get_str(e, "name");
+
 	if (ast_kind(fmt) != AST_STR || !val_get_str(fmt, "v"))
 		return unsupported(g, e, "printf() without a literal format");
 	types = arena_alloc(g->a, sizeof(*types) * (n + 1));
@@ -323,6 +422,10 @@ static struct gv call_printf(struct gen *g, const struct val *e)
 	val_set(g->a, row, "args", targs);
 	if (val_get(e, "loc"))
 		val_set(g->a, row, "loc", val_copy(g->a, val_get(e, "loc")));
+	if (!strcmp(fn, "errorf"))
+		val_set_str(g->a, row, "severity", "error");
+	else if (!strcmp(fn, "warnf"))
+		val_set_str(g->a, row, "severity", "warning");
 	val_push(g->a, g->printfs, row);
 
 	rec = builtin_record_begin(g, GEN_ACT_PRINTF, id, type_size(tup));
@@ -503,13 +606,410 @@ static struct gv call_str(struct gen *g, const struct val *e)
 	return out;
 }
 
+static struct gv call_has_key(struct gen *g, const struct val *e)
+{
+	struct gmap *m = map_arg(g, e, 0);
+	struct val *copy, *keys;
+	LLVMValueRef p;
+	struct type *bt = type_new(g->a, TY_BOOL);
+
+	if (!m)
+		return expr_dummy(g, bt);
+	copy = val_copy(g->a, arg_of(e, 0));
+	keys = val_arr(g->a);
+	if (nargs(e) > 1)
+		val_push(g->a, keys, val_copy(g->a, arg_of(e, 1)));
+	val_set(g->a, copy, "keys", keys);
+	p = maps_lookup(g, m, maps_key(g, m, copy));
+	return expr_convert(g, (struct gv){ LLVMBuildIsNotNull(g->b, p, ""),
+			    bt, 0 }, gen_type_of(g, e));
+}
+
+/* the number of elements: bpf_for_each_map_elem returns how many it saw */
+static struct gv call_len(struct gen *g, const struct val *e)
+{
+	struct gmap *m = map_arg(g, e, 0);
+	LLVMValueRef args[4], n;
+
+	if (!m)
+		return expr_dummy(g, gen_type_of(g, e));
+	if (!g->count_cb) {
+		LLVMTypeRef ptr = LLVMPointerTypeInContext(g->ctx, 0);
+		LLVMTypeRef params[4] = { ptr, ptr, ptr, ptr };
+		LLVMBuilderRef b = LLVMCreateBuilderInContext(g->ctx);
+		LLVMMetadataRef sp = g->di_sp;
+
+		g->count_cb = LLVMAddFunction(g->mod, "count_cb",
+			LLVMFunctionType(LLVMInt64TypeInContext(g->ctx), params,
+					 4, 0));
+		LLVMSetLinkage(g->count_cb, LLVMInternalLinkage);
+		btf_debug_func(g, g->count_cb, "count_cb", false, 4);
+		g->di_sp = sp;
+		LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(
+			g->ctx, g->count_cb, "entry"));
+		LLVMBuildRet(b, gen_i64(g, 0));
+		LLVMDisposeBuilder(b);
+	}
+	args[0] = m->global;
+	args[1] = g->count_cb;
+	args[2] = LLVMConstNull(LLVMPointerTypeInContext(g->ctx, 0));
+	args[3] = gen_i64(g, 0);
+	n = gen_helper(g, BPF_FUNC_for_each_map_elem,
+		       LLVMInt64TypeInContext(g->ctx), args, 4);
+	return expr_convert(g, (struct gv){ n, type_int(g->a, 8, true), 0 },
+			    gen_type_of(g, e));
+}
+
+/* strncmp(a, b, n): 0 when the first n bytes (up to a NUL) are equal */
+static struct gv call_strncmp(struct gen *g, const struct val *e)
+{
+	struct gv a = expr_gen(g, arg_of(e, 0)), b = expr_gen(g, arg_of(e, 1));
+	const struct val *nv = arg_of(e, 2);
+	LLVMValueRef eq;
+
+	if (a.t->kind != TY_STRING || b.t->kind != TY_STRING ||
+	    ast_kind(nv) != AST_INT)
+		return unsupported(g, e, "strncmp() of these arguments");
+	eq = expr_str_equal(g, a, b, val_get_int(nv, "v", 0));
+	return expr_convert(g, (struct gv){ LLVMBuildNot(g->b, eq, ""),
+			    type_new(g->a, TY_BOOL), 0 }, gen_type_of(g, e));
+}
+
+/* strcontains(h, n): a bounded loop over the start in h, unrolled over n */
+static struct gv call_strcontains(struct gen *g, const struct val *e)
+{
+	struct gv h = expr_gen(g, arg_of(e, 0)), nd = expr_gen(g, arg_of(e, 1));
+	int64_t hn = type_size(h.t), nn = type_size(nd.t), i, j;
+	LLVMBasicBlockRef yes, no, done, next, cont;
+	LLVMValueRef ch, cn, phi, vals[2];
+	LLVMBasicBlockRef blocks[2];
+
+	if (h.t->kind != TY_STRING || nd.t->kind != TY_STRING)
+		return unsupported(g, e, "strcontains() of these arguments");
+	if (hn * nn > 8192)
+		return unsupported(g, e, "strcontains() of strings this long");
+	yes = gen_block(g, "contains_yes");
+	no = gen_block(g, "contains_no");
+	done = gen_block(g, "contains_done");
+	for (i = 0; i < hn; i++) {
+		next = gen_block(g, "contains_next");
+		for (j = 0; j < nn; j++) {
+			cn = LLVMBuildLoad2(g->b, gen_int_type(g, 1),
+					    gen_ptr_add(g, nd.v, j), "");
+			cont = gen_block(g, "contains_char");
+			/* the needle ended: found */
+			LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, cn,
+					gen_const(g, 1, 0), ""), yes, cont);
+			LLVMPositionBuilderAtEnd(g->b, cont);
+			if (i + j >= hn) {
+				LLVMBuildBr(g->b, no);
+				break;
+			}
+			ch = LLVMBuildLoad2(g->b, gen_int_type(g, 1),
+					    gen_ptr_add(g, h.v, i + j), "");
+			cont = gen_block(g, "contains_same");
+			LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, ch,
+					cn, ""), cont, next);
+			LLVMPositionBuilderAtEnd(g->b, cont);
+		}
+		if (!LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(g->b)))
+			LLVMBuildBr(g->b, yes);
+		LLVMPositionBuilderAtEnd(g->b, next);
+		/* the haystack ended: not found */
+		ch = LLVMBuildLoad2(g->b, gen_int_type(g, 1),
+				    gen_ptr_add(g, h.v, i), "");
+		cont = gen_block(g, "contains_more");
+		LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, ch,
+				gen_const(g, 1, 0), ""), no, cont);
+		LLVMPositionBuilderAtEnd(g->b, cont);
+	}
+	LLVMBuildBr(g->b, no);
+	LLVMPositionBuilderAtEnd(g->b, yes);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, no);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
+	phi = LLVMBuildPhi(g->b, LLVMInt1TypeInContext(g->ctx), "");
+	vals[0] = LLVMConstInt(LLVMInt1TypeInContext(g->ctx), 1, 0);
+	vals[1] = LLVMConstInt(LLVMInt1TypeInContext(g->ctx), 0, 0);
+	blocks[0] = yes;
+	blocks[1] = no;
+	LLVMAddIncoming(phi, vals, blocks, 2);
+	return expr_convert(g, (struct gv){ phi, type_new(g->a, TY_BOOL), 0 },
+			    gen_type_of(g, e));
+}
+
+/* calls whose value is their argument, kept as a u64 for the runtime to
+ * render: cgroup_path(id), ksym(addr) */
+static struct gv call_as_u64(struct gen *g, const struct val *e)
+{
+	struct gv v = expr_gen(g, arg_of(e, 0));
+
+	if (!gen_is_scalar(v.t))
+		return unsupported(g, e, "this argument");
+	v = expr_convert(g, v, type_int(g->a, 8, false));
+	return (struct gv){ v.v, gen_type_of(g, e), 0 };
+}
+
+/* usym(addr): {u64 addr; u32 pid; u32 0} */
+static struct gv usym_of(struct gen *g, const struct val *e, LLVMValueRef addr)
+{
+	struct type *t = gen_type_of(g, e);
+	struct gv out = { gen_tmp(g, 16), t, 8 };
+	LLVMValueRef pid, st;
+
+	if (t->kind != TY_USYM)
+		return unsupported(g, e, "this symbol type");
+	pid = LLVMBuildLShr(g->b, helper0(g, BPF_FUNC_get_current_pid_tgid),
+			    gen_i64(g, 32), "");
+	st = LLVMBuildStore(g->b, addr, out.v);
+	LLVMSetAlignment(st, 8);
+	st = LLVMBuildStore(g->b, LLVMBuildTrunc(g->b, pid, gen_int_type(g, 4),
+			    ""), gen_ptr_add(g, out.v, 8));
+	LLVMSetAlignment(st, 4);
+	st = LLVMBuildStore(g->b, gen_const(g, 4, 0), gen_ptr_add(g, out.v, 12));
+	LLVMSetAlignment(st, 4);
+	return out;
+}
+
+static struct gv call_usym(struct gen *g, const struct val *e)
+{
+	struct gv v = expr_gen(g, arg_of(e, 0));
+
+	if (!gen_is_scalar(v.t))
+		return unsupported(g, e, "usym() of this argument");
+	return usym_of(g, e, expr_convert(g, v, type_int(g->a, 8, false)).v);
+}
+
+static const struct {
+	const char *name;
+	int64_t off;
+} regs[] = {
+	{ "r15", 0 }, { "r14", 8 }, { "r13", 16 }, { "r12", 24 },
+	{ "bp", 32 }, { "bx", 40 }, { "r11", 48 }, { "r10", 56 },
+	{ "r9", 64 }, { "r8", 72 }, { "ax", 80 }, { "cx", 88 },
+	{ "dx", 96 }, { "si", 104 }, { "di", 112 }, { "orig_ax", 120 },
+	{ "ip", 128 }, { "cs", 136 }, { "flags", 144 }, { "sp", 152 },
+	{ "ss", 160 },
+};
+
+static struct gv call_reg(struct gen *g, const struct val *e)
+{
+	const char *r = val_get_str(arg_of(e, 0), "v");
+	size_t i;
+
+	if (!ctx_is_pt_regs(g) && !provider_is(g, "profile") &&
+	    !provider_is(g, "interval") && !provider_is(g, "software") &&
+	    !provider_is(g, "hardware"))
+		return unsupported(g, e, arena_printf(g->a, "reg() in a %s "
+				   "probe", g->provider));
+	for (i = 0; r && i < sizeof(regs) / sizeof(regs[0]); i++)
+		if (!strcmp(regs[i].name, r))
+			return expr_convert(g, u64v(g, ctx_load(g, regs[i].off,
+					    8)), gen_type_of(g, e));
+	return unsupported(g, e, arena_printf(g->a, "register '%s'",
+					      r ? r : "?"));
+}
+
+static struct gv call_nsecs(struct gen *g, const struct val *e)
+{
+	const char *mode = val_get_str(e, "mode");
+	int id = BPF_FUNC_ktime_get_ns;
+
+	if (mode && !strcmp(mode, "boot"))
+		id = BPF_FUNC_ktime_get_boot_ns;
+	else if (mode && !strcmp(mode, "tai"))
+		id = BPF_FUNC_ktime_get_tai_ns;
+	else if (mode && strcmp(mode, "monotonic"))
+		return unsupported(g, e, arena_printf(g->a, "nsecs(%s)", mode));
+	return expr_convert(g, u64v(g, helper0(g, id)), gen_type_of(g, e));
+}
+
+static struct gv call_bswap(struct gen *g, const struct val *e)
+{
+	struct type *t = gen_type_of(g, e);
+	struct gv v = expr_gen(g, arg_of(e, 0));
+	LLVMTypeRef lt;
+	LLVMValueRef fn;
+	char name[32];
+
+	if (!gen_is_scalar(t) || t->kind == TY_BOOL || !gen_is_scalar(v.t))
+		return unsupported(g, e, "bswap() of this type");
+	v = expr_convert(g, v, t);
+	if (type_size(t) == 1)
+		return v;
+	lt = gen_int_type(g, type_size(t));
+	snprintf(name, sizeof(name), "llvm.bswap.i%d", (int)type_size(t) * 8);
+	fn = LLVMGetNamedFunction(g->mod, name);
+	if (!fn)
+		fn = LLVMAddFunction(g->mod, name, LLVMFunctionType(lt, &lt, 1,
+				     0));
+	return (struct gv){ LLVMBuildCall2(g->b, LLVMFunctionType(lt, &lt, 1,
+			    0), fn, &v.v, 1, ""), t, 0 };
+}
+
+/* buf(p, n): {u32 len; u8 data[size]} */
+static struct gv call_buf(struct gen *g, const struct val *e)
+{
+	struct type *t = gen_type_of(g, e);
+	int64_t cap = t->size;
+	struct gv p = expr_gen(g, arg_of(e, 0)), out = { NULL, t, 8 };
+	LLVMValueRef n = gen_i64(g, (uint64_t)cap), st, args[3];
+
+	if (t->kind != TY_BUFFER || cap <= 0)
+		return unsupported(g, e, "buf() of this type");
+	if (nargs(e) > 1) {
+		LLVMValueRef x = expr_convert(g, expr_gen(g, arg_of(e, 1)),
+					      type_int(g->a, 8, false)).v;
+
+		n = LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntULE, x, n,
+				    ""), x, n, "");
+	}
+	out.v = gen_tmp(g, 4 + cap);
+	gen_memzero(g, g->b, out.v, 4 + cap, 8);
+	st = LLVMBuildStore(g->b, LLVMBuildTrunc(g->b, n, gen_int_type(g, 4),
+			    ""), out.v);
+	LLVMSetAlignment(st, 4);
+	if (gen_is_scalar(p.t)) {
+		args[0] = gen_ptr_add(g, out.v, 4);
+		args[1] = LLVMBuildTrunc(g->b, n, gen_int_type(g, 4), "");
+		args[2] = LLVMBuildIntToPtr(g->b, expr_convert(g, p,
+				type_int(g->a, 8, false)).v,
+				LLVMPointerTypeInContext(g->ctx, 0), "");
+		gen_helper(g, p.t->kind == TY_PTR && p.t->user ?
+			   BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel,
+			   LLVMInt64TypeInContext(g->ctx), args, 3);
+	} else {
+		/* an array or string value already in memory */
+		gen_memcpy(g, gen_ptr_add(g, out.v, 4), p.v,
+			   type_size(p.t) < cap ? type_size(p.t) : cap, 1);
+	}
+	return out;
+}
+
+static struct gv call_signal(struct gen *g, const struct val *e)
+{
+	struct gv v = expr_gen(g, arg_of(e, 0));
+	LLVMValueRef sig;
+
+	if (!gen_is_scalar(v.t))
+		return unsupported(g, e, "signal() with a signal name");
+	sig = expr_convert(g, v, type_int(g->a, 4, false)).v;
+	gen_helper(g, BPF_FUNC_send_signal, LLVMInt64TypeInContext(g->ctx),
+		   &sig, 1);
+	return void_value(g);
+}
+
+/* ntop([af,] addr): {u32 af; u8 addr[16]} */
+static struct gv call_ntop(struct gen *g, const struct val *e)
+{
+	struct type *t = gen_type_of(g, e);
+	bool two = nargs(e) > 1;
+	struct gv a = expr_gen(g, arg_of(e, two ? 1 : 0));
+	struct gv out = { gen_tmp(g, 20), t, 8 };
+	LLVMValueRef af, st;
+
+	if (t->kind != TY_INET)
+		return unsupported(g, e, "ntop() of this type");
+	gen_memzero(g, g->b, out.v, 20, 8);
+	if (gen_is_scalar(a.t) && type_size(a.t) == 4) {
+		af = two ? expr_convert(g, expr_gen(g, arg_of(e, 0)),
+					type_int(g->a, 4, false)).v :
+			   gen_const(g, 4, 2);
+		st = LLVMBuildStore(g->b, a.v, gen_ptr_add(g, out.v, 4));
+		LLVMSetAlignment(st, 4);
+	} else if (!gen_is_scalar(a.t) && (type_size(a.t) == 16 ||
+					   type_size(a.t) == 4)) {
+		af = two ? expr_convert(g, expr_gen(g, arg_of(e, 0)),
+					type_int(g->a, 4, false)).v :
+			   gen_const(g, 4, type_size(a.t) == 4 ? 2 : 10);
+		gen_memcpy(g, gen_ptr_add(g, out.v, 4), a.v, type_size(a.t), 1);
+	} else {
+		return unsupported(g, e, arena_printf(g->a, "ntop() of '%s'",
+				   type_str(g->a, a.t)));
+	}
+	st = LLVMBuildStore(g->b, af, out.v);
+	LLVMSetAlignment(st, 4);
+	return out;
+}
+
+/* macaddr(p): 6 bytes */
+static struct gv call_macaddr(struct gen *g, const struct val *e)
+{
+	struct type *t = gen_type_of(g, e);
+	struct gv a = expr_gen(g, arg_of(e, 0));
+	struct gv out = { gen_tmp(g, 8), t, 8 };
+
+	gen_memzero(g, g->b, out.v, 8, 8);
+	if (gen_is_scalar(a.t))
+		builtin_probe_read(g, out.v, 6, expr_convert(g, a,
+				   type_int(g->a, 8, false)).v,
+				   a.t->kind == TY_PTR && a.t->user);
+	else if (type_size(a.t) >= 6)
+		gen_memcpy(g, out.v, a.v, 6, 1);
+	else
+		return unsupported(g, e, "macaddr() of this type");
+	return out;
+}
+
+/* strlen(s): the index of the first NUL, or the capacity */
+static struct gv call_strlen(struct gen *g, const struct val *e)
+{
+	struct gv s = expr_gen(g, arg_of(e, 0));
+	int64_t n = type_size(s.t), i;
+	LLVMValueRef len, c;
+
+	if (s.t->kind != TY_STRING)
+		return unsupported(g, e, "strlen() of this type");
+	len = gen_i64(g, (uint64_t)n);
+	for (i = n - 1; i >= 0; i--) {
+		c = LLVMBuildLoad2(g->b, gen_int_type(g, 1),
+				   gen_ptr_add(g, s.v, i), "");
+		len = LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, c,
+				      gen_const(g, 1, 0), ""),
+				      gen_i64(g, (uint64_t)i), len, "");
+	}
+	return expr_convert(g, u64v(g, len), gen_type_of(g, e));
+}
+
 struct gv builtin_call(struct gen *g, const struct val *e)
 {
 	const char *name = val_get_str(e, "name");
 
 	if (!name)
 		return unsupported(g, e, "a call without a name");
-	if (!strcmp(name, "printf"))
+	if (!strcmp(name, "kstack") || !strcmp(name, "ustack"))
+		return stack_of(g, e);
+	if (!strcmp(name, "signal"))
+		return call_signal(g, e);
+	if (!strcmp(name, "ntop"))
+		return call_ntop(g, e);
+	if (!strcmp(name, "macaddr"))
+		return call_macaddr(g, e);
+	if (!strcmp(name, "strlen"))
+		return call_strlen(g, e);
+	if (!strcmp(name, "has_key"))
+		return call_has_key(g, e);
+	if (!strcmp(name, "len") && ast_kind(arg_of(e, 0)) == AST_MAP)
+		return call_len(g, e);
+	if (!strcmp(name, "strncmp"))
+		return call_strncmp(g, e);
+	if (!strcmp(name, "strcontains"))
+		return call_strcontains(g, e);
+	if (!strcmp(name, "cgroup_path") || !strcmp(name, "ksym"))
+		return call_as_u64(g, e);
+	if (!strcmp(name, "usym"))
+		return call_usym(g, e);
+	if (!strcmp(name, "reg"))
+		return call_reg(g, e);
+	if (!strcmp(name, "nsecs"))
+		return call_nsecs(g, e);
+	if (!strcmp(name, "bswap"))
+		return call_bswap(g, e);
+	if (!strcmp(name, "buf"))
+		return call_buf(g, e);
+	if (!strcmp(name, "printf") || !strcmp(name, "errorf") ||
+	    !strcmp(name, "warnf"))
 		return call_printf(g, e);
 	if (!strcmp(name, "print"))
 		return call_print(g, e);

@@ -39,5 +39,7 @@ struct val *bundle_make(struct gen *g, const void *obj, size_t len)
 	val_set_str(g->a, b, "globals", g->globals.elf);
 	val_set_str(g->a, b, "lost", g->lost.elf);
 	val_set_str(g->a, b, "scratch", g->scratch.elf);
+	if (g->stacks.elf)
+		val_set_str(g->a, b, "stacks", g->stacks.elf);
 	return b;
 }

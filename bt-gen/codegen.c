@@ -149,8 +149,8 @@ static LLVMValueRef tmp_with(struct gen *g, LLVMBuilderRef b, int64_t size,
 	g->scratch_used = true;
 	p = ptr_add_with(g, b, g->scratch_base, g->scratch_off);
 	g->scratch_off += n * 8;
-	if (g->scratch_off > g->scratch_need)
-		g->scratch_need = g->scratch_off;
+	if (g->scratch_off > g->region_need[g->region])
+		g->region_need[g->region] = g->scratch_off;
 	return p;
 }
 
@@ -197,6 +197,12 @@ void gen_memcpy(struct gen *g, LLVMValueRef dst, LLVMValueRef src,
 	int64_t off = 0, c;
 	LLVMValueRef ld, st;
 
+	/*
+	 * Long copies are volatile: LLVM would otherwise hoist all the
+	 * loads above the stores and spill the values to the 512-byte stack.
+	 */
+	bool vol = size / (align < 8 ? align : 8) > 8;
+
 	while (off < size) {
 		c = chunk_for(off, size - off, align);
 		ld = LLVMBuildLoad2(g->b, gen_int_type(g, c),
@@ -204,6 +210,10 @@ void gen_memcpy(struct gen *g, LLVMValueRef dst, LLVMValueRef src,
 		LLVMSetAlignment(ld, (unsigned)c);
 		st = LLVMBuildStore(g->b, ld, gen_ptr_add(g, dst, off));
 		LLVMSetAlignment(st, (unsigned)c);
+		if (vol) {
+			LLVMSetVolatile(ld, 1);
+			LLVMSetVolatile(st, 1);
+		}
 		off += c;
 	}
 }
@@ -385,9 +395,10 @@ static const char *prog_name(struct gen *g, const struct val *ap, int n)
 
 void gen_function_begin(struct gen *g)
 {
-	LLVMValueRef key, args[2], isnull;
+	LLVMValueRef key, args[2], isnull, idx;
 	LLVMBasicBlockRef fail;
 
+	LLVMSetCurrentDebugLocation2(g->b, NULL);
 	g->entry = gen_block(g, "entry");
 	g->setup = gen_block(g, "setup");
 	g->init = gen_block(g, "init");
@@ -412,7 +423,12 @@ void gen_function_begin(struct gen *g)
 	g->scratch_call = gen_helper(g, BPF_FUNC_map_lookup_elem,
 				     LLVMPointerTypeInContext(g->ctx, 0),
 				     args, 2);
-	g->scratch_base = g->scratch_call;
+	/* this program's region of scratch; the offset is set at the end */
+	idx = gen_i64(g, 8);
+	g->scratch_base = LLVMBuildGEP2(g->b, LLVMInt8TypeInContext(g->ctx),
+					g->scratch_call, &idx, 1, "scratch");
+	g->bases[g->nbases] = g->scratch_base;
+	g->base_region[g->nbases++] = g->region;
 	isnull = LLVMBuildIsNull(g->b, g->scratch_call, "");
 	LLVMBuildCondBr(g->b, isnull, fail, g->init);
 	LLVMPositionBuilderAtEnd(g->b, fail);
@@ -429,11 +445,13 @@ void gen_function_end(struct gen *g)
 	LLVMBuildBr(g->ab, g->setup);
 	LLVMBuildBr(g->ib, g->body_start);
 	if (!g->scratch_used) {
-		/* nothing used scratch: setup becomes a plain branch */
-		for (i = LLVMGetFirstInstruction(g->setup); i; i = next) {
-			next = LLVMGetNextInstruction(i);
+		/* nothing used scratch: setup becomes a plain branch (erase
+		 * users before what they use) */
+		for (i = LLVMGetLastInstruction(g->setup); i; i = next) {
+			next = LLVMGetPreviousInstruction(i);
 			LLVMInstructionEraseFromParent(i);
 		}
+		g->nbases--;
 		LLVMPositionBuilderAtEnd(g->b, g->setup);
 		LLVMBuildBr(g->b, g->init);
 	}
@@ -442,6 +460,38 @@ void gen_function_end(struct gen *g)
 }
 
 static bool has_for(const struct val *v);
+
+/* programs run under the kernel's shared recursion guard (bpf_prog_active) */
+static bool shares_region(const char *prov)
+{
+	static const char *const shared[] = { "tracepoint", "kprobe",
+		"kretprobe", "uprobe", "uretprobe", "usdt", "profile",
+		"interval", "software", "hardware" };
+	size_t i;
+
+	for (i = 0; prov && i < ARRAY_SIZE(shared); i++)
+		if (!strcmp(prov, shared[i]))
+			return true;
+	return false;
+}
+
+/* lay the regions out one after the other and set every base */
+static void scratch_layout(struct gen *g)
+{
+	int64_t *start = arena_alloc(g->a, sizeof(*start) *
+				     (size_t)(g->nregions + 1));
+	int64_t off = 0;
+	int i;
+
+	for (i = 0; i <= g->nregions; i++) {
+		start[i] = off;
+		off += (g->region_need[i] + 7) / 8 * 8;
+	}
+	g->scratch_need = off;
+	for (i = 0; i < g->nbases; i++)
+		LLVMSetOperand(g->bases[i], 1,
+			       gen_i64(g, (uint64_t)start[g->base_region[i]]));
+}
 
 static int gen_probe(struct gen *g, const struct val *probe)
 {
@@ -475,6 +525,7 @@ static int gen_probe(struct gen *g, const struct val *probe)
 	g->ctxarg = LLVMGetParam(g->fn, 0);
 	btf_debug_func(g, g->fn, name, false, 1);
 	g->scratch_off = 0;
+	g->region = shares_region(g->provider) ? 0 : ++g->nregions;
 	g->cb_ctx = NULL;
 	gen_function_begin(g);
 
@@ -483,6 +534,7 @@ static int gen_probe(struct gen *g, const struct val *probe)
 	stmt_alloc_slots(g, probe);
 	pred = val_get(probe, "pred");
 	if (pred && pred->kind == VAL_MAP) {
+		btf_debug_loc(g, pred);
 		yes = gen_block(g, "pred_true");
 		no = gen_block(g, "pred_false");
 		LLVMBuildCondBr(g->b, expr_cond(g, pred), yes, no);
@@ -527,6 +579,25 @@ static bool has_for(const struct val *v)
 				return true;
 	}
 	return false;
+}
+
+/* probes and `for` statements: an upper bound of the functions */
+static size_t count_fns(const struct val *v)
+{
+	size_t i, n = 0;
+
+	if (!v)
+		return 0;
+	if (v->kind == VAL_MAP) {
+		if (ast_kind(v) == AST_PROBE || ast_kind(v) == AST_FOR)
+			n++;
+		for (i = 0; i < v->n; i++)
+			n += count_fns(v->kv[i].v);
+	} else if (v->kind == VAL_ARR) {
+		for (i = 0; i < v->n; i++)
+			n += count_fns(v->items[i]);
+	}
+	return n;
 }
 
 /* highest slot number used anywhere in the tree, plus one */
@@ -611,7 +682,13 @@ int gen_program(struct gen *g)
 	LLVMDisposeTargetData(td);
 	g->b = LLVMCreateBuilderInContext(g->ctx);
 
-	btf_debug_init(g, "bt.bpf.c");
+	{
+		struct val *src = val_get(g->hdr, "src");
+
+		btf_debug_init(g, val_get_str(g->hdr, "file"),
+			       src && src->kind == VAL_STR ? src->s : NULL,
+			       src && src->kind == VAL_STR ? src->n : 0);
+	}
 	ret = maps_declare(g);
 	if (ret)
 		return ret;
@@ -623,6 +700,14 @@ int gen_program(struct gen *g)
 	LLVMSetAlignment(lic, 1);
 
 	g->nslots = max_slot(probes);
+	{
+		/* functions: one per probe plus callbacks (a for each) */
+		size_t nfn = count_fns(probes) + 1;
+
+		g->bases = arena_alloc(g->a, sizeof(*g->bases) * nfn);
+		g->base_region = arena_alloc(g->a, sizeof(int) * nfn);
+		g->region_need = arena_alloc(g->a, sizeof(int64_t) * nfn);
+	}
 	g->slots = arena_alloc(g->a, sizeof(*g->slots) *
 			       (size_t)(g->nslots + 1));
 	for (i = 0; probes && probes->kind == VAL_ARR && i < probes->n; i++)
@@ -630,7 +715,14 @@ int gen_program(struct gen *g)
 	if (diag_errors())
 		return -EINVAL;
 
-	/* the scratch map is as big as the hungriest program needs */
+	/* the scratch map holds every region */
+	scratch_layout(g);
+	if (g->scratch_need > GEN_SCRATCH_MAX) {
+		fprintf(stderr, "bt-gen: ERROR: the probes need %lld bytes of "
+			"scratch memory, more than %d\n",
+			(long long)g->scratch_need, GEN_SCRATCH_MAX);
+		return -EINVAL;
+	}
 	if (g->scratch_need < 8)
 		g->scratch_need = 8;
 	g->scratch.kval = type_new(g->a, TY_ARRAY);
@@ -655,6 +747,7 @@ int gen_emit_object(struct gen *g, void **obj, size_t *len)
 	LLVMMemoryBufferRef buf;
 	LLVMErrorRef perr;
 	char *err = NULL;
+	int ret;
 
 	perr = LLVMRunPasses(g->mod, "default<O2>", g->tm, opts);
 	LLVMDisposePassBuilderOptions(opts);
@@ -663,10 +756,13 @@ int gen_emit_object(struct gen *g, void **obj, size_t *len)
 
 		fprintf(stderr, "bt-gen: internal error: %s\n", m);
 		LLVMDisposeErrorMessage(m);
+		btf_debug_cleanup(g);
 		return -EFAULT;
 	}
-	if (LLVMTargetMachineEmitToMemoryBuffer(g->tm, g->mod, LLVMObjectFile,
-						&err, &buf)) {
+	ret = LLVMTargetMachineEmitToMemoryBuffer(g->tm, g->mod, LLVMObjectFile,
+						  &err, &buf);
+	btf_debug_cleanup(g);
+	if (ret) {
 		fprintf(stderr, "bt-gen: internal error: %s\n", err);
 		LLVMDisposeMessage(err);
 		return -EFAULT;

@@ -126,8 +126,11 @@ LLVMValueRef expr_arith(struct gen *g, const char *op, LLVMValueRef l,
 	if (!strcmp(op, ">>"))
 		return s ? LLVMBuildAShr(b, l, r, "") :
 			   LLVMBuildLShr(b, l, r, "");
-	if (strcmp(op, "/") && strcmp(op, "%"))
-		BUG("unknown arithmetic operator '%s'", op);
+	if (strcmp(op, "/") && strcmp(op, "%")) {
+		diag_error(diag_loc_of(NULL), "unknown operator '%s' in the "
+			   "typed-ast", op);
+		return l;
+	}
 	if (!s)
 		return op[0] == '/' ? LLVMBuildUDiv(b, l, r, "") :
 				      LLVMBuildURem(b, l, r, "");
@@ -142,10 +145,15 @@ LLVMValueRef expr_arith(struct gen *g, const char *op, LLVMValueRef l,
 }
 
 /* a == b for strings: compare up to the first NUL or the capacity */
-static LLVMValueRef str_equal(struct gen *g, struct gv a, struct gv b)
+LLVMValueRef expr_str_equal(struct gen *g, struct gv a, struct gv b,
+			    int64_t limit)
 {
 	int64_t na = type_size(a.t), nb = type_size(b.t);
 	int64_t n = na < nb ? na : nb, i;
+	bool limited = limit > 0 && limit <= n;
+
+	if (limited)
+		n = limit;
 	LLVMBasicBlockRef yes = gen_block(g, "streq_yes");
 	LLVMBasicBlockRef no = gen_block(g, "streq_no");
 	LLVMBasicBlockRef done = gen_block(g, "streq_done");
@@ -168,7 +176,9 @@ static LLVMValueRef str_equal(struct gen *g, struct gv a, struct gv b)
 		LLVMPositionBuilderAtEnd(g->b, next);
 	}
 	/* one string ended at its capacity: equal if the other ends too */
-	if (na != nb) {
+	if (limited) {
+		LLVMBuildBr(g->b, yes);
+	} else if (na != nb) {
 		struct gv *longer = na > nb ? &a : &b;
 
 		ca = LLVMBuildLoad2(g->b, gen_int_type(g, 1),
@@ -245,7 +255,7 @@ static struct gv binop(struct gen *g, const struct val *e)
 		if (strcmp(op, cmps[i].op))
 			continue;
 		if (is_str(l.t) && is_str(r.t) && i < 2) {
-			c = str_equal(g, l, r);
+			c = expr_str_equal(g, l, r, 0);
 			if (i == 1)
 				c = LLVMBuildNot(g->b, c, "");
 		} else if (gen_is_scalar(l.t) && gen_is_scalar(r.t)) {
@@ -493,6 +503,83 @@ static struct gv field(struct gen *g, const struct val *e)
 	return val_get(e, "bits") ? bitfield(g, out, e) : out;
 }
 
+/* e[i]: an element of a pointer (read from memory), an array or a string */
+static struct gv index_of(struct gen *g, const struct val *e)
+{
+	struct type *t = gen_type_of(g, e);
+	struct gv b = expr_gen(g, val_get(e, "e"));
+	struct gv i = expr_gen(g, val_get(e, "i"));
+	int64_t sz = type_size(t), count;
+	LLVMValueRef idx, tmp, ok, vals[2], phi;
+	LLVMBasicBlockRef in, out, done, blocks[2];
+	struct gv v;
+
+	if (!gen_is_scalar(i.t) || sz <= 0)
+		return unsupported(g, e, "this index");
+	idx = expr_convert(g, i, type_int(g->a, 8, i.t->is_signed)).v;
+	if (b.t->kind == TY_PTR) {
+		tmp = gen_tmp(g, sz);
+		builtin_probe_read(g, tmp, sz, LLVMBuildAdd(g->b, b.v,
+				   LLVMBuildMul(g->b, idx, gen_i64(g,
+				   (uint64_t)sz), ""), ""), b.t->user);
+		v = gen_load(g, tmp, t);
+		v.align = 8;
+		return v;
+	}
+	if ((b.t->kind == TY_TUPLE || b.t->kind == TY_RECORD) &&
+	    LLVMIsAConstantInt(idx)) {
+		uint64_t k = LLVMConstIntGetZExtValue(idx);
+
+		if (k >= (uint64_t)b.t->nfields)
+			return unsupported(g, e, "an index past the tuple's end");
+		v = gen_load(g, gen_ptr_add(g, b.v, b.t->fields[k].offset),
+			     b.t->fields[k].type);
+		v.align = gen_align_at(b.align ? b.align : 1,
+				       b.t->fields[k].offset);
+		return expr_convert(g, v, t);
+	}
+	if (b.t->kind != TY_STRING && b.t->kind != TY_ARRAY)
+		return unsupported(g, e, arena_printf(g->a, "indexing '%s'",
+				   type_str(g->a, b.t)));
+	count = type_size(b.t) / sz;
+	if (LLVMIsAConstantInt(idx)) {
+		uint64_t k = LLVMConstIntGetZExtValue(idx);
+
+		if (k >= (uint64_t)count) {
+			diag_error_at(e, "index %lld is out of bounds (%lld "
+				      "elements)", (long long)k,
+				      (long long)count);
+			return expr_dummy(g, t);
+		}
+		v = gen_load(g, gen_ptr_add(g, b.v, (int64_t)k * sz), t);
+		v.align = gen_align_at(b.align ? b.align : 1, (int64_t)k * sz);
+		return v;
+	}
+	if (!gen_is_scalar(t))
+		return unsupported(g, e, "a variable index into this array");
+	/* out of bounds reads as zero */
+	in = gen_block(g, "index_in");
+	out = gen_block(g, "index_out");
+	done = gen_block(g, "index_done");
+	ok = LLVMBuildICmp(g->b, LLVMIntULT, idx, gen_i64(g, (uint64_t)count),
+			   "");
+	LLVMBuildCondBr(g->b, ok, in, out);
+	LLVMPositionBuilderAtEnd(g->b, in);
+	tmp = LLVMBuildGEP2(g->b, gen_int_type(g, sz), b.v, &idx, 1, "");
+	v = gen_load(g, tmp, t);
+	vals[0] = v.v;
+	blocks[0] = LLVMGetInsertBlock(g->b);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, out);
+	vals[1] = LLVMConstNull(LLVMTypeOf(v.v));
+	blocks[1] = out;
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
+	phi = LLVMBuildPhi(g->b, LLVMTypeOf(v.v), "");
+	LLVMAddIncoming(phi, vals, blocks, 2);
+	return (struct gv){ phi, t, 0 };
+}
+
 static struct gv str_literal(struct gen *g, const struct val *e)
 {
 	struct type *t = gen_type_of(g, e);
@@ -577,6 +664,8 @@ struct gv expr_gen(struct gen *g, const struct val *e)
 		return field(g, e);
 	case AST_TUPLE:
 		return tuple(g, e);
+	case AST_INDEX:
+		return index_of(g, e);
 	case AST_RECORD:
 		return record(g, e);
 	case AST_CAST:

@@ -20,7 +20,7 @@
  * order.  Aggregate temporaries up to GEN_STACK_MAX bytes live on the BPF
  * stack; bigger ones live in the per-CPU array "bt_scratch" (one entry,
  * sized for the hungriest program), so large strings and tuples never
- * blow the 512-byte stack.  Small temporaries come from one stack "frame"
+ * blow the 512-byte stack (see "Scratch regions" below).  Small temporaries come from one stack "frame"
  * of GEN_FRAME_SIZE bytes (then from scratch when it is full).  Both are
  * handed out like a stack: a statement releases what it took when it
  * ends (no value outlives its statement; variables and maps copy), and a
@@ -53,6 +53,7 @@
 #define GEN_FRAME_SIZE 192        /* stack bytes for statement temporaries */
 #define GEN_SCRATCH_MAX 32768     /* per-CPU value size limit */
 #define GEN_RINGBUF_SIZE (4 << 20)
+#define GEN_STACK_DEPTH 127       /* frames kept per stack (bt_stacks) */
 
 /* BPF map types (linux/bpf.h numbers) */
 enum {
@@ -60,6 +61,7 @@ enum {
 	GEN_MAP_ARRAY = 2,
 	GEN_MAP_PERCPU_HASH = 5,
 	GEN_MAP_PERCPU_ARRAY = 6,
+	GEN_MAP_STACK_TRACE = 7,
 	GEN_MAP_LRU_HASH = 9,
 	GEN_MAP_LRU_PERCPU_HASH = 10,
 	GEN_MAP_RINGBUF = 27,
@@ -114,10 +116,13 @@ struct gen {
 	LLVMTargetMachineRef tm;
 	LLVMDIBuilderRef di;
 	LLVMMetadataRef di_cu, di_file;
+	const char *src_dir, *src_path;  /* temporary copy of the script */
+	const struct val *hdr;
 
 	struct gmap *maps;            /* user maps, index = map id */
 	int nmaps;
 	struct gmap ringbuf, lost, globals, scratch;
+	struct gmap stacks;           /* declared only when stacks are used */
 	int64_t max_map_keys;
 
 	/* bundle tables being built */
@@ -134,6 +139,18 @@ struct gen {
 	LLVMValueRef scratch_base, scratch_call;
 	bool scratch_used;
 	int64_t scratch_off, scratch_need;
+	/*
+	 * Scratch regions: programs that the kernel never runs nested on
+	 * one CPU (tracepoints, kprobes, uprobes, perf events share one
+	 * recursion guard) share region 0; every other program (raw
+	 * tracepoints, begin/end, fentry) gets a region of its own.  Each
+	 * function's base is a GEP whose offset is set at the end.
+	 */
+	int region;                   /* of the program being generated */
+	int64_t *region_need;         /* by region; [0] is the shared one */
+	LLVMValueRef *bases;          /* the base GEP of every function */
+	int *base_region;
+	int nbases, nregions;
 	LLVMValueRef frame;           /* GEN_FRAME_SIZE bytes on the stack */
 	int64_t frame_off;
 	bool llvm_failed;             /* the backend reported an error */
@@ -143,6 +160,7 @@ struct gen {
 	LLVMValueRef cb_ctx;          /* in a callback: its context struct */
 	LLVMMetadataRef di_sp;        /* debug scope of the current function */
 	int ncallbacks;
+	LLVMValueRef count_cb;        /* len(@m)'s do-nothing callback */
 	LLVMBasicBlockRef rec_done;   /* after the record being written */
 	LLVMBasicBlockRef loop_cont[16], loop_brk[16];
 	int nloops;
@@ -196,7 +214,10 @@ struct gv gen_load(struct gen *g, LLVMValueRef p, struct type *t);
 int64_t gen_align_of(const struct type *t);
 
 /* btf_debug.c */
-void btf_debug_init(struct gen *g, const char *file);
+void btf_debug_init(struct gen *g, const char *file, const char *src,
+		    size_t len);
+/* remove the temporary copy of the source (after emission) */
+void btf_debug_cleanup(struct gen *g);
 /* func info for a BPF function: nptr pointer params, after an u64 one if
  * first_u64 */
 void btf_debug_func(struct gen *g, LLVMValueRef fn, const char *name,
@@ -234,6 +255,9 @@ struct gv expr_convert(struct gen *g, struct gv v, struct type *to);
 LLVMValueRef expr_arith(struct gen *g, const char *op, LLVMValueRef l,
 			LLVMValueRef r, const struct type *t);
 struct gv expr_dummy(struct gen *g, struct type *t);
+/* strings equal up to a NUL, in the first limit bytes (0: no limit) */
+LLVMValueRef expr_str_equal(struct gen *g, struct gv a, struct gv b,
+			    int64_t limit);
 
 /* stmt.c */
 int stmt_block(struct gen *g, const struct val *block);

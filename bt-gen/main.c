@@ -103,14 +103,17 @@ int main(int argc, char **argv)
 	diag_set_source_from_header(hdr);
 
 	g.prog = prog;
+	g.hdr = hdr;
 	g.config = val_get(prog, "config");
 	g.printfs = val_arr(g.a);
 	g.prints = val_arr(g.a);
 	g.times = val_arr(g.a);
 	g.probes = val_arr(g.a);
 	ret = gen_program(&g);
-	if (ret)
+	if (ret) {
+		btf_debug_cleanup(&g);
 		return ret == -EINVAL ? EXIT_SCRIPT : EXIT_SYSTEM;
+	}
 	ret = gen_emit_object(&g, &obj, &len);
 	if (ret)
 		return ret == -EINVAL ? EXIT_SCRIPT : EXIT_SYSTEM;

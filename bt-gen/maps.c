@@ -64,7 +64,9 @@ static int map_layout(struct gen *g, struct gmap *m, const struct val *mv)
 	m->max_entries = val_get_int(decl, "size", g->max_map_keys);
 	if (m->max_entries <= 0)
 		m->max_entries = g->max_map_keys;
-	if (kind && strcmp(kind, "hash") && strcmp(kind, "lruhash"))
+	if (kind && strcmp(kind, "hash") && strcmp(kind, "lruhash") &&
+	    !(type_is_aggregation(m->val) && (!strcmp(kind, "percpuhash") ||
+					      !strcmp(kind, "percpulruhash"))))
 		return diag_error_at(mv, "map kind '%s' of '%s' is not "
 				     "supported yet", kind, m->name);
 	switch (m->val->kind) {
@@ -103,6 +105,32 @@ static void own_map(struct gen *g, struct gmap *m, const char *elf,
 	m->kkey = key;
 	m->kval = val;
 	m->global = map_global(g, m);
+}
+
+/* does the tree use kstack or ustack? */
+static bool uses_stacks(const struct val *v)
+{
+	const char *n;
+	size_t i;
+
+	if (!v)
+		return false;
+	if (v->kind == VAL_ARR) {
+		for (i = 0; i < v->n; i++)
+			if (uses_stacks(v->items[i]))
+				return true;
+		return false;
+	}
+	if (v->kind != VAL_MAP)
+		return false;
+	n = val_get_str(v, "name");
+	if ((ast_kind(v) == AST_IDENT || ast_kind(v) == AST_CALL) && n &&
+	    (!strcmp(n, "kstack") || !strcmp(n, "ustack")))
+		return true;
+	for (i = 0; i < v->n; i++)
+		if (uses_stacks(v->kv[i].v))
+			return true;
+	return false;
 }
 
 int maps_declare(struct gen *g)
@@ -151,6 +179,15 @@ int maps_declare(struct gen *g)
 	btf_debug_map(g, &g->lost);
 	own_map(g, &g->globals, "bt_globals", GEN_MAP_ARRAY, 1, u32, u64);
 	btf_debug_map(g, &g->globals);
+	if (uses_stacks(val_get(g->prog, "probes"))) {
+		struct type *frames = type_new(g->a, TY_ARRAY);
+
+		frames->elem = u64;
+		frames->count = GEN_STACK_DEPTH;
+		own_map(g, &g->stacks, "bt_stacks", GEN_MAP_STACK_TRACE,
+			g->max_map_keys, u32, frames);
+		btf_debug_map(g, &g->stacks);
+	}
 	/* the value type is set when every program is generated */
 	own_map(g, &g->scratch, "bt_scratch", GEN_MAP_PERCPU_ARRAY, 1, u32,
 		u64);

@@ -10,6 +10,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 
 #include "diag.h"
@@ -126,6 +127,12 @@ static int assign_map(struct gen *g, const struct val *st,
 
 	if (!strcmp(op, "=") && is_aggregation_call(rhs))
 		return maps_aggregate(g, lhs, rhs);
+	if (!strcmp(op, "=") && ast_kind(rhs) == AST_BLOCK_EXPR &&
+	    is_aggregation_call(val_get(rhs, "e"))) {
+		/* @m = { ...; avg($a) } */
+		stmt_block(g, rhs);
+		return maps_aggregate(g, lhs, val_get(rhs, "e"));
+	}
 	if (!strcmp(op, "="))
 		return maps_write(g, lhs, expr_gen(g, rhs));
 	if (!gen_is_scalar(t) || strlen(op) > 3)
@@ -163,15 +170,19 @@ static int stmt_let(struct gen *g, const struct val *st)
 	LLVMValueRef p;
 	int64_t slot;
 
+	slot = val_get_int(st, "slot", -1);
 	if (val_get(st, "t"))
 		t = gen_type_of(g, st);
 	else if (init && init->kind == VAL_MAP)
 		t = gen_type_of(g, init);
+	else if (slot >= 0 && slot < g->nslots && g->slots[slot].t)
+		t = g->slots[slot].t;   /* typed where it is used */
 	else
-		return diag_error_at(st, "'let' without a type (pipe through "
-				     "bt-check)");
+		return 0;               /* never used: nothing to do */
 	p = stmt_slot(g, st, t);
 	slot = val_get_int(st, "slot", 0);
+	if (slot < 0 || slot >= g->nslots)
+		return -EINVAL;
 	if (init && init->kind == VAL_MAP)
 		gen_store_aligned(g, p, 8, expr_convert(g, expr_gen(g, init),
 				  g->slots[slot].t), g->slots[slot].t);

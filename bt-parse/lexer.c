@@ -101,8 +101,7 @@ static uint64_t suffix_scale(const char *s, uint64_t *max)
 	} tab[] = {
 		{ "u", 1, UINT32_MAX }, { "ul", 1, UINT64_MAX },
 		{ "ull", 1, UINT64_MAX }, { "l", 1, INT64_MAX },
-		{ "ll", 1, INT64_MAX }, { "lu", 1, UINT64_MAX },
-		{ "llu", 1, UINT64_MAX },
+		{ "ll", 1, INT64_MAX },
 		{ "ns", 1, UINT64_MAX }, { "us", 1000ULL, UINT64_MAX },
 		{ "ms", 1000000ULL, UINT64_MAX },
 		{ "s", 1000000000ULL, UINT64_MAX },
@@ -180,11 +179,17 @@ static void lex_integer(struct lexer *lx, size_t pos, struct token *t)
 		lex_fail(lx, start, pos, "invalid integer: %.*s",
 			 (int)(pos - start), lx->src + start);
 	/* scientific notation: a single digit coefficient 1-9, then eN */
-	if (base == 10 && (at(lx, pos) == 'e' || at(lx, pos) == 'E') &&
-	    isdigit(at(lx, pos + 1))) {
+	if (base == 10 && (at(lx, pos) == 'e' || at(lx, pos) == 'E')) {
 		uint64_t e = 0;
 		size_t epos = ++pos;
 
+		if (!isdigit(at(lx, pos)) && !lex_is_ident_body(at(lx, pos)))
+			lex_fail(lx, start, pos, "invalid trailing bytes: %.*s",
+				 (int)(pos - start), lx->src + start);
+		if (!isdigit(at(lx, pos))) {
+			pos--;  /* `5ex`: an invalid suffix below */
+			goto suffix;
+		}
 		for (; isdigit(at(lx, pos)) || at(lx, pos) == '_'; pos++) {
 			if (at(lx, pos) == '_')
 				continue;
@@ -204,18 +209,51 @@ static void lex_integer(struct lexer *lx, size_t pos, struct token *t)
 			v *= 10;
 		}
 	}
-	/* suffix: everything identifier-like that follows */
-	sfx_start = pos;
-	while (lex_is_ident_body(at(lx, pos))) {
-		if (n < sizeof(sfx) - 1)
-			sfx[n++] = (char)tolower(at(lx, pos));
-		pos++;
+	/* `1.5`, but not the `0.1` of `$t.0.1` */
+	if (at(lx, pos) == '.' && isdigit(at(lx, pos + 1)) &&
+	    !(start > 0 && lx->src[start - 1] == '.')) {
+		size_t e = pos + 1;
+
+		while (isdigit(at(lx, e)))
+			e++;
+		lex_fail(lx, start, e, "floating-point numbers are not supported");
 	}
+suffix:
+	/*
+	 * suffix, longest valid prefix first as upstream reads it:
+	 * ns us ms | s m h d | u[l[l]] | l[l]; whatever identifier
+	 * characters remain are an invalid suffix
+	 */
+	sfx_start = pos;
+	{
+		int c0 = tolower(at(lx, pos)), c1 = tolower(at(lx, pos + 1));
+
+		if ((c0 == 'n' || c0 == 'u' || c0 == 'm') && c1 == 's') {
+			pos += 2;
+		} else if (c0 == 's' || c0 == 'm' || c0 == 'h' || c0 == 'd') {
+			pos++;
+		} else if (c0 == 'u' || c0 == 'l') {
+			pos++;
+			if (c0 == 'u' && tolower(at(lx, pos)) == 'l')
+				pos++;
+			if (tolower(at(lx, pos)) == 'l')
+				pos++;
+		}
+	}
+	if (lex_is_ident_body(at(lx, pos))) {
+		size_t bad = pos;
+
+		while (lex_is_ident_body(at(lx, pos)))
+			pos++;
+		lex_fail(lx, bad, pos, "invalid integer suffix '%.*s'",
+			 (int)(pos - bad), lx->src + bad);
+	}
+	for (; n < pos - sfx_start; n++)
+		sfx[n] = (char)tolower(at(lx, sfx_start + n));
 	sfx[n] = '\0';
 	t->suffix = NULL;
-	if (pos > sfx_start) {
-		scale = pos - sfx_start < sizeof(sfx) ?
-			suffix_scale(sfx, &max) : 0;
+	if (n) {
+		scale = suffix_scale(sfx, &max);
 		if (!scale)
 			lex_fail(lx, sfx_start, pos,
 				 "invalid integer suffix '%.*s'",
@@ -233,7 +271,7 @@ static void lex_integer(struct lexer *lx, size_t pos, struct token *t)
 /* string literal at pos (a '"'): decode the escapes */
 static void lex_string(struct lexer *lx, size_t pos, struct token *t)
 {
-	size_t start = pos, cap = 16, n = 0;
+	size_t cap = 16, n = 0;
 	char *buf = arena_alloc(lx->a, cap);
 
 	pos++;
@@ -304,7 +342,6 @@ static void lex_string(struct lexer *lx, size_t pos, struct token *t)
 				 isprint(c) ? c : '?');
 		}
 	}
-	(void)start;
 	buf[n] = '\0';
 	t->kind = TOK_STR;
 	t->text = buf;
@@ -314,7 +351,7 @@ static void lex_string(struct lexer *lx, size_t pos, struct token *t)
 
 /* operators, longest first */
 static const char *const puncts[] = {
-	"<<=", ">>=", "...",
+	"<<=", ">>=",
 	"==", "!=", "<=", ">=", "&&", "||", "<<", ">>", "++", "--", "->",
 	"+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "..",
 	"+", "-", "*", "/", "%", "&", "|", "^", "!", "~", "<", ">", "=",

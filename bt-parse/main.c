@@ -78,8 +78,11 @@ int main(int argc, char **argv)
 	}
 
 	a = arena_new();
-	if (parse_program(a, name, text, len, params, nparams, &ast))
+	if (parse_program(a, name, text, len, params, nparams, &ast)) {
+		arena_free(a);
+		free(text);
 		return EXIT_SCRIPT;
+	}
 
 	hdr = val_map(a);
 	val_set_str(a, hdr, "bt", "ast");
@@ -92,8 +95,11 @@ int main(int argc, char **argv)
 	val_set(a, hdr, "params", arr);
 
 	out = cli_open_output();
-	if (!out)
+	if (!out) {
+		arena_free(a);
+		free(text);
 		return EXIT_USAGE;
+	}
 	wo = wire_out_open(out, cli.json);
 	wire_out_write(wo, hdr);
 	wire_out_write(wo, ast);

@@ -186,9 +186,9 @@ static bool kind_is(const struct val *n, const char *k)
 }
 
 /*
- * Names that are builtins and so never types, record field names or
- * macro parameters (L-12), plus v0.17's builtins so that `(comm)` and
- * `(retval) - 1` stay expressions.
+ * Names that are never type names when deciding cast versus parentheses
+ * (L-40): upstream's reserved builtins (is_reserved below) plus v0.17's
+ * builtins, so that `(comm)` and `(retval) - 1` stay expressions.
  */
 static bool is_builtin(const char *s)
 {
@@ -511,18 +511,17 @@ static struct val *try_record(struct parser *p, size_t start)
 		const char *name;
 		size_t i, fstart = p->tok.start;
 
-		if (is_punct(p, ")"))
-			break;
 		name = expect_ident(p, "expected identifier");
+		expect(p, "=");
+		val_set_str(p->a, f, "name", name);
+		val_set(p->a, f, "e", parse_expr(p));
+		val_set(p->a, f, "loc", val_get(mk(p, "field", fstart), "loc"));
 		for (i = 0; i < fields->n; i++)
 			if (!strcmp(val_get_str(fields->items[i], "name"),
 				    name))
 				lex_fail(&p->lx, fstart, p->prev_end,
 					 "Named argument list already contains name: %s",
 					 name);
-		expect(p, "=");
-		val_set_str(p->a, f, "name", name);
-		val_set(p->a, f, "e", parse_expr(p));
 		val_push(p->a, fields, f);
 	} while (accept(p, ","));
 	expect(p, ")");
@@ -678,7 +677,19 @@ static struct val *int_node(struct parser *p, const struct token *t)
  *          | IDENT | IDENT call_args | paren | block_expr | if_expr
  *          | sizeof | offsetof | typeof | typeinfo | 'comptime' unary
  */
+static struct val *parse_primary_inner(struct parser *p);
+
 static struct val *parse_primary(struct parser *p)
+{
+	struct val *n;
+
+	enter(p);
+	n = parse_primary_inner(p);
+	leave(p);
+	return n;
+}
+
+static struct val *parse_primary_inner(struct parser *p)
 {
 	struct token t = p->tok;
 	struct val *n;
@@ -756,9 +767,13 @@ static struct val *parse_primary(struct parser *p)
 static struct val *parse_postfix(struct parser *p, struct val *e)
 {
 	size_t start = loc_start(e);
+	int saved = p->depth;
 
 	for (;;) {
 		struct val *n;
+
+		/* each postfix operator nests the tree one level deeper */
+		enter(p);
 
 		if (is_punct(p, ".") || is_punct(p, "->")) {
 			bool arrow = p->tok.text[0] == '-';
@@ -789,13 +804,15 @@ static struct val *parse_postfix(struct parser *p, struct val *e)
 			const char *op = p->tok.text;
 
 			if (!kind_is(e, "var") && !kind_is(e, "map"))
-				fail_here(p, "increment/decrement requires a variable or map");
+				lex_fail(&p->lx, p->tok.start, p->tok.end,
+					 "increment/decrement requires a variable or map");
 			next(p);
 			n = mk(p, "unop", start);
 			val_set_str(p->a, n, "op", op);
 			val_set(p->a, n, "e", e);
 			val_set_bool(p->a, n, "post", true);
 		} else {
+			p->depth = saved;
 			return e;
 		}
 		e = n;
@@ -879,7 +896,7 @@ static int binop_prec(struct parser *p)
 static struct val *parse_binary(struct parser *p, int min_prec,
 				struct val *l)
 {
-	int prec;
+	int prec, saved = p->depth;
 
 	if (!l)
 		l = parse_unary(p);
@@ -887,6 +904,7 @@ static struct val *parse_binary(struct parser *p, int min_prec,
 		const char *op = p->tok.text;
 		struct val *r, *n;
 
+		enter(p);       /* a left-leaning chain nests too */
 		next(p);
 		r = parse_binary(p, prec + 1, NULL);
 		n = mk(p, "binop", loc_start(l));
@@ -895,6 +913,7 @@ static struct val *parse_binary(struct parser *p, int min_prec,
 		val_set(p->a, n, "r", r);
 		l = n;
 	}
+	p->depth = saved;
 	return l;
 }
 
@@ -907,11 +926,13 @@ static struct val *parse_ternary(struct parser *p, struct val *first)
 
 	if (!accept(p, "?"))
 		return c;
+	enter(p);
 	if (!accept(p, ":")) {
 		a = parse_ternary(p, NULL);
 		expect(p, ":");
 	}
 	b = parse_ternary(p, NULL);
+	leave(p);
 	n = mk(p, "ternary", loc_start(c));
 	val_set(p->a, n, "c", c);
 	if (a)
@@ -956,21 +977,21 @@ static struct val *block_demote(struct parser *p, struct val *b)
 	return n;
 }
 
-/* the condition of if/while/unroll: '(' expr ')' or a unary expression */
+/*
+ * cond := '(' expr ')' | expr     (the condition of if/while/unroll)
+ * Upstream takes only a unary expression without parentheses; a full
+ * expression is accepted here, as nothing in one can swallow the '{'.
+ */
 static struct val *parse_cond(struct parser *p)
 {
 	struct val *c;
 
 	if (!is_punct(p, "("))
-		return parse_unary(p);
-	/*
-	 * `if (a) || b {` : parse the parenthesised part as a primary and
-	 * let the binary/ternary parser continue when more follows.
-	 */
-	c = parse_paren(p);
-	c = parse_postfix(p, c);
-	if (!is_punct(p, "{"))
-		c = parse_ternary(p, c);
+		return parse_expr(p);
+	/* the parentheses are the statement's, never a record or tuple */
+	next(p);
+	c = parse_expr(p);
+	expect(p, ")");
 	return c;
 }
 
@@ -1054,15 +1075,13 @@ static struct val *parse_for(struct parser *p)
 	var = p->tok.text;
 	next(p);
 	expect(p, ":");
-	first = parse_unary(p);
+	first = parse_postfix(p, parse_primary(p));
 	if (accept(p, ".."))
-		hi = parse_unary(p);
-	else if (!kind_is(first, "map"))
-		lex_fail(&p->lx, diag_loc_of(first).start,
-			 diag_loc_of(first).end,
-			 "expected map or range in for loop");
+		hi = parse_postfix(p, parse_primary(p));
 	if (paren)
 		expect(p, ")");
+	if (!hi && (!kind_is(first, "map") || val_get(first, "keys")))
+		fail_here(p, "expected map or range in for loop");
 	body = parse_block(p, false);
 	n = mk(p, "for", start);
 	val_set_str(p->a, n, "name", var);
@@ -1217,21 +1236,23 @@ static struct val *parse_block(struct parser *p, bool trailing)
 			}
 		}
 		if (!st) {
+			/* only statements that start with $x or @m assign */
+			bool sigil = p->tok.kind == TOK_VAR ||
+				     p->tok.kind == TOK_MAP;
+
 			e = parse_expr(p);
-			if (is_assign_op(p)) {
+			if (sigil && is_assign_op(p)) {
 				const char *op = p->tok.text;
 				struct val *rhs;
 
-				if (!kind_is(e, "var") && !kind_is(e, "map") &&
-				    !kind_is(e, "field") &&
-				    !kind_is(e, "index")) {
-					struct diag_loc l = diag_loc_of(e);
-
-					lex_fail(&p->lx, l.start, l.end,
-						 "invalid assignment target");
-				}
 				next(p);
 				rhs = parse_expr(p);
+				if (kind_is(e, "field") && !strcmp(op, "="))
+					lex_fail(&p->lx, s, p->prev_end,
+						 "Tuples and records are immutable once created. Consider creating a new value and assigning it instead.");
+				if (!kind_is(e, "var") && !kind_is(e, "map"))
+					lex_fail(&p->lx, s, p->prev_end,
+						 "invalid assignment target");
 				st = mk(p, "assign", s);
 				val_set_str(p->a, st, "op", op);
 				val_set(p->a, st, "lhs", e);
@@ -1346,11 +1367,18 @@ static void parse_c_def(struct parser *p, struct sbuf *cdefs)
 		for (;;) {
 			size_t q = lex_skip_layout(&p->lx, pos);
 
-			if (!strncmp(p->lx.src + q, "__attribute__", 13) &&
-			    q + 13 <= p->lx.len) {
+			if (q + 13 <= p->lx.len &&
+			    !strncmp(p->lx.src + q, "__attribute__", 13) &&
+			    !lex_is_ident_body(src_at(p, q + 13))) {
+				size_t open;
 				int d = 0;
 
-				q += 13;
+				q = lex_skip_layout(&p->lx, q + 13);
+				open = q;
+				if (src_at(p, q) != '(' || src_at(p, q + 1) != '(') {
+					reset_to(p, q);
+					fail_here(p, "__attribute__ syntax error, expected '(('");
+				}
 				while (q < p->lx.len) {
 					if (p->lx.src[q] == '(')
 						d++;
@@ -1358,8 +1386,8 @@ static void parse_c_def(struct parser *p, struct sbuf *cdefs)
 						break;
 					q++;
 				}
-				if (q >= p->lx.len)
-					lex_fail(&p->lx, pos, pos + 1,
+				if (q >= p->lx.len || src_at(p, q - 1) != ')')
+					lex_fail(&p->lx, open, open + 1,
 						 "__attribute__ syntax error, mismatched '(' and ')'");
 				pos = q + 1;
 				continue;
@@ -1419,15 +1447,15 @@ static void parse_config(struct parser *p, struct val *out)
 		val_set_str(p->a, n, "key", key);
 		val_set(p->a, n, "value", v);
 		val_push(p->a, out, n);
-		if (!accept(p, ";"))
-			break;
+		if (!accept(p, ";") && !is_punct(p, "}"))
+			fail_here(p, "expected ';'");
 	}
 	expect(p, "}");
 	accept(p, ";");
 }
 
 /*
- * map_decl := 'let' MAP '=' IDENT '(' INT ')' ';'
+ * map_decl := 'let' MAP '=' IDENT '(' INT ')' [';']
  */
 static struct val *parse_map_decl(struct parser *p)
 {
@@ -1447,7 +1475,7 @@ static struct val *parse_map_decl(struct parser *p)
 	expect(p, "=");
 	kind = expect_ident(p, "expected map type name");
 	expect(p, "(");
-	if (p->tok.kind != TOK_INT || p->tok.ival == 0)
+	if (p->tok.kind != TOK_INT)
 		fail_here(p, "expected positive integer for map declaration max entries");
 	size = p->tok.ival;
 	next(p);
@@ -1457,7 +1485,7 @@ static struct val *parse_map_decl(struct parser *p)
 	val_set_str(p->a, n, "kind", kind);
 	val_set(p->a, n, "size", size > INT64_MAX ? val_uint(p->a, size) :
 		val_int(p->a, (int64_t)size));
-	expect(p, ";");
+	accept(p, ";");
 	return n;
 }
 
@@ -1511,12 +1539,16 @@ static struct val *parse_fn(struct parser *p)
 		do {
 			struct val *prm = val_map(p->a);
 
+			size_t pstart = p->tok.start;
+
 			if (p->tok.kind != TOK_VAR)
 				fail_here(p, "expected variable in function argument");
 			val_set_str(p->a, prm, "name", p->tok.text);
 			next(p);
 			expect(p, ":");
 			val_set(p->a, prm, "type", parse_typespec(p));
+			val_set(p->a, prm, "loc",
+				val_get(mk(p, "param", pstart), "loc"));
 			val_push(p->a, params, prm);
 		} while (accept(p, ","));
 	}
@@ -1554,11 +1586,16 @@ static const char *attach_subst(struct parser *p, size_t s, size_t e)
 			const char *v;
 
 			while (j < e && isdigit((unsigned char)p->lx.src[j]) &&
+			       !(j == i + 1 && p->lx.src[j] == '0') &&
 			       n < 1000000)
 				n = n * 10 + (p->lx.src[j++] - '0');
-			if (j == i + 1 || n < 1)
-				lex_fail(&p->lx, i, j == i + 1 ? i + 1 : j,
-					 "invalid positional parameter in attach point, quote the '$' if it is meant literally");
+			if (j == i + 1 && j < e)
+				lex_fail(&p->lx, i, i + 2,
+					 "invalid trailing character for positional param: %c. Try quoting this entire part if this is intentional e.g. \"$%c\".",
+					 p->lx.src[j], p->lx.src[j]);
+			if (j == i + 1)
+				lex_fail(&p->lx, i, i + 1,
+					 "positional parameter is not valid: '$' without a number");
 			v = (int)n <= p->nparams ? p->params[n - 1] : "";
 			sbuf_add(p->a, &out, v, strlen(v));
 			i = j - 1;
@@ -1695,6 +1732,17 @@ static struct val *parse_probe(struct parser *p)
 }
 
 /*
+ * Is the lookahead the top-level keyword kw rather than the start of an
+ * attach point (`kw:...`, `kw,`)?
+ */
+static bool is_keyword_here(struct parser *p, const char *kw)
+{
+	int c = src_at(p, p->tok.end);
+
+	return is_ident(p, kw) && c != ':' && c != ',';
+}
+
+/*
  * program := [shebang] c_def* (config | import)*
  *            (probe | macro | fn | map_decl)*
  */
@@ -1715,19 +1763,14 @@ static struct val *parse_top(struct parser *p)
 	p->prev_end = 0;
 	while (src_at(p, here(p)) == '#' || looks_like_c_def(p))
 		parse_c_def(p, &cdefs);
-	while (is_ident(p, "config") || is_ident(p, "import")) {
-		struct token t2;
-
-		peek2(p, &t2);
-		if (is_ident(p, "config") && tok_is(&t2, TOK_PUNCT, "=")) {
+	while (is_keyword_here(p, "config") || is_keyword_here(p, "import")) {
+		if (is_ident(p, "config")) {
 			if (seen_config)
 				fail_here(p, "duplicate config block");
 			seen_config = true;
 			parse_config(p, config);
-		} else if (is_ident(p, "import") && t2.kind == TOK_STR) {
-			val_push(a, imports, parse_import(p));
 		} else {
-			break;
+			val_push(a, imports, parse_import(p));
 		}
 	}
 	while (p->tok.kind != TOK_EOF) {
@@ -1736,9 +1779,9 @@ static struct val *parse_top(struct parser *p)
 		peek2(p, &t2);
 		if (src_at(p, here(p)) == '#' || looks_like_c_def(p))
 			fail_here(p, "C definitions must appear before probes and functions");
-		if (is_ident(p, "config") && tok_is(&t2, TOK_PUNCT, "="))
+		if (is_keyword_here(p, "config"))
 			fail_here(p, "config must appear before probes and functions");
-		if (is_ident(p, "import") && t2.kind == TOK_STR)
+		if (is_keyword_here(p, "import"))
 			fail_here(p, "root imports must appear before probes and functions");
 		if (is_ident(p, "macro") && t2.kind == TOK_IDENT)
 			val_push(a, macros, parse_macro(p));

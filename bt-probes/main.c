@@ -56,7 +56,7 @@ int main(int argc, char **argv)
 	const char *pattern = NULL;
 	struct arena *a = arena_new();
 	bool verbose = false;
-	int c, status = EXIT_OK, total = 0;
+	int c, status = EXIT_OK;
 	FILE *out, *mem;
 	char *buf = NULL;
 	size_t len = 0;
@@ -101,8 +101,6 @@ int main(int argc, char **argv)
 			fprintf(stderr, "bt-probes: cannot list %s probes: %s\n",
 				(*p)->name, strerror(-n));
 			status = EXIT_SYSTEM;
-		} else {
-			total += n;
 		}
 	}
 	fclose(mem);

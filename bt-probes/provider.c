@@ -19,12 +19,19 @@
 const struct provider *const provider_table[] = {
 	&provider_begin,
 	&provider_end,
+	&provider_kprobe,
+	&provider_kretprobe,
 	&provider_tracepoint,
+	&provider_rawtracepoint,
+	&provider_fentry,
+	&provider_fexit,
 	&provider_software,
 	&provider_interval,
 	&provider_profile,
 	&provider_uprobe,
 	&provider_uretprobe,
+	&provider_usdt,
+	&provider_iter,
 	NULL,
 };
 

@@ -58,7 +58,9 @@ struct provider {
 
 extern const struct provider provider_begin, provider_end,
 	provider_tracepoint, provider_interval, provider_profile,
-	provider_software, provider_uprobe, provider_uretprobe;
+	provider_software, provider_uprobe, provider_uretprobe,
+	provider_kprobe, provider_kretprobe, provider_fentry, provider_fexit,
+	provider_rawtracepoint, provider_usdt, provider_iter;
 
 /* the providers in listing order, NULL-ended */
 extern const struct provider *const provider_table[];
@@ -85,6 +87,19 @@ const char *provider_part(const struct val *parts, size_t i);
  */
 const char *suggest_closest(const char *want, const char *const *names,
 			    size_t n);
+
+/*
+ * kbtf.c: vmlinux BTF, loaded on first use (NULL when absent); one BTF
+ * type as a bt type; a named struct/union type's fields filled in
+ */
+struct btf;
+struct btf *kbtf_load(void);
+struct type *kbtf_type(struct arena *a, const struct btf *btf, unsigned id,
+		       int depth);
+bool kbtf_complete(struct arena *a, struct type *st);
+
+/* uprobe.c: the absolute path of a binary named in an attach point */
+const char *uprobe_resolve_binary(struct arena *a, const char *bin);
 
 /* tracepoint.c: the `args` struct of category:event from its format file */
 struct type *tracepoint_args_type(struct arena *a, const char *category,

@@ -42,8 +42,8 @@ static bool uprobe_is_elf(const char *path)
 	return ok;
 }
 
-/* the absolute path of a binary as written in an attach point */
-static const char *uprobe_resolve_binary(struct arena *a, const char *bin)
+/* the absolute path of a binary as written in an attach point (usdt.c too) */
+const char *uprobe_resolve_binary(struct arena *a, const char *bin)
 {
 	static const char *const libdirs[] = {
 		"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",

@@ -79,45 +79,66 @@ static FILE *stream(void)
 	return out ? out : stderr;
 }
 
+/* the source lines of loc: all of them for a multi-line span, else the
+ * line with a ~ underline; tabs are shown as four spaces (as upstream) */
 static void excerpt(struct diag_loc loc)
 {
 	FILE *f = stream();
-	size_t bol = loc.start, eol = loc.start, i, end;
+	size_t bol = loc.start, eol, i;
+	unsigned l1, c1, l2, c2, col;
 
 	if (!src_text || loc.start > src_len)
 		return;
+	diag_line_col(loc.start, &l1, &c1);
+	diag_line_col(loc.end, &l2, &c2);
 	while (bol > 0 && src_text[bol - 1] != '\n')
 		bol--;
-	while (eol < src_len && src_text[eol] != '\n')
-		eol++;
-	fwrite(src_text + bol, 1, eol - bol, f);
+	if (l2 != l1) {
+		for (i = bol; i < src_len && i < loc.end; i++)
+			putc(src_text[i], f);
+		if (i == 0 || src_text[i - 1] != '\n') {
+			while (i < src_len && src_text[i] != '\n')
+				putc(src_text[i++], f);
+			putc('\n', f);
+		}
+		return;
+	}
+	for (eol = bol; eol < src_len && src_text[eol] != '\n'; eol++)
+		fputs(src_text[eol] == '\t' ? "    " : (char[]){ src_text[eol], 0 }, f);
 	putc('\n', f);
-	end = loc.end > eol ? eol : loc.end;
-	if (end <= loc.start)
-		end = loc.start + 1;
-	for (i = bol; i < loc.start; i++)
-		putc(src_text[i] == '\t' ? '\t' : ' ', f);
-	for (; i < end; i++)
-		putc('~', f);
+	for (i = bol, col = 1; i < eol && col < c2; i++, col++) {
+		char m = col < c1 ? ' ' : '~';
+
+		if (src_text[i] == '\t')
+			fprintf(f, "%c%c%c%c", m, m, m, m);
+		else
+			putc(m, f);
+	}
 	putc('\n', f);
+}
+
+static void location(FILE *f, struct diag_loc loc)
+{
+	unsigned l1, c1, l2, c2;
+
+	diag_line_col(loc.start, &l1, &c1);
+	diag_line_col(loc.end, &l2, &c2);
+	if (l1 != l2)
+		fprintf(f, "%s:%u-%u: ", src_name, l1, l2);
+	else
+		fprintf(f, "%s:%u:%u-%u: ", src_name, l1, c1, c2);
 }
 
 static void emit(struct diag_loc loc, const char *level, const char *fmt,
 		 va_list ap)
 {
 	FILE *f = stream();
-	unsigned l1, c1, l2, c2;
 	bool located = loc.end > loc.start || loc.start > 0;
 
-	if (located && src_text) {
-		diag_line_col(loc.start, &l1, &c1);
-		diag_line_col(loc.end, &l2, &c2);
-		if (l2 != l1)
-			c2 = c1 + 1;
-		fprintf(f, "%s:%u:%u-%u: ", src_name, l1, c1, c2);
-	} else if (located) {
+	if (located && src_text)
+		location(f, loc);
+	else if (located)
 		fprintf(f, "%s: ", src_name);
-	}
 	fprintf(f, "%s: ", level);
 	vfprintf(f, fmt, ap);
 	putc('\n', f);
@@ -166,14 +187,11 @@ void diag_hint(const char *fmt, ...)
 void diag_note(struct diag_loc loc, const char *what)
 {
 	FILE *f = stream();
-	unsigned l, c, l2, c2;
 
 	if (last_muted || !src_text)
 		return;
-	diag_line_col(loc.start, &l, &c);
-	diag_line_col(loc.end, &l2, &c2);
-	fprintf(f, "%s:%u:%u-%u: %s\n", src_name, l, c, l2 == l ? c2 : c + 1,
-		what);
+	location(f, loc);
+	fprintf(f, "%s\n", what);
 	excerpt(loc);
 }
 

@@ -14,7 +14,7 @@
 #   external_debug/dwp/uprobe_test-split (+ .dwp)   .dwo packed by a dwp tool
 #   false.bin               raw .text of false.c's main (no ELF header)
 #   archive.zip             `true` stored uncompressed in a zip
-#   hello_rust              only when rustc is found
+#   hello_rust, hello_go    only when rustc / go are found
 # $(O)/testlibs: libsimple.so, libusdt_tp.so (both mode 0644 on purpose).
 
 TP_SRC := tests/testprogs
@@ -29,12 +29,14 @@ TP_FP     := -fno-omit-frame-pointer \
              $(call tp_cc_has,-mno-omit-leaf-frame-pointer)
 TP_CFLAGS := -g -O0 $(TP_FP) -D_GNU_SOURCE -Wall -Wno-unused-function \
              -Wno-unused-but-set-variable
-TP_OBJCOPY ?= $(firstword $(shell command -v objcopy llvm-objcopy-19 \
+TP_OBJCOPY := $(firstword $(shell command -v objcopy llvm-objcopy-19 \
                  llvm-objcopy 2>/dev/null) objcopy)
-TP_DWP    ?= $(firstword $(shell command -v llvm-dwp-19 llvm-dwp dwp \
-                 2>/dev/null))
-TP_ZIP    ?= $(shell command -v zip 2>/dev/null)
-TP_RUSTC  ?= $(shell command -v rustc 2>/dev/null)
+# llvm-dwp only: binutils' dwp crashes on gcc 12's default DWARF 5
+TP_DWP    := $(firstword $(shell command -v llvm-dwp-19 \
+                 /usr/lib/llvm-19/bin/llvm-dwp llvm-dwp 2>/dev/null))
+TP_ZIP    := $(shell command -v zip 2>/dev/null)
+TP_RUSTC  := $(shell command -v rustc 2>/dev/null)
+TP_GO     := $(shell command -v go 2>/dev/null)
 
 # per-program extras, by program name
 TP_CFLAGS_uprobe_nofp = -g -O1 -fomit-frame-pointer \
@@ -59,7 +61,8 @@ TP_SPLIT     = $(TP_OUT)/external_debug/dwo/uprobe_test-split \
                $(if $(TP_DWP),$(TP_OUT)/external_debug/dwp/uprobe_test-split)
 TP_EXTRA     = $(TP_OUT)/false.bin \
                $(if $(TP_ZIP),$(TP_OUT)/archive.zip) \
-               $(if $(TP_RUSTC),$(TP_OUT)/hello_rust)
+               $(if $(TP_RUSTC),$(TP_OUT)/hello_rust) \
+               $(if $(TP_GO),$(TP_OUT)/hello_go)
 TL_LIBS      = $(TL_OUT)/libsimple.so $(TL_OUT)/libusdt_tp.so
 
 TESTPROGS = $(TP_PLAIN) $(TP_PIE) $(TP_STRIPPED) $(TP_SPLIT) $(TP_EXTRA) \
@@ -150,4 +153,9 @@ $(TP_OUT)/archive.zip: $(TP_OUT)/true
 $(TP_OUT)/hello_rust: $(TP_SRC)/hello_rust.rs
 	@mkdir -p $(dir $@)
 	$(call msg,RUSTC,$@)
-	$(Q)$(TP_RUSTC) -g -C symbol-mangling-version=v0 -o $@ $<
+	$(Q)MAKEFLAGS= $(TP_RUSTC) -g -C symbol-mangling-version=v0 -o $@ $<
+
+$(TP_OUT)/hello_go: $(TP_SRC)/hello_go.go
+	@mkdir -p $(dir $@)
+	$(call msg,GO,$@)
+	$(Q)$(TP_GO) build -o $(abspath $@) $(abspath $<)

@@ -52,48 +52,26 @@ __uint128_t uprobeFunctionUint128(__uint128_t x,
   return x + w;
 }
 
-static void fill_foo(struct Foo *f, int a, const char *s, int c0,
-                     __int128_t d)
-{
-  int i;
-
-  f->a = a;
-  for (i = 0; i < (int)sizeof(f->b); i++) {
-    f->b[i] = *s;
-    if (*s)
-      s++;
-  }
-  for (i = 0; i < 3; i++)
-    f->c[i] = c0 + i;
-  f->d = d;
-}
-
 int main(int argc __attribute__((unused)), char **argv __attribute__((unused)))
 {
   for (;;) {
     int value = 13;
-    struct Foo first, second;
-    struct Bar bar;
+    struct Foo first = { .a = 123, .b = "hello", .c = { 1, 2, 3 },
+                         .d = (__int128_t)0x123456789ABCDEF0ull };
+    struct Foo second = { .a = 456, .b = "world", .c = { 4, 5, 6 },
+                          .d = (__int128_t)0xFEDCBA9876543210ull };
+    struct Bar bar = { .x = 42, .foos = { &first, &second } };
     __uint128_t p = 0x123456789ABCDEF0ull, q = 0xEFEFEFEFEFEFEFEFull;
     __uint128_t r = 0xCDCDCDCDCDCDCDCDull, s = 0xABABABABABABABABull;
 
     uprobeFunction1(&value, 'x');
-
-    fill_foo(&first, 123, "hello", 1, (__int128_t)0x123456789ABCDEF0ull);
-    fill_foo(&second, 456, "world", 4, (__int128_t)0xFEDCBA9876543210ull);
     uprobeFunction2(&first, &second);
-
     uprobeFunctionBranching(value);
-
-    bar.x = 42;
-    bar.foos[0] = &first;
-    bar.foos[1] = &second;
     bar.nested = first;
     uprobeFunctionBar(&bar);
-
     uprobeFunctionUint128(p, q, r, s);
 
-    usleep(100000);
+    usleep(100000); /* 10 rounds a second */
   }
   return 0;
 }

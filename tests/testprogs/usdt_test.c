@@ -17,6 +17,8 @@ static long fire_probes(void)
   struct timeval now;
   volatile char *s1 = greeting1, *s2 = greeting2, *s3 = greeting3;
 
+  /* read each string once, so its page is mapped when a tracer reads it */
+  (void)(s1[0] + s2[0] + s3[0]);
   gettimeofday(&now, NULL);
   STAP_PROBE2(tracetest, testprobe, now.tv_sec, s1);
   STAP_PROBE2(tracetest, testprobe2, now.tv_sec, s2);

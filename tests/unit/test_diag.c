@@ -122,6 +122,41 @@ START_TEST(unlocated)
 }
 END_TEST
 
+START_TEST(tabs_and_zero_width)
+{
+	const char *src = "\tbegin { x }";
+	struct diag_loc loc = { 9, 10 }, zero = { 3, 3 };
+
+	diag_set_source("stdin", src, strlen(src));
+	capture();
+	diag_error(loc, "bad");
+	diag_error(zero, "empty");
+	ck_assert_str_eq(captured(),
+		"stdin:1:10-11: ERROR: bad\n"
+		"    begin { x }\n"
+		"            ~\n"
+		"stdin:1:4-4: ERROR: empty\n"
+		"    begin { x }\n"
+		"      \n");
+	release();
+}
+END_TEST
+
+START_TEST(multi_line)
+{
+	const char *src = "begin {\n  x\n}\nend {}\n";
+	struct diag_loc loc = { 0, 13 };
+
+	diag_set_source("stdin", src, strlen(src));
+	capture();
+	diag_error(loc, "spans");
+	ck_assert_str_eq(captured(),
+		"stdin:1-3: ERROR: spans\n"
+		"begin {\n  x\n}\n");
+	release();
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("diag");
@@ -134,6 +169,8 @@ int main(void)
 	tcase_add_test(tc, muted_warning_and_its_hint);
 	tcase_add_test(tc, loc_from_node);
 	tcase_add_test(tc, unlocated);
+	tcase_add_test(tc, tabs_and_zero_width);
+	tcase_add_test(tc, multi_line);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

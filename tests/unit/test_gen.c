@@ -4,7 +4,8 @@
  * by build/bin/bt-gen, loaded with libbpf, run once with
  * BPF_PROG_TEST_RUN, and its maps are read back: signed division,
  * shifts, hist/lhist bucket indices (upstream bpftrace's), zero-padded
- * tuple keys, string comparison, ++/+=, count and max.
+ * tuple keys, string comparison, ++/+=, count and max, the string and
+ * map builtins, and `for` loops (callbacks).
  *
  * Needs root and BPF; otherwise every test is skipped (passes with a
  * note).  Run from the top of the tree (make unit does).
@@ -236,6 +237,38 @@ START_TEST(aggregations)
 }
 END_TEST
 
+START_TEST(string_builtins)
+{
+	NEED_BPF();
+	ck_assert_int_eq(read_scalar("AT_sc1"), 1);
+	ck_assert_int_eq(read_scalar("AT_sc0"), 0);
+	ck_assert_int_eq(read_scalar("AT_sn"), 0);
+	ck_assert_int_ne(read_scalar("AT_sn4"), 0);
+	ck_assert_int_eq(read_scalar("AT_sl"), 2);
+	ck_assert_int_eq(read_scalar("AT_ix"), 'e');
+	ck_assert_int_eq(read_scalar("AT_ixv"), 'o');
+}
+END_TEST
+
+START_TEST(map_builtins)
+{
+	NEED_BPF();
+	ck_assert_int_eq(read_scalar("AT_hk"), 1);
+	ck_assert_int_eq(read_scalar("AT_hk0"), 0);
+	ck_assert_int_eq(read_scalar("AT_len"), 1);
+	ck_assert_int_eq(read_scalar("AT_bs"), 0x44332211);
+}
+END_TEST
+
+START_TEST(for_loops)
+{
+	NEED_BPF();
+	/* for ($i : 1..5) { $sum += $i } and a for over @t's one element */
+	ck_assert_int_eq(read_scalar("AT_fsum"), 10);
+	ck_assert_int_eq(read_scalar("AT_fkv"), 7);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("gen");
@@ -251,6 +284,9 @@ int main(void)
 	tcase_add_test(tc, tuple_key_is_zero_padded);
 	tcase_add_test(tc, string_key_and_compare);
 	tcase_add_test(tc, aggregations);
+	tcase_add_test(tc, string_builtins);
+	tcase_add_test(tc, map_builtins);
+	tcase_add_test(tc, for_loops);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

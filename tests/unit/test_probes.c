@@ -166,6 +166,60 @@ START_TEST(tracepoint_expand)
 }
 END_TEST
 
+START_TEST(uprobe_expand)
+{
+	struct arena *a = arena_new();
+	struct probe_err err = { { 0 } };
+	struct val *out = val_arr(a);
+	int n;
+
+	if (access("/bin/bash", R_OK)) {
+		arena_free(a);
+		return;
+	}
+	ck_assert_ptr_eq(provider_find("u"), &provider_uprobe);
+	ck_assert_ptr_eq(provider_find("ur"), &provider_uretprobe);
+	n = provider_uprobe.expand(a, parts_of(a, "/bin/bash", "readline"), out, &err);
+	ck_assert_int_eq(n, 1);
+	ck_assert_str_eq(val_get_str(out->items[0], "func"), "readline");
+	ck_assert(val_as_uint(val_get(out->items[0], "address")) > 0);
+	ck_assert(strstr(val_get_str(out->items[0], "name"), "uprobe:/"));
+	/* a program name is found in $PATH */
+	out = val_arr(a);
+	ck_assert_int_gt(provider_uprobe.expand(a, parts_of(a, "bash", "readline*"), out, &err), 1);
+	out = val_arr(a);
+	ck_assert_int_eq(provider_uprobe.expand(a, parts_of(a, "/bin/bash", "readlin"), out, &err), 0);
+	ck_assert_str_eq(err.hint, "did you mean 'readline'?");
+	ck_assert_int_lt(provider_uretprobe.expand(a, parts_of(a, "/bin/bash", "readline+4"), out, &err), 0);
+	arena_free(a);
+}
+END_TEST
+
+START_TEST(kprobe_expand)
+{
+	struct arena *a = arena_new();
+	struct probe_err err = { { 0 } };
+	struct val *out = val_arr(a);
+	struct val *parts = val_arr(a);
+
+	ck_assert_ptr_eq(provider_find("k"), &provider_kprobe);
+	ck_assert_ptr_eq(provider_find("kfunc"), &provider_fentry);
+	ck_assert_ptr_eq(provider_find("rt"), &provider_rawtracepoint);
+	if (access("/proc/kallsyms", R_OK) || getuid()) {
+		arena_free(a);
+		return;
+	}
+	val_push(a, parts, val_str(a, "vfs_read"));
+	ck_assert_int_eq(provider_kprobe.expand(a, parts, out, &err), 1);
+	ck_assert_str_eq(val_get_str(out->items[0], "name"), "kprobe:vfs_read");
+	parts = val_arr(a);
+	val_push(a, parts, val_str(a, "vfs_rea"));
+	ck_assert_int_eq(provider_kprobe.expand(a, parts, out, &err), 0);
+	ck_assert_str_eq(err.hint, "did you mean 'vfs_read'?");
+	arena_free(a);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("probes");
@@ -179,6 +233,8 @@ int main(void)
 	tcase_add_test(tc, software_events);
 	tcase_add_test(tc, suggestions);
 	tcase_add_test(tc, tracepoint_expand);
+	tcase_add_test(tc, uprobe_expand);
+	tcase_add_test(tc, kprobe_expand);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -1,0 +1,246 @@
+/*
+ * callbacks.c - `for` statements, whose bodies become callback functions:
+ *
+ *     for ($kv : @m) { ... }   bpf_for_each_map_elem(@m, cb, &ctx, 0)
+ *     for ($i : lo..hi) { ... } bpf_loop(hi - lo, cb, &ctx, 0)
+ *
+ * hi is evaluated once, before the loop; the range excludes hi.  The
+ * callback is a static function in .text (libbpf appends it to each
+ * program that uses it); it has BTF func info like every function, as the
+ * verifier requires for callbacks.
+ *
+ * Variables: a probe with a `for` keeps all its variables in bt_scratch,
+ * so the callback reaches them through its own look-up of the same
+ * per-CPU entry and sees the writes of the enclosing code.  The callback
+ * context lives on the caller's stack:
+ *
+ *     struct { void *prog_ctx; s64 lo; u64 returned; }
+ *
+ * `continue` returns 0 from the callback, `break` returns 1; `return` and
+ * exit() set `returned` and return 1, and the caller then returns too.
+ */
+#include <string.h>
+
+#include <linux/bpf.h>
+
+#include "diag.h"
+#include "gen.h"
+
+struct fn_state {
+	LLVMValueRef fn, ctxarg, scratch_base, scratch_call, frame, cb_ctx;
+	LLVMBasicBlockRef entry, setup, init, body_start, rec_done, at;
+	LLVMBuilderRef ab, ib;
+	bool scratch_used;
+	int64_t frame_off;
+	LLVMBasicBlockRef loop_cont[16], loop_brk[16];
+	int nloops;
+	LLVMMetadataRef di_sp;
+};
+
+static void fn_save(struct gen *g, struct fn_state *s)
+{
+	s->fn = g->fn;
+	s->ctxarg = g->ctxarg;
+	s->scratch_base = g->scratch_base;
+	s->scratch_call = g->scratch_call;
+	s->frame = g->frame;
+	s->cb_ctx = g->cb_ctx;
+	s->entry = g->entry;
+	s->setup = g->setup;
+	s->init = g->init;
+	s->body_start = g->body_start;
+	s->rec_done = g->rec_done;
+	s->at = LLVMGetInsertBlock(g->b);
+	s->ab = g->ab;
+	s->ib = g->ib;
+	s->scratch_used = g->scratch_used;
+	s->frame_off = g->frame_off;
+	memcpy(s->loop_cont, g->loop_cont, sizeof(s->loop_cont));
+	memcpy(s->loop_brk, g->loop_brk, sizeof(s->loop_brk));
+	s->nloops = g->nloops;
+	s->di_sp = g->di_sp;
+}
+
+static void fn_restore(struct gen *g, const struct fn_state *s)
+{
+	g->fn = s->fn;
+	g->ctxarg = s->ctxarg;
+	g->scratch_base = s->scratch_base;
+	g->scratch_call = s->scratch_call;
+	g->frame = s->frame;
+	g->cb_ctx = s->cb_ctx;
+	g->entry = s->entry;
+	g->setup = s->setup;
+	g->init = s->init;
+	g->body_start = s->body_start;
+	g->rec_done = s->rec_done;
+	g->ab = s->ab;
+	g->ib = s->ib;
+	g->scratch_used = s->scratch_used;
+	g->frame_off = s->frame_off;
+	memcpy(g->loop_cont, s->loop_cont, sizeof(s->loop_cont));
+	memcpy(g->loop_brk, s->loop_brk, sizeof(s->loop_brk));
+	g->nloops = s->nloops;
+	g->di_sp = s->di_sp;
+	LLVMPositionBuilderAtEnd(g->b, s->at);
+}
+
+static LLVMValueRef as_i64(struct gen *g, const struct val *e)
+{
+	struct gv v = expr_gen(g, e);
+
+	return expr_convert(g, v, type_int(g->a, 8, v.t->is_signed)).v;
+}
+
+/* copy min(size of from, size of to) bytes of a map key or value */
+static void copy_into(struct gen *g, LLVMValueRef dst, const struct type *to,
+		      LLVMValueRef src, const struct type *from)
+{
+	int64_t n = type_size(to) < type_size(from) ? type_size(to) :
+						      type_size(from);
+	int64_t al = gen_align_of(to) < gen_align_of(from) ?
+		     gen_align_of(to) : gen_align_of(from);
+
+	gen_memcpy(g, dst, src, n, al);
+}
+
+int callbacks_for(struct gen *g, const struct val *st)
+{
+	const struct val *mapnode = val_get(st, "map");
+	struct type *vt = type_from_val(g->a, val_get(st, "vt"));
+	LLVMTypeRef ptr = LLVMPointerTypeInContext(g->ctx, 0);
+	LLVMTypeRef i64 = LLVMInt64TypeInContext(g->ctx);
+	LLVMTypeRef params[4] = { ptr, ptr, ptr, ptr };
+	LLVMValueRef ctx, cb, lo = NULL, n = NULL, args[4], slot, ld, st8;
+	LLVMBasicBlockRef cont, brk, ret_bb, go_on;
+	struct gmap *m = NULL;
+	struct fn_state saved;
+	const char *name;
+	bool range = !mapnode || mapnode->kind != VAL_MAP;
+
+	if (!vt)
+		return diag_error_at(st, "'for' without a variable type (pipe "
+				     "through bt-check)");
+	if (!g->slots_in_scratch)
+		return diag_error_at(st, "internal error: 'for' with variables "
+				     "on the stack");
+	if (!range) {
+		m = maps_find(g, val_get_str(mapnode, "name"));
+		if (!m)
+			return diag_error_at(mapnode, "map is missing from the "
+					     "program's map table");
+		if (type_is_aggregation(m->val))
+			return diag_error_at(mapnode, "'for' over a %s() map is "
+					     "not supported yet",
+					     type_kind_name(m->val->kind));
+		if ((vt->kind != TY_TUPLE && vt->kind != TY_RECORD) ||
+		    vt->nfields != 2)
+			return diag_error_at(st, "'for' over a map needs a "
+					     "(key, value) variable");
+	}
+
+	/* the context, on this function's stack */
+	ctx = LLVMBuildAlloca(g->ab, LLVMArrayType2(i64, 3), "for_ctx");
+	LLVMSetAlignment(ctx, 8);
+	st8 = LLVMBuildStore(g->b, g->ctxarg, ctx);
+	LLVMSetAlignment(st8, 8);
+	st8 = LLVMBuildStore(g->b, gen_i64(g, 0), gen_ptr_add(g, ctx, 16));
+	LLVMSetAlignment(st8, 8);
+	if (range) {
+		lo = as_i64(g, val_get(st, "lo"));
+		n = LLVMBuildSub(g->b, as_i64(g, val_get(st, "hi")), lo, "");
+		n = LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntSGT, n,
+				    gen_i64(g, 0), ""), n, gen_i64(g, 0), "");
+		st8 = LLVMBuildStore(g->b, lo, gen_ptr_add(g, ctx, 8));
+		LLVMSetAlignment(st8, 8);
+	}
+
+	/* the callback */
+	name = arena_printf(g->a, "for_cb_%d", g->ncallbacks++);
+	if (range) {
+		params[0] = i64;
+		cb = LLVMAddFunction(g->mod, name, LLVMFunctionType(i64, params,
+				     2, 0));
+	} else {
+		cb = LLVMAddFunction(g->mod, name, LLVMFunctionType(i64, params,
+				     4, 0));
+	}
+	LLVMSetLinkage(cb, LLVMInternalLinkage);
+	LLVMAddAttributeAtIndex(cb, LLVMAttributeFunctionIndex,
+		LLVMCreateEnumAttribute(g->ctx, LLVMGetEnumAttributeKindForName(
+			"nounwind", 8), 0));
+	fn_save(g, &saved);
+	LLVMSetCurrentDebugLocation2(g->b, NULL);
+	g->fn = cb;
+	btf_debug_func(g, cb, name, range, range ? 1 : 4);
+	g->cb_ctx = LLVMGetParam(cb, range ? 1 : 3);
+	g->nloops = 0;
+	gen_function_begin(g);
+	btf_debug_loc(g, st);
+	ld = LLVMBuildLoad2(g->b, ptr, g->cb_ctx, "prog_ctx");
+	LLVMSetAlignment(ld, 8);
+	g->ctxarg = ld;
+
+	slot = stmt_slot(g, st, vt);
+	if (range) {
+		LLVMValueRef lo_cb = LLVMBuildLoad2(g->b, i64,
+				gen_ptr_add(g, g->cb_ctx, 8), "");
+		struct gv iv = { LLVMBuildAdd(g->b, lo_cb, LLVMGetParam(cb, 0),
+					      ""), type_int(g->a, 8, true), 0 };
+
+		LLVMSetAlignment(lo_cb, 8);
+		gen_store(g, slot, expr_convert(g, iv, g->slots[val_get_int(st,
+			  "slot", 0)].t), g->slots[val_get_int(st, "slot", 0)].t);
+	} else {
+		struct type *kt = vt->fields[0].type, *vvt = vt->fields[1].type;
+
+		gen_memzero(g, g->b, slot, type_size(vt), 8);
+		copy_into(g, gen_ptr_add(g, slot, vt->fields[0].offset), kt,
+			  LLVMGetParam(cb, 1), m->kkey);
+		copy_into(g, gen_ptr_add(g, slot, vt->fields[1].offset), vvt,
+			  LLVMGetParam(cb, 2), m->kval);
+	}
+	cont = gen_block(g, "for_continue");
+	brk = gen_block(g, "for_break");
+	g->loop_cont[0] = cont;
+	g->loop_brk[0] = brk;
+	g->nloops = 1;
+	stmt_block(g, val_get(st, "body"));
+	if (!LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(g->b)))
+		LLVMBuildBr(g->b, cont);
+	LLVMPositionBuilderAtEnd(g->b, cont);
+	LLVMBuildRet(g->b, gen_i64(g, 0));
+	LLVMPositionBuilderAtEnd(g->b, brk);
+	LLVMBuildRet(g->b, gen_i64(g, 1));
+	gen_function_end(g);
+	LLVMSetCurrentDebugLocation2(g->b, NULL);
+	fn_restore(g, &saved);
+	btf_debug_loc(g, st);
+
+	/* the call, then return if the body did */
+	if (range) {
+		args[0] = LLVMBuildTrunc(g->b, n, LLVMInt32TypeInContext(g->ctx),
+					 "");
+		args[1] = cb;
+		args[2] = ctx;
+		args[3] = gen_i64(g, 0);
+		gen_helper(g, BPF_FUNC_loop, i64, args, 4);
+	} else {
+		args[0] = m->global;
+		args[1] = cb;
+		args[2] = ctx;
+		args[3] = gen_i64(g, 0);
+		gen_helper(g, BPF_FUNC_for_each_map_elem, i64, args, 4);
+	}
+	ld = LLVMBuildLoad2(g->b, i64, gen_ptr_add(g, ctx, 16), "");
+	LLVMSetAlignment(ld, 8);
+	ret_bb = gen_block(g, "for_returned");
+	go_on = gen_block(g, "for_done");
+	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntNE, ld, gen_i64(g, 0),
+			""), ret_bb, go_on);
+	LLVMPositionBuilderAtEnd(g->b, ret_bb);
+	gen_return_zero(g);
+	LLVMBuildBr(g->b, go_on);
+	LLVMPositionBuilderAtEnd(g->b, go_on);
+	return 0;
+}

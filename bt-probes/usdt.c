@@ -1,0 +1,191 @@
+/*
+ * usdt.c - the usdt provider: user statically defined tracepoints, found
+ * in the `.note.stapsdt` ELF notes of a binary or library (libelf).
+ *
+ * `usdt:BINARY:NAME` or `usdt:BINARY:PROVIDER:NAME`, wildcards in PROVIDER
+ * and NAME; BINARY is resolved as for uprobes.  ATTACH_POINT fields:
+ * "target" (path), "usdt_provider", "func" (probe name), "address" (pc),
+ * "base" (the .stapsdt.base address the note was linked against),
+ * "semaphore" (address or 0), "args" (the note's argument spec, e.g.
+ * "-4@%edi 8@%rsi", which types arg0..argN).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "provider.h"
+
+struct usdt_note {
+	const char *provider, *name, *args;
+	uint64_t pc, base, sem;
+};
+
+static int usdt_notes(struct arena *a, const char *path, struct usdt_note **out)
+{
+	struct usdt_note *notes = NULL;
+	size_t n = 0, cap = 0;
+	Elf_Scn *scn = NULL;
+	Elf *elf;
+	int fd;
+
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return -ENOSYS;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	elf = elf_begin(fd, ELF_C_READ, NULL);
+	if (!elf || elf_kind(elf) != ELF_K_ELF) {
+		if (elf)
+			elf_end(elf);
+		close(fd);
+		return -ENOEXEC;
+	}
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+		size_t off = 0, name_off, desc_off;
+		GElf_Nhdr nh;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
+			continue;
+		data = elf_getdata(scn, NULL);
+		while (data && (off = gelf_getnote(data, off, &nh, &name_off,
+						   &desc_off)) > 0) {
+			const char *nm = (const char *)data->d_buf + name_off;
+			const char *d = (const char *)data->d_buf + desc_off;
+			const char *end = d + nh.n_descsz, *p;
+			struct usdt_note *u;
+
+			if (nh.n_type != 3 || nh.n_namesz != 8 ||
+			    memcmp(nm, "stapsdt", 8) || nh.n_descsz < 24 + 3)
+				continue;
+			if (n == cap) {
+				struct usdt_note *nn;
+
+				cap = cap ? cap * 2 : 32;
+				nn = arena_alloc(a, sizeof(*nn) * cap);
+				if (n)
+					memcpy(nn, notes, sizeof(*nn) * n);
+				notes = nn;
+			}
+			u = &notes[n];
+			memcpy(&u->pc, d, 8);
+			memcpy(&u->base, d + 8, 8);
+			memcpy(&u->sem, d + 16, 8);
+			p = d + 24;
+			u->provider = arena_strndup(a, p, strnlen(p, end - p));
+			p += strlen(u->provider) + 1;
+			if (p >= end)
+				continue;
+			u->name = arena_strndup(a, p, strnlen(p, end - p));
+			p += strlen(u->name) + 1;
+			u->args = p < end ? arena_strndup(a, p, strnlen(p, end - p)) : "";
+			n++;
+		}
+	}
+	elf_end(elf);
+	close(fd);
+	*out = notes;
+	return (int)n;
+}
+
+static int usdt_expand(struct arena *a, const struct val *parts,
+		       struct val *out, struct probe_err *err)
+{
+	size_t np = parts && parts->kind == VAL_ARR ? parts->n : 0;
+	const char *bin = provider_part(parts, 0);
+	const char *prov = np == 3 ? provider_part(parts, 1) : "*";
+	const char *name = provider_part(parts, np == 3 ? 2 : 1);
+	struct usdt_note *notes;
+	const char *path;
+	int n, i, matched = 0;
+
+	err->status = 1;
+	if (prov && !*prov)
+		prov = "*";   /* usdt:BIN::NAME */
+	if ((np != 2 && np != 3) || !bin || !name || !prov) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "usdt probe type requires 2 or 3 arguments");
+		return -EINVAL;
+	}
+	path = uprobe_resolve_binary(a, bin);
+	if (!path) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "could not find the binary '%s'", bin);
+		return -ENOENT;
+	}
+	n = usdt_notes(a, path, &notes);
+	if (n < 0) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "could not read the USDT notes of '%s': %s", path,
+			 strerror(-n));
+		return n;
+	}
+	for (i = 0; i < n; i++) {
+		struct val *ap;
+
+		if (fnmatch(prov, notes[i].provider, 0) ||
+		    fnmatch(name, notes[i].name, 0))
+			continue;
+		ap = provider_ap_new(a, &provider_usdt,
+				     arena_printf(a, "usdt:%s:%s:%s", path,
+						  notes[i].provider, notes[i].name));
+		val_set_str(a, ap, "target", path);
+		val_set_str(a, ap, "usdt_provider", notes[i].provider);
+		val_set_str(a, ap, "func", notes[i].name);
+		val_set(a, ap, "address", val_uint(a, notes[i].pc));
+		val_set(a, ap, "base", val_uint(a, notes[i].base));
+		val_set(a, ap, "semaphore", val_uint(a, notes[i].sem));
+		val_set_str(a, ap, "args", notes[i].args);
+		val_push(a, out, ap);
+		matched++;
+	}
+	if (!matched)
+		snprintf(err->msg, sizeof(err->msg),
+			 "usdt probe '%s:%s' not found in %s", prov, name, path);
+	return matched;
+}
+
+static int usdt_list(struct arena *a, const char *pattern, bool verbose,
+		     FILE *out)
+{
+	struct usdt_note *notes;
+	const char *bin, *colon, *path;
+	int n, i, printed = 0;
+
+	if (!pattern || strncmp(pattern, "usdt:", 5))
+		return 0;
+	bin = pattern + 5;
+	colon = strchr(bin, ':');
+	bin = colon ? arena_strndup(a, bin, colon - bin) : bin;
+	if (provider_has_wildcard(bin) || !(path = uprobe_resolve_binary(a, bin)))
+		return 0;
+	n = usdt_notes(a, path, &notes);
+	for (i = 0; i < n; i++) {
+		const char *name = arena_printf(a, "usdt:%s:%s:%s", path,
+						notes[i].provider, notes[i].name);
+
+		if (colon && fnmatch(arena_printf(a, "usdt:%s%s", path, colon),
+				     name, 0))
+			continue;
+		fprintf(out, "%s\n", name);
+		printed++;
+	}
+	return printed;
+}
+
+static const char *const usdt_short[] = { "U", NULL };
+
+const struct provider provider_usdt = {
+	.name = "usdt",
+	.short_names = usdt_short,
+	.expand = usdt_expand,
+	.list = usdt_list,
+	.has_argn = true,
+	.user_args = true,
+};
