@@ -42,7 +42,10 @@ bool check_body_depends_on_ap(const struct val *node)
 }
 
 /* expand one attach node into out; returns the count or negative */
-static int check_expand_one(struct check *ck, struct val *att, struct val *out)
+enum expand_report { REPORT_ERROR, REPORT_WARN, REPORT_NONE };
+
+static int check_expand_one(struct check *ck, struct val *att, struct val *out,
+			    enum expand_report how)
 {
 	const char *pname = val_get_str(att, "provider");
 	const struct provider *p = provider_find(pname);
@@ -71,15 +74,43 @@ static int check_expand_one(struct check *ck, struct val *att, struct val *out)
 	n = p->expand(ck->a, val_get(att, "parts"), out, &err);
 	if (n > 0)
 		return n;
-	if (n == 0 && missing && strcmp(missing, "error")) {
-		if (!strcmp(missing, "warn"))
+	if (n == 0 && !err.own_msg) {
+		/* upstream's words: "No matches for tracepoint syscalls:nonsense." */
+		const char *raw = val_get_str(att, "raw");
+		const char *rest = raw && strchr(raw, ':') ? strchr(raw, ':') + 1 : "";
+		struct val *parts = val_get(att, "parts");
+
+		if (p == &provider_rawtracepoint && parts && parts->n == 1)
+			snprintf(err.msg, sizeof(err.msg),
+				 "Probe has no valid attach points.");
+		else
+			snprintf(err.msg, sizeof(err.msg), "No matches for %s %s.",
+				 p->name, rest);
+	}
+	if (n == 0 && how == REPORT_NONE)
+		return 0;
+	if (n == 0 && ((missing && strcmp(missing, "error")) || how == REPORT_WARN)) {
+		if (how == REPORT_WARN || !strcmp(missing, "warn"))
 			check_warn(ck, att, "%s", err.msg);
 		return 0;
 	}
 	check_error(ck, att, "%s", err.msg);
 	if (err.hint[0])
 		check_hint(ck, "%s", err.hint);
+	if (err.status == 3)
+		ck->sys_error = true;
 	return n < 0 ? n : -ENOENT;
+}
+
+static bool check_attach_is_wild(const struct val *att)
+{
+	struct val *parts = val_get(att, "parts");
+	size_t i;
+
+	for (i = 0; parts && parts->kind == VAL_ARR && i < parts->n; i++)
+		if (provider_has_wildcard(provider_part(parts, i)))
+			return true;
+	return false;
 }
 
 int check_attach(struct check *ck, struct val *prog)
@@ -95,8 +126,29 @@ int check_attach(struct check *ck, struct val *prog)
 		struct val *exp = val_arr(ck->a);
 		bool split;
 
-		for (j = 0; atts && atts->kind == VAL_ARR && j < atts->n; j++)
-			if (check_expand_one(ck, atts->items[j], exp) < 0)
+		/*
+		 * A wildcard that matches nothing is only a warning when another
+		 * attach point of the probe matched (upstream attaches the rest).
+		 */
+		bool unmatched = false;
+
+		for (j = 0; atts && atts->kind == VAL_ARR && j < atts->n; j++) {
+			int r = check_expand_one(ck, atts->items[j], exp,
+						 check_attach_is_wild(atts->items[j]) ?
+						 REPORT_NONE : REPORT_ERROR);
+
+			if (r < 0)
+				ret = -EINVAL;
+			if (!r && check_attach_is_wild(atts->items[j]))
+				unmatched = true;
+		}
+		/* report the wildcards that matched nothing, now that we know */
+		for (j = 0; unmatched && j < atts->n; j++)
+			if (check_attach_is_wild(atts->items[j]) &&
+			    check_expand_one(ck, atts->items[j], val_arr(ck->a),
+					     REPORT_NONE) == 0 &&
+			    check_expand_one(ck, atts->items[j], val_arr(ck->a),
+					     exp->n ? REPORT_WARN : REPORT_ERROR) < 0)
 				ret = -EINVAL;
 		if (!exp->n)
 			continue;

@@ -87,3 +87,31 @@ bool check_btf_enum_const(struct check *ck, const char *name, int64_t *v,
 	}
 	return false;
 }
+
+struct type *check_btf_typedef(struct check *ck, const char *name)
+{
+	struct btf *btf = kbtf_load();
+	__s32 id;
+
+	if (!btf || !name)
+		return NULL;
+	id = btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF);
+	if (id < 0)
+		return NULL;
+	return kbtf_type(ck->a, btf, (__u32)id, 1);
+}
+
+struct type *check_btf_var(struct check *ck, const char *name)
+{
+	struct btf *btf = kbtf_load();
+	const struct btf_type *v;
+	__s32 id;
+
+	if (!btf || !name)
+		return NULL;
+	id = btf__find_by_name_kind(btf, name, BTF_KIND_VAR);
+	if (id < 0)
+		return NULL;
+	v = btf__type_by_id(btf, (__u32)id);
+	return v ? kbtf_type(ck->a, btf, v->type, 1) : NULL;
+}

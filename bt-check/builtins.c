@@ -110,6 +110,8 @@ static struct type *builtin_args(struct check *ck, struct val *node,
 		check_error(ck, node, "%s", err.msg);
 		if (err.hint[0])
 			check_hint(ck, "%s", err.hint);
+		if (err.status == 3 && ck->final)
+			ck->sys_error = true;
 		return NULL;
 	}
 	if (ncache < 64 && apname) {
@@ -260,4 +262,36 @@ struct type *check_builtin(struct check *ck, struct val *node,
 	}
 	*known = false;
 	return NULL;
+}
+
+/*
+ * ppid, pcomm (and ppid(task), pcomm(task)) are upstream stdlib macros
+ * over the task struct: `task.real_parent.pid` / `.comm`.  They are
+ * rewritten into that field access here; returns true when *ref changed.
+ */
+bool check_builtin_rewrite(struct check *ck, struct val **ref)
+{
+	struct val *n = *ref, *args = val_get(n, "args"), *task, *parent, *f;
+	const char *name = val_get_str(n, "name");
+
+	if (!name || (strcmp(name, "ppid") && strcmp(name, "pcomm")))
+		return false;
+	if (args && args->kind == VAL_ARR && args->n > 1)
+		return false;
+	if (args && args->kind == VAL_ARR && args->n == 1) {
+		task = args->items[0];
+	} else {
+		task = check_node(ck, "ident", n);
+		val_set_str(ck->a, task, "name", "curtask");
+	}
+	parent = check_node(ck, "field", n);
+	val_set(ck->a, parent, "e", task);
+	val_set_str(ck->a, parent, "name", "real_parent");
+	val_set_bool(ck->a, parent, "arrow", true);
+	f = check_node(ck, "field", n);
+	val_set(ck->a, f, "e", parent);
+	val_set_str(ck->a, f, "name", name[1] == 'p' ? "pid" : "comm");
+	val_set_bool(ck->a, f, "arrow", true);
+	*ref = f;
+	return true;
 }

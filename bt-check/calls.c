@@ -7,6 +7,8 @@
  * a hook that checks the arguments and returns the result type; teach
  * bt-gen to emit it (same name); add a golden to tests/golden/bt-check/.
  */
+#include <arpa/inet.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -438,6 +440,14 @@ static struct type *call_has_key(struct check *ck, struct val *call,
 		check_error(ck, map, "has_key() expects a map without a key as the first argument");
 		return type_new(ck->a, TY_BOOL);
 	}
+	{
+		struct check_map *m = check_map_get(ck, val_get_str(map, "name"));
+
+		if (m->val && !m->key) {
+			check_error(ck, call, "call to has_key() expects a map with explicit keys (non-scalar map)");
+			return type_new(ck->a, TY_BOOL);
+		}
+	}
 	/* type the key against the map's key through a keyed copy */
 	keys = val_arr(ck->a);
 	val_push(ck->a, keys, args->items[1]);
@@ -455,7 +465,10 @@ static struct type *call_len(struct check *ck, struct val *call,
 	struct type *t;
 
 	if (call_is_map_ref(args->items[0])) {
-		call_map_ref(ck, call, args->items[0]);
+		struct check_map *m = call_map_ref(ck, call, args->items[0]);
+
+		if (m && m->val && !m->key)
+			check_error(ck, call, "call to len() expects a map with explicit keys (non-scalar map)");
 		return type_int(ck->a, 8, true);
 	}
 	t = check_expr(ck, &args->items[0]);
@@ -599,6 +612,200 @@ static struct type *call_comm(struct check *ck, struct val *call,
 		check_error(ck, call, "comm() expects an integer pid (%s provided)",
 			    check_type_str(ck, t));
 	return type_string(ck->a, 64);
+}
+
+/* pton("addr"): the address bytes at compile time, on the node as "v" */
+static struct type *call_pton(struct check *ck, struct val *call,
+			      struct val *args, struct val *assign_map)
+{
+	const char *s = val_get_str(args->items[0], "v");
+	unsigned char buf[16];
+	struct type *t;
+
+	check_expr(ck, &args->items[0]);
+	if (ast_kind(args->items[0]) != AST_STR || !s) {
+		check_error(ck, call, "pton() expects a string literal argument");
+		return NULL;
+	}
+	t = type_new(ck->a, TY_ARRAY);
+	t->elem = type_int(ck->a, 1, false);
+	if (inet_pton(AF_INET, s, buf) == 1) {
+		t->count = 4;
+	} else if (inet_pton(AF_INET6, s, buf) == 1) {
+		t->count = 16;
+	} else {
+		check_error(ck, call, "pton() expects a valid IPv4 or IPv6 address, got %s", s);
+		return NULL;
+	}
+	val_set(ck->a, call, "v", val_bin(ck->a, buf, (size_t)t->count));
+	return t;
+}
+
+/* write_user(dst, src, len): bpf_probe_write_user, only with --unsafe */
+static struct type *call_write_user(struct check *ck, struct val *call,
+				    struct val *args, struct val *assign_map)
+{
+	struct type *d = check_expr(ck, &args->items[0]);
+
+	call_check_args(ck, args, 1);
+	if (!provider_unsafe) {
+		check_error(ck, call, "write_user() is unsafe. To use you need the --unsafe flag");
+		return type_new(ck->a, TY_BOOL);
+	}
+	if (d && d->kind != TY_PTR && !check_is_intlike(d))
+		check_error(ck, call, "write_user() expects a pointer destination (%s provided)",
+			    check_type_str(ck, d));
+	return type_new(ck->a, TY_BOOL);
+}
+
+/* path(struct path * [, size]): bpf_d_path, for BTF-typed probes */
+static struct type *call_path(struct check *ck, struct val *call,
+			      struct val *args, struct val *assign_map)
+{
+	static const char *const ok[] = { "fentry", "fexit", "iter", NULL };
+	const char *p = ck->prov ? ck->prov->name : "";
+	struct type *t = check_expr(ck, &args->items[0]);
+	int64_t n = ck->cfg.max_strlen;
+	size_t i;
+
+	for (i = 0; ok[i] && strcmp(ok[i], p); i++)
+		;
+	if (!ok[i])
+		check_error(ck, call, "The path function can only be used with 'fentry', 'fexit', 'iter' probes");
+	if (t && t->kind != TY_PTR && t->kind != TY_STRUCT)
+		check_error(ck, call, "path() only supports pointer or C type argument (%s provided)",
+			    check_type_str(ck, t));
+	if (args->n == 2) {
+		check_expr(ck, &args->items[1]);
+		if (!call_int_literal(ck, call, args->items[1], &n))
+			n = ck->cfg.max_strlen;
+	}
+	return type_string(ck->a, n);
+}
+
+/* kaddr("sym"): a kernel symbol's address from /proc/kallsyms, folded */
+static struct type *call_kaddr(struct check *ck, struct val *call,
+			       struct val *args, struct val *assign_map)
+{
+	const char *sym = val_get_str(args->items[0], "v");
+	char line[512], name[256];
+	unsigned long long addr = 0;
+	bool found = false;
+	struct val *lit;
+	FILE *f;
+
+	check_expr(ck, &args->items[0]);
+	if (ast_kind(args->items[0]) != AST_STR || !sym) {
+		check_error(ck, call, "kaddr() expects a string literal");
+		return type_int(ck->a, 8, false);
+	}
+	f = fopen("/proc/kallsyms", "r");
+	while (f && !found && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%llx %*c %255s", &addr, name) == 2 &&
+		    !strcmp(name, sym))
+			found = true;
+	if (f)
+		fclose(f);
+	if (!found) {
+		check_error(ck, call, "Failed to resolve kernel symbol: %s", sym);
+		return type_int(ck->a, 8, false);
+	}
+	if (!addr)
+		check_warn(ck, call, "kernel symbol addresses read as 0: /proc/kallsyms needs root");
+	lit = check_node(ck, "int", call);
+	val_set(ck->a, lit, "v", val_uint(ck->a, addr));
+	*call = *lit;
+	return type_int(ck->a, 8, false);
+}
+
+/*
+ * getopt(name [, default [, description]]): a named program option; the
+ * driver puts the values given after `--` in the header as
+ * "named_params": {"name": "text"}.  Folded into a literal of the
+ * default's type (bool when there is none).
+ */
+static struct type *call_getopt(struct check *ck, struct val *call,
+				struct val *args, struct val *assign_map)
+{
+	const char *name = val_get_str(args->items[0], "v");
+	struct val *def = args->n > 1 ? args->items[1] : NULL;
+	struct val *named = val_get(ck->hdr, "named_params"), *lit;
+	const char *given = name ? val_get_str(named, name) : NULL;
+	bool given_flag = name && val_get(named, name) &&
+			  val_get(named, name)->kind == VAL_BOOL;
+	enum ast_kind dk = def ? ast_kind(def) : AST_BOOL;
+	int64_t v = 0;
+	bool u;
+
+	if (ast_kind(args->items[0]) != AST_STR || !name) {
+		check_error(ck, call, "getopt() expects a string literal as the option name");
+		return NULL;
+	}
+	if (def && dk != AST_INT && dk != AST_STR && dk != AST_BOOL &&
+	    !check_int_literal(def, &v, &u)) {
+		check_error(ck, call, "getopt() expects a literal default (int, string or bool)");
+		return NULL;
+	}
+	if (def && check_int_literal(def, &v, &u))
+		dk = AST_INT;
+	if (dk == AST_STR) {
+		lit = check_node(ck, "str", call);
+		val_set_str(ck->a, lit, "v", given ? given : val_get_str(def, "v"));
+	} else if (dk == AST_INT) {
+		char *end = NULL;
+
+		if (given) {
+			v = strtoll(given, &end, 0);
+			if (*end)
+				check_error(ck, call, "the value of option '%s' must be an integer, not '%s'",
+					    name, given);
+		}
+		lit = check_node(ck, "int", call);
+		val_set_int(ck->a, lit, "v", v);
+	} else {
+		bool b = def ? val_get_bool(def, "v", false) : false;
+
+		if (given_flag)
+			b = val_get_bool(named, name, false);
+		else if (given)
+			b = !strcmp(given, "true") || !strcmp(given, "1") || !*given;
+		lit = check_node(ck, "bool", call);
+		val_set_bool(ck->a, lit, "v", b);
+	}
+	*call = *lit;
+	return check_expr(ck, &(struct val *){ call });
+}
+
+/* is_err(ptr): an ERR_PTR-encoded value (the last 4095 addresses) */
+static struct type *call_is_err(struct check *ck, struct val *call,
+				struct val *args, struct val *assign_map)
+{
+	struct type *t = check_expr(ck, &args->items[0]);
+
+	if (t && t->kind != TY_PTR && !check_is_intlike(t))
+		check_error(ck, call, "is_err() expects a pointer (%s provided)",
+			    check_type_str(ck, t));
+	return type_new(ck->a, TY_BOOL);
+}
+
+/* percpu_kaddr("var" [, cpu]): a pointer to a per-CPU kernel variable */
+static struct type *call_percpu_kaddr(struct check *ck, struct val *call,
+				      struct val *args, struct val *assign_map)
+{
+	const char *sym = val_get_str(args->items[0], "v");
+	struct type *t;
+
+	call_check_args(ck, args, 0);
+	if (ast_kind(args->items[0]) != AST_STR || !sym) {
+		check_error(ck, call, "percpu_kaddr() expects a string literal as the variable name");
+		return NULL;
+	}
+	t = check_btf_var(ck, sym);
+	if (!t) {
+		check_error(ck, call, "Could not resolve variable \"%s\" from BTF", sym);
+		return NULL;
+	}
+	return type_ptr(ck->a, t, false);
 }
 
 /* comptime e: a constant expression folded into a literal */
@@ -843,6 +1050,13 @@ static const struct call_def call_table[] = {
 	{ "has_key", 2, 2, call_has_key },
 	{ "nsecs", 0, 1, call_nsecs },
 	{ "comptime", 1, 1, call_comptime },
+	{ "pton", 1, 1, call_pton },
+	{ "kaddr", 1, 1, call_kaddr },
+	{ "is_err", 1, 1, call_is_err },
+	{ "percpu_kaddr", 1, 2, call_percpu_kaddr },
+	{ "getopt", 1, 3, call_getopt },
+	{ "write_user", 3, 3, call_write_user },
+	{ "path", 1, 2, call_path },
 	{ "pid", 0, 1, call_pid },
 	{ "tid", 0, 1, call_pid },
 	{ "comm", 0, 1, call_comm },

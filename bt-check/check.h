@@ -2,15 +2,17 @@
  * check.h - bt-check's shared state: the passes over one program.
  *
  * bt-check turns the `ast` stream into the `typed-ast` stream (WIRE.md).
- * check_program() runs, in order: config (config.c), attach-point
- * expansion and probe splitting (attach.c), then type inference over the
- * whole program repeated until no map or variable type changes (a map may
- * be read before it is written in program order), then one last pass that
- * reports errors, writes "t" on every expression and inserts implicit
- * casts.  Files: stmt.c (statements, scopes, slots), expr.c
- * (expressions), maps.c (map key/value inference), calls.c (the function
- * table), builtins.c (the builtin identifier table), printf.c (format
- * strings), types.c (integer promotion, typespecs).
+ * check_program() (program.c) runs, in order: config (config.c), the
+ * script's C definitions (cdefs.c), macro expansion (macros.c),
+ * attach-point expansion and probe splitting (attach.c, through the
+ * providers of bt-probes), then type inference over the whole program
+ * repeated until no map or variable type changes (a map may be read before
+ * it is written in program order), then one last pass that reports
+ * errors, writes "t" on every expression and inserts implicit casts.
+ * Other files: stmt.c (statements, scopes, slots), expr.c (expressions),
+ * maps.c (map key/value inference), calls.c (the function table),
+ * builtins.c (the builtin identifier table), printf.c (format strings),
+ * types.c (integer promotion, typespecs), btf.c (kernel types).
  *
  * Ownership: everything lives in ck->a, the arena of the run.
  */
@@ -93,6 +95,7 @@ struct check {
 	const struct provider *prov;
 	int loop_depth;
 	int for_depth;          /* inside `for` bodies (a BPF callback) */
+	bool sys_error;         /* the system refused (tracefs, BTF): exit 3 */
 };
 
 /* diagnostics only in the final pass */
@@ -148,6 +151,8 @@ bool check_call_is_aggregation(const char *name);
    does not apply here) */
 struct type *check_builtin(struct check *ck, struct val *node,
 			   const char *name, bool *known);
+/* builtins.c: ppid/pcomm become task field accesses (true if rewritten) */
+bool check_builtin_rewrite(struct check *ck, struct val **ref);
 /* printf.c */
 void check_printf_args(struct check *ck, struct val *call, const char *fn,
 		       struct val *fmt, struct val *args, size_t first);
@@ -184,6 +189,10 @@ const char *check_suggest(const char *want, const char *const *names, size_t n);
  */
 struct type *check_struct_full(struct check *ck, struct type *st);
 bool check_btf_available(void);
+/* the type of a vmlinux BTF variable (per-CPU data), or NULL */
+struct type *check_btf_var(struct check *ck, const char *name);
+/* a typedef of vmlinux BTF (`loff_t`) as a bt type, or NULL */
+struct type *check_btf_typedef(struct check *ck, const char *name);
 /* an enumerator of vmlinux BTF by name: its value and enum type */
 bool check_btf_enum_const(struct check *ck, const char *name, int64_t *v,
 			  struct type **t);

@@ -27,8 +27,8 @@ static const struct config_key {
 	{ "cpp_demangle", CFG_BOOL, 1 },
 	{ "lazy_symbolication", CFG_BOOL, 1 },
 	{ "license", CFG_STR, 0, "GPL",
-	  CHOICES("GPL", "GPL v2", "GPL and additional rights",
-		  "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL") },
+	  CHOICES("Dual MIT/GPL", "Dual BSD/GPL", "Dual MPL/GPL",
+		  "GPL and additional rights", "GPL v2", "GPL") },
 	{ "log_size", CFG_INT, 1000000 },
 	{ "max_bpf_progs", CFG_INT, 1024 },
 	{ "max_cat_bytes", CFG_INT, 10240 },
@@ -151,6 +151,15 @@ static int config_set(struct check *ck, const struct config_key *k,
 		return 0;
 	}
 bad:
+	if (node && k->kind == CFG_STR && k->choices) {
+		char list[512] = "";
+
+		for (i = 0; k->choices[i]; i++)
+			snprintf(list + strlen(list), sizeof(list) - strlen(list),
+				 "%s%s", i ? ", " : "", k->choices[i]);
+		return check_error(ck, node, "Invalid value for %s. Found: %s. Valid values: %s",
+				   k->name, s ? s : "", list);
+	}
 	if (node)
 		return check_error(ck, node, "Invalid value for %s: %s",
 				   k->name,

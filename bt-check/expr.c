@@ -745,6 +745,8 @@ struct type *check_expr(struct check *ck, struct val **ref)
 	case AST_PARAM:
 		return check_param(ck, ref);
 	case AST_IDENT:
+		if (check_builtin_rewrite(ck, ref))
+			return check_expr(ck, ref);
 		name = val_get_str(n, "name");
 		t = check_builtin(ck, n, name ? name : "", &known);
 		if (!known && (check_cdef_const(name ? name : "", &v, &t) ||
@@ -765,6 +767,8 @@ struct type *check_expr(struct check *ck, struct val **ref)
 		}
 		break;
 	case AST_CALL:
+		if (check_builtin_rewrite(ck, ref))
+			return check_expr(ck, ref);
 		t = check_call(ck, ref, false, NULL);
 		n = *ref;
 		break;

@@ -19,6 +19,7 @@ static const char usage_text[] =
 	"  -o FILE          write to FILE instead of stdout\n"
 	"  --json           write JSON lines instead of msgpack\n"
 	"  --no-warnings    do not print warnings\n"
+	"  --unsafe         allow unsafe functions and attach points\n"
 	"  -h, --help       show this help\n"
 	"  --version        show the version\n"
 	"\n"
@@ -30,6 +31,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		CLI_COMMON_OPTIONS,
 		{ "no-warnings", no_argument, NULL, 'W' },
+		{ "unsafe", no_argument, NULL, 'U' },
 		{ 0 }
 	};
 	struct check ck = { 0 };
@@ -45,6 +47,8 @@ int main(int argc, char **argv)
 			continue;
 		if (c == 'W')
 			diag_set_warnings(false);
+		else if (c == 'U')
+			provider_unsafe = true;
 		else
 			cli_usage_error("unknown option");
 	}
@@ -72,11 +76,8 @@ int main(int argc, char **argv)
 	diag_set_source_from_header(hdr);
 	ck.hdr = hdr;
 	r = check_program(&ck, prog);
-	if (r < 0 || diag_errors()) {
-		if (r == -EIO)
-			return EXIT_SYSTEM;
-		return EXIT_SCRIPT;
-	}
+	if (r < 0 || diag_errors())
+		return ck.sys_error ? EXIT_SYSTEM : EXIT_SCRIPT;
 
 	fout = cli_open_output();
 	if (!fout)

@@ -145,7 +145,7 @@ static void check_cond(struct check *ck, struct val **ref, const char *what)
 			    check_type_str(ck, t));
 }
 
-/* the result type of `lhs OP= rhs` (assign.c shares binop's rules) */
+/* the result type of `lhs OP= rhs`: binop's integer rules */
 static struct type *check_compound(struct check *ck, struct val *stmt,
 				   struct type *lt, struct check_lits *lits,
 				   struct val **rhs_ref)
@@ -193,9 +193,6 @@ static void check_assign(struct check *ck, struct val *stmt)
 
 		if (plain) {
 			t = check_expr(ck, rhs);
-			if (t && type_is_aggregation(t)) {
-				/* reading a per-cpu aggregate yields its value */
-			}
 			if (ast_kind(*rhs) == AST_CALL &&
 			    check_call_is_aggregation(val_get_str(*rhs, "name"))) {
 				check_error(ck, *rhs, "%s() must be assigned directly to a map",
@@ -446,9 +443,10 @@ void check_stmt(struct check *ck, struct val **ref)
 			check_expr(ck, sub);
 			if (!check_int_literal(*sub, &n, &u))
 				check_error(ck, *sub, "unroll count must be an integer literal or a positional parameter");
-			else if (n < 1 || n > 100)
-				check_error(ck, *sub, "unroll count must be between 1 and 100, not %lld",
-					    (long long)n);
+			else if (n > 100)
+				check_error(ck, *sub, "unroll maximum value is 100");
+			else if (n < 1)
+				check_error(ck, *sub, "unroll minimum value is 1");
 			else
 				val_set_int(ck->a, s, "n", n);
 		}

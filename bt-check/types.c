@@ -188,10 +188,23 @@ struct type *check_typespec(struct check *ck, const struct val *spec)
 		/* typeof(TYPE) or typeof(expr): the expression is only typed */
 		struct val **e = check_ref((struct val *)spec, "e");
 
-		if (val_get(spec, "type"))
+		if (val_get(spec, "type")) {
 			t = check_typespec(ck, val_get(spec, "type"));
-		else if (e && *e)
+		} else if (e && *e && ast_kind(*e) == AST_IDENT) {
+			/* typeof(size_t): a bare name is a value if it is one */
+			bool known = false;
+			const char *nm = val_get_str(*e, "name");
+
+			t = check_builtin(ck, *e, nm ? nm : "", &known);
+			if (!known) {
+				struct val *sp = check_node(ck, "typespec", *e);
+
+				val_set_str(ck->a, sp, "base", nm ? nm : "");
+				t = check_typespec(ck, sp);
+			}
+		} else if (e && *e) {
 			t = check_expr(ck, e);
+		}
 		if (!t)
 			return NULL;
 		base = NULL;
@@ -226,7 +239,7 @@ struct type *check_typespec(struct check *ck, const struct val *spec)
 		t = type_new(ck->a, TY_ENUM);
 		t->name = arena_strdup(ck->a, base);
 		t->size = 8;
-	} else {
+	} else if (!(t = check_btf_typedef(ck, base))) {
 		check_error(ck, spec, "Cannot resolve unknown type \"%s\"", base);
 		return NULL;
 	}

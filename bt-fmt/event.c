@@ -78,7 +78,7 @@ static void severity_printf(struct fmt_state *st, const struct printf_fmt *pf,
 			strbuf_addu(&st->out, c1);
 		}
 		strbuf_adds(&st->out, "}\n");
-	} else {
+	} else if (pf->severity == 2 || !st->no_warnings) {
 		if (msg.n && msg.p[msg.n - 1] == '\n')
 			msg.n--;
 		fmt_flush(st);
@@ -169,6 +169,9 @@ static int ev_map(struct fmt_state *st, struct arena *a, const struct val *ev)
 
 	if (!get_id(ev, st->meta.nmaps, &id))
 		return bad_event("map", "unknown map id");
+	/* print_maps_on_exit = false: the exit dump shows no maps */
+	if (st->meta.no_exit_maps && val_get_bool(ev, "final", false))
+		return 0;
 	if (map_render(&st->out, a, &st->meta.maps[id], ev, st->json,
 		       &st->scratch))
 		return bad_event("map", "'entries' is not a list of "
@@ -226,10 +229,16 @@ static int ev_lost(struct fmt_state *st, const struct val *ev)
 	return 0;
 }
 
-/* error and warn: diagnostics at the script location when there is one */
+/*
+ * error and warn: diagnostics at the script location when there is one.
+ * A failed helper call also carries "helper" (its name) and "retcode";
+ * text mode shows only msg (bt-load puts upstream's "Additional Info"
+ * line into it), JSON makes it a helper_error object.
+ */
 static int ev_diag(struct fmt_state *st, const struct val *ev, bool error)
 {
 	const char *msg = val_get_str(ev, "msg");
+	const char *helper = val_get_str(ev, "helper");
 	struct diag_loc loc = diag_loc_of(ev);
 	unsigned line, col;
 
@@ -244,8 +253,20 @@ static int ev_diag(struct fmt_state *st, const struct val *ev, bool error)
 		fflush(stderr);
 		return 0;
 	}
-	strbuf_adds(&st->out, "{\"type\": \"runtime_error\", \"msg\": ");
-	json_string(&st->out, msg, strlen(msg));
+	if (helper) {
+		/* a failed BPF helper: {"type": "helper_error", "msg",
+		 * "helper", "retcode", ...location} */
+		strbuf_adds(&st->out, "{\"type\": \"helper_error\", \"msg\": ");
+		json_string(&st->out, msg, strlen(msg));
+		strbuf_adds(&st->out, ", \"helper\": ");
+		json_string(&st->out, helper, strlen(helper));
+		strbuf_adds(&st->out, ", \"retcode\": ");
+		json_int(&st->out, val_get_int(ev, "retcode", 0));
+	} else {
+		strbuf_adds(&st->out, "{\"type\": \"runtime_error\", "
+			    "\"msg\": ");
+		json_string(&st->out, msg, strlen(msg));
+	}
 	if (loc.start || loc.end) {
 		const char *file = st->src_name;
 
@@ -267,7 +288,7 @@ static int ev_diag(struct fmt_state *st, const struct val *ev, bool error)
  */
 static void lost_summary(struct fmt_state *st)
 {
-	if (st->lost_reported || !st->lost_total)
+	if (st->lost_reported || !st->lost_total || st->no_warnings)
 		return;
 	st->lost_reported = true;
 	fmt_flush(st);

@@ -7,6 +7,7 @@
  *   event.c    one function per event kind, text and JSON
  *   value.c    one VALUE (WIRE.md) of a given type as text or JSON
  *   printf.c   printf format strings: parsed once, applied per event
+ *   gfp.c      %gr: GFP flag names
  *   hist.c     hist/lhist buckets to labelled rows (text and JSON)
  *   tseries.c  tseries values: the text graph and the JSON array
  *   map.c      map events: sorting, top/div, the map line layouts
@@ -41,6 +42,7 @@ enum printf_conv {
 	CONV_R,      /* r  buffer, printable bytes kept */
 	CONV_RX,     /* rx buffer, every byte \xNN */
 	CONV_RH,     /* rh buffer, hex bytes separated by spaces */
+	CONV_GR,     /* gr GFP flags by name */
 };
 
 struct printf_spec {
@@ -70,6 +72,8 @@ int printf_parse(struct arena *a, const char *fmt, struct printf_fmt *pf);
 void printf_apply(struct strbuf *sb, const struct printf_spec *sp,
 		  const struct type *t, const struct val *v,
 		  struct strbuf *scratch);
+/* %gr: GFP flags as the kernel names them (gfp.c) */
+void gfp_format(struct strbuf *sb, uint64_t flags);
 /* the whole format with its arguments */
 void printf_render(struct strbuf *sb, const struct printf_fmt *pf,
 		   const struct val *args, struct strbuf *scratch);
@@ -91,6 +95,7 @@ struct fmt_meta {
 	size_t ntime;
 	struct fmt_map *maps;
 	size_t nmaps;
+	bool no_exit_maps;   /* config print_maps_on_exit = false */
 };
 
 /* reads the meta event into m (allocated in a); -EBADMSG with a message */
@@ -182,6 +187,8 @@ struct fmt_state {
 	struct fmt_meta meta;
 	bool json;           /* -f json */
 	bool quiet;          /* -q */
+	bool no_warnings;    /* --no-warnings: text mode drops warnings */
+	char buffering;      /* -B: 'l'ine (default), 'f'ull, 'n'one */
 	FILE *outf;          /* -o FILE or stdout */
 	struct strbuf out;   /* pending output, written by fmt_flush() */
 	struct strbuf scratch;

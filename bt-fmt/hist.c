@@ -152,7 +152,8 @@ void hist_build(struct arena *a, const struct type *t, const struct val *v,
 static bool single_value(const struct hist_label *a,
 			 const struct hist_label *b)
 {
-	return !a->sym && !b->sym && a->num + 1 == b->num;
+	return !a->sym && !b->sym && a->num != INT64_MAX &&
+	       a->num + 1 == b->num;
 }
 
 static void label_text(struct strbuf *sb, const struct hist_label *l)

@@ -10,7 +10,9 @@
  *
  * Output is buffered and written whenever the input has nothing more
  * ready (and at 64 KiB), so a pipe or file sees each batch of events as
- * soon as it arrives while a busy stream costs one write per batch.
+ * soon as it arrives while a busy stream costs one write per batch
+ * (-B line, the default; -B none writes after every event, -B full only
+ * when 64 KiB are pending and at the end).
  * SIGINT and SIGTERM are ignored: bt-load decides when the run ends, and
  * bt-fmt renders everything up to the end of its input.  A truncated or
  * corrupt stream prints everything before the break, then one error
@@ -36,6 +38,9 @@ static const char usage_text[] =
 	"\n"
 	"  -f, --format FMT   text (default) or json\n"
 	"  -q, --quiet        do not print the 'Attached N probes' line\n"
+	"  -B MODE            output buffering: line (default), full, none\n"
+	"      --no-warnings  do not print warnings (warnf, runtime\n"
+	"                     warnings, the lost-event total)\n"
 	"  -o, --output FILE  write to FILE instead of stdout\n"
 	"      --json         same as -f json\n"
 	"  -h, --help         show this help\n"
@@ -74,6 +79,7 @@ static int run(struct fmt_state *st, struct wire_in *in)
 	struct arena *ev_arena = arena_new();
 	struct val *hdr, *ev;
 	int err, status = EXIT_OK;
+	size_t at;
 
 	err = wire_read_header(in, meta_arena, "events", &hdr);
 	if (err) {
@@ -85,6 +91,7 @@ static int run(struct fmt_state *st, struct wire_in *in)
 	if (!st->src_name)
 		st->src_name = "stdin";
 
+	at = wire_in_offset(in);
 	err = wire_in_next(in, meta_arena, &ev);
 	if (err == -ENODATA) {
 		fprintf(stderr, "bt-fmt: the events stream has no meta "
@@ -92,14 +99,18 @@ static int run(struct fmt_state *st, struct wire_in *in)
 		status = EXIT_USAGE;
 		goto out;
 	}
-	if (err || meta_load(meta_arena, ev, &st->meta)) {
+	if (err) {
 		status = stream_broken(st, in, true);
+		goto out;
+	}
+	if (meta_load(meta_arena, ev, &st->meta)) {
+		fprintf(stderr, "bt-fmt: malformed event at byte %zu\n", at);
+		status = EXIT_USAGE;
 		goto out;
 	}
 
 	for (;;) {
-		size_t at = wire_in_offset(in);
-
+		at = wire_in_offset(in);
 		arena_reset(ev_arena);
 		err = wire_in_next(in, ev_arena, &ev);
 		if (err == -ENODATA)
@@ -115,7 +126,8 @@ static int run(struct fmt_state *st, struct wire_in *in)
 			status = EXIT_USAGE;
 			goto out;
 		}
-		if (st->out.n >= FMT_FLUSH_AT || !wire_in_pending(in))
+		if (st->out.n >= FMT_FLUSH_AT || st->buffering == 'n' ||
+		    (st->buffering == 'l' && !wire_in_pending(in)))
 			fmt_flush(st);
 		if (st->write_err == EPIPE)
 			break;
@@ -133,15 +145,16 @@ int main(int argc, char **argv)
 		CLI_COMMON_OPTIONS,
 		{ "format", required_argument, NULL, 'f' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "no-warnings", no_argument, NULL, 'W' },
 		{ 0 }
 	};
-	struct fmt_state st = { 0 };
+	struct fmt_state st = { .buffering = 'l' };
 	struct wire_in *in;
 	FILE *inf;
 	int c, status;
 
 	cli_init("bt-fmt", usage_text);
-	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT "f:q", opts,
+	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT "f:qB:", opts,
 				NULL)) != -1) {
 		if (cli_common_option(c, optarg))
 			continue;
@@ -157,6 +170,17 @@ int main(int argc, char **argv)
 			break;
 		case 'q':
 			st.quiet = true;
+			break;
+		case 'B':
+			if (strcmp(optarg, "line") && strcmp(optarg, "full") &&
+			    strcmp(optarg, "none"))
+				cli_usage_error("unknown buffering mode '%s' "
+						"(line, full or none)", optarg);
+			st.buffering = optarg[0];
+			break;
+		case 'W':
+			st.no_warnings = true;
+			diag_set_warnings(false);
 			break;
 		default:
 			cli_usage_error("unknown option");

@@ -127,12 +127,14 @@ void map_sort(const struct fmt_map *m, struct map_entry *e, size_t n)
 		case TY_COUNT:
 		case TY_SUM:
 		case TY_INT:
+		case TY_ENUM:
 			if (!val_is_int(x->val))
 				break;
-			c = t->kind == TY_INT ? value_int(t, x->val) :
-			    value_int(NULL, x->val);
-			if (t->kind != TY_INT)
+			c = value_int(t, x->val);
+			if (t->kind == TY_COUNT || t->kind == TY_SUM) {
+				c = value_int(NULL, x->val);
 				c.is_signed = t->is_signed;
+			}
 			by = c.is_signed ? BY_SIGNED : BY_UNSIGNED;
 			x->si = c.i;
 			x->su = c.u;
@@ -224,32 +226,58 @@ static void map_value(struct strbuf *sb, const struct type *t,
 		value_text(sb, t, v);
 }
 
-/* the VALUE a never-written scalar shows when print()ed (O-11), or NULL */
+/*
+ * The VALUE of zeroed memory of type t: what a never-written scalar shows
+ * when print()ed (O-11).  NULL for the types without one (histograms).
+ */
 static const struct val *zero_value(struct arena *a, const struct type *t)
 {
 	struct val *v;
+	int64_t i;
 
-	switch (t->kind) {
-	case TY_INT:
-	case TY_ENUM:
-	case TY_COUNT:
-	case TY_SUM:
-	case TY_MIN:
-	case TY_MAX:
-	case TY_PTR:
+	if (!t)
 		return val_int(a, 0);
+	switch (t->kind) {
 	case TY_BOOL:
 		return val_bool(a, false);
 	case TY_STRING:
+	case TY_KSYM:
+	case TY_USYM:
+	case TY_INET:
+	case TY_MACADDR:
+	case TY_CGROUP_PATH:
+	case TY_USERNAME:
 		return val_str(a, "");
+	case TY_BUFFER:
+		return val_bin(a, "", 0);
+	case TY_KSTACK:
+	case TY_USTACK:
+		return val_arr(a);
 	case TY_AVG:
 	case TY_STATS:
 		v = val_arr(a);
 		val_push(a, v, val_int(a, 0));
 		val_push(a, v, val_int(a, 0));
 		return v;
-	default:
+	case TY_TUPLE:
+	case TY_RECORD:
+	case TY_STRUCT:
+		v = val_arr(a);
+		for (i = 0; i < t->nfields; i++)
+			val_push(a, v, (struct val *)zero_value(a,
+						t->fields[i].type));
+		return v;
+	case TY_ARRAY:
+		v = val_arr(a);
+		for (i = 0; i < t->count && i < 4096; i++)
+			val_push(a, v, (struct val *)zero_value(a, t->elem));
+		return v;
+	case TY_HIST:
+	case TY_LHIST:
+	case TY_TSERIES:
 		return NULL;
+	default:
+		return val_int(a, 0);
 	}
 }
 

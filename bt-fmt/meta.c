@@ -127,6 +127,9 @@ int meta_load(struct arena *a, const struct val *ev, struct fmt_meta *m)
 	if (err)
 		return err;
 	cfg = val_get(ev, "config");
+	list = val_get(cfg, "print_maps_on_exit");
+	if (list && (list->kind == VAL_BOOL || val_is_int(list)))
+		m->no_exit_maps = !val_as_int(list);
 	trailer = val_get_str(cfg, "str_trunc_trailer");
 	if (trailer)
 		value_trunc_trailer = arena_strdup(a, trailer);

@@ -19,6 +19,7 @@
  * - %s prints any value as its text; the width applies to the first
  *   piece the text writer emits, which for a tuple is "(";
  * - %r, %rx, %rh format buffers (any other value as %s);
+ * - %gr names GFP allocation flags (gfp.c);
  * - conversions upstream has no handler for fall back to %s.
  */
 #include <errno.h>
@@ -102,6 +103,8 @@ static enum printf_conv conv_of(const char *c)
 	case 'X': return CONV_XX;
 	case 'c': return CONV_C;
 	case 'p': return CONV_P;
+	case 'g':
+		return c[1] == 'r' ? CONV_GR : CONV_S;
 	case 'r':
 		if (c[1] == 'x')
 			return CONV_RX;
@@ -302,6 +305,17 @@ void printf_apply(struct strbuf *sb, const struct printf_spec *sp,
 		strbuf_adds(sb, "!{invalid integer conversion: ");
 		value_text(sb, t, v);
 		strbuf_addc(sb, '}');
+		return;
+	case CONV_GR:
+		if (!arg_bits(t, v, &bits)) {
+			strbuf_adds(sb, "!{invalid GFP flags conversion: ");
+			value_text(sb, t, v);
+			strbuf_addc(sb, '}');
+			return;
+		}
+		strbuf_reset(scratch);
+		gfp_format(scratch, bits);
+		pad_out(sb, sp, scratch->p, scratch->n);
 		return;
 	case CONV_R:
 	case CONV_RX:

@@ -228,6 +228,10 @@ struct gv builtin_ident(struct gen *g, const struct val *e)
 	} else if (!strcmp(name, "func") && t->kind == TY_USYM &&
 		   ctx_is_pt_regs(g)) {
 		return usym_of(g, e, ctx_load(g, 128, 8));
+	} else if (!strcmp(name, "usermode") && (provider_is(g, "begin") ||
+						 provider_is(g, "end"))) {
+		/* upstream runs begin and end in a user process */
+		v = u64v(g, gen_i64(g, 1));
 	} else if (!strcmp(name, "usermode") && (ctx_is_pt_regs(g) ||
 		   provider_is(g, "profile"))) {
 		/* x86_64: the low bits of cs are the privilege level */
@@ -643,6 +647,7 @@ static struct gv call_len(struct gen *g, const struct val *e)
 			LLVMFunctionType(LLVMInt64TypeInContext(g->ctx), params,
 					 4, 0));
 		LLVMSetLinkage(g->count_cb, LLVMInternalLinkage);
+		gen_fn_attributes(g, g->count_cb);
 		btf_debug_func(g, g->count_cb, "count_cb", false, 4);
 		g->di_sp = sp;
 		LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(

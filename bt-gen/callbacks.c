@@ -107,7 +107,8 @@ static void copy_into(struct gen *g, LLVMValueRef dst, const struct type *to,
 int callbacks_for(struct gen *g, const struct val *st)
 {
 	const struct val *mapnode = val_get(st, "map");
-	struct type *vt = type_from_val(g->a, val_get(st, "vt"));
+	struct type *vt = val_get(st, "vt") ?
+		gen_type_from(g, val_get(st, "vt"), st) : NULL;
 	LLVMTypeRef ptr = LLVMPointerTypeInContext(g->ctx, 0);
 	LLVMTypeRef i64 = LLVMInt64TypeInContext(g->ctx);
 	LLVMTypeRef params[4] = { ptr, ptr, ptr, ptr };
@@ -166,9 +167,7 @@ int callbacks_for(struct gen *g, const struct val *st)
 				     4, 0));
 	}
 	LLVMSetLinkage(cb, LLVMInternalLinkage);
-	LLVMAddAttributeAtIndex(cb, LLVMAttributeFunctionIndex,
-		LLVMCreateEnumAttribute(g->ctx, LLVMGetEnumAttributeKindForName(
-			"nounwind", 8), 0));
+	gen_fn_attributes(g, cb);
 	fn_save(g, &saved);
 	LLVMSetCurrentDebugLocation2(g->b, NULL);
 	g->fn = cb;
@@ -189,11 +188,14 @@ int callbacks_for(struct gen *g, const struct val *st)
 					      ""), type_int(g->a, 8, true), 0 };
 
 		LLVMSetAlignment(lo_cb, 8);
-		gen_store(g, slot, expr_convert(g, iv, g->slots[val_get_int(st,
-			  "slot", 0)].t), g->slots[val_get_int(st, "slot", 0)].t);
+		struct type *st_t = stmt_slot_info(g, st)->t;
+
+		gen_store(g, slot, expr_convert(g, iv, st_t), st_t);
 	} else {
 		struct type *kt = vt->fields[0].type, *vvt = vt->fields[1].type;
 
+		if (!type_equal(stmt_slot_info(g, st)->t, vt))
+			return diag_error_at(st, "'for' variable of two types");
 		gen_memzero(g, g->b, slot, type_size(vt), 8);
 		copy_into(g, gen_ptr_add(g, slot, vt->fields[0].offset), kt,
 			  LLVMGetParam(cb, 1), m->kkey);

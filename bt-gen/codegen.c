@@ -15,12 +15,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include <llvm-c/Analysis.h>
+#include <llvm-c/ErrorHandling.h>
 #include <llvm-c/Target.h>
 #include <llvm-c/Transforms/PassBuilder.h>
 #include <linux/bpf.h>
 
 #include "bug.h"
+#include "cli.h"
 #include "diag.h"
 #include "gen.h"
 
@@ -78,9 +82,45 @@ LLVMBasicBlockRef gen_block(struct gen *g, const char *name)
 	return LLVMAppendBasicBlockInContext(g->ctx, g->fn, name);
 }
 
+/* sizes bt-gen accepts: anything bigger is a broken stream */
+static bool type_sane(const struct type *t, int depth)
+{
+	int i;
+
+	if (!t || depth > 32 || type_size(t) < 0 ||
+	    type_size(t) > GEN_TYPE_MAX)
+		return false;
+	if (t->kind == TY_ARRAY && (t->count < 0 || t->count > GEN_TYPE_MAX))
+		return false;
+	if (t->elem && !type_sane(t->elem, depth + 1))
+		return false;
+	for (i = 0; i < t->nfields; i++)
+		if (!type_sane(t->fields[i].type, depth + 1) ||
+		    t->fields[i].offset < 0 ||
+		    t->fields[i].offset + type_size(t->fields[i].type) >
+		    type_size(t))
+			return false;
+	if ((t->kind == TY_INT || t->kind == TY_ENUM) && t->size != 1 &&
+	    t->size != 2 && t->size != 4 && t->size != 8)
+		return false;
+	return true;
+}
+
+struct type *gen_type_from(struct gen *g, const struct val *v,
+			   const struct val *node)
+{
+	struct type *t = type_from_val(g->a, v);
+
+	if (t && type_sane(t, 0))
+		return t;
+	diag_error_at(node, "malformed or oversized type in the typed-ast");
+	return NULL;
+}
+
 struct type *gen_type_of(struct gen *g, const struct val *node)
 {
-	struct type *t = type_from_val(g->a, val_get(node, "t"));
+	struct val *v = val_get(node, "t");
+	struct type *t = v ? gen_type_from(g, v, node) : NULL;
 
 	return t ? t : type_int(g->a, 8, false);
 }
@@ -176,12 +216,59 @@ static int64_t chunk_for(int64_t off, int64_t left, int64_t align)
 	return c;
 }
 
+/*
+ * Copies and zeroing up to GEN_UNROLL_MAX bytes are unrolled into loads
+ * and stores of the widest aligned size; longer ones are a loop (BPF
+ * jumps reach 32767 instructions, and the verifier walks bounded loops).
+ */
+#define GEN_UNROLL_MAX 256
+
+static void mem_loop(struct gen *g, LLVMBuilderRef b, LLVMValueRef dst,
+		     LLVMValueRef src, int64_t size, int64_t c)
+{
+	LLVMBasicBlockRef pre = LLVMGetInsertBlock(b);
+	LLVMBasicBlockRef loop = gen_block(g, "mem_loop");
+	LLVMBasicBlockRef done = gen_block(g, "mem_done");
+	LLVMTypeRef it = gen_int_type(g, c), i8 = LLVMInt8TypeInContext(g->ctx);
+	LLVMValueRef i, next, off, x, st, zero = gen_i64(g, 0);
+
+	LLVMBuildBr(b, loop);
+	LLVMPositionBuilderAtEnd(b, loop);
+	i = LLVMBuildPhi(b, LLVMInt64TypeInContext(g->ctx), "i");
+	off = LLVMBuildMul(b, i, gen_i64(g, (uint64_t)c), "");
+	if (src) {
+		x = LLVMBuildLoad2(b, it, LLVMBuildGEP2(b, i8, src, &off, 1, ""),
+				   "");
+		LLVMSetAlignment(x, (unsigned)c);
+	} else {
+		x = LLVMConstNull(it);
+	}
+	st = LLVMBuildStore(b, x, LLVMBuildGEP2(b, i8, dst, &off, 1, ""));
+	LLVMSetAlignment(st, (unsigned)c);
+	next = LLVMBuildAdd(b, i, gen_i64(g, 1), "");
+	LLVMAddIncoming(i, &zero, &pre, 1);
+	LLVMAddIncoming(i, &next, &loop, 1);
+	LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntULT, next,
+			gen_i64(g, (uint64_t)(size / c)), ""), loop, done);
+	LLVMPositionBuilderAtEnd(b, done);
+}
+
+static int64_t loop_chunk(int64_t align)
+{
+	return align >= 8 ? 8 : align >= 4 ? 4 : align >= 2 ? 2 : 1;
+}
+
 void gen_memzero(struct gen *g, LLVMBuilderRef b, LLVMValueRef p,
 		 int64_t size, int64_t align)
 {
 	int64_t off = 0, c;
 	LLVMValueRef st;
 
+	if (size > GEN_UNROLL_MAX) {
+		c = loop_chunk(align);
+		mem_loop(g, b, p, NULL, size, c);
+		off = size / c * c;
+	}
 	while (off < size) {
 		c = chunk_for(off, size - off, align);
 		st = LLVMBuildStore(b, gen_const(g, c, 0),
@@ -196,13 +283,17 @@ void gen_memcpy(struct gen *g, LLVMValueRef dst, LLVMValueRef src,
 {
 	int64_t off = 0, c;
 	LLVMValueRef ld, st;
-
 	/*
 	 * Long copies are volatile: LLVM would otherwise hoist all the
 	 * loads above the stores and spill the values to the 512-byte stack.
 	 */
 	bool vol = size / (align < 8 ? align : 8) > 8;
 
+	if (size > GEN_UNROLL_MAX) {
+		c = loop_chunk(align);
+		mem_loop(g, g->b, dst, src, size, c);
+		off = size / c * c;
+	}
 	while (off < size) {
 		c = chunk_for(off, size - off, align);
 		ld = LLVMBuildLoad2(g->b, gen_int_type(g, c),
@@ -279,6 +370,22 @@ struct gv gen_load(struct gen *g, LLVMValueRef p, struct type *t)
 	return v;
 }
 
+/* the field of from that becomes field i of to: records match by name */
+static int record_field(const struct type *from, const struct type *to,
+			int i)
+{
+	int j;
+
+	if (from->kind != TY_RECORD || to->kind != TY_RECORD ||
+	    !to->fields[i].name)
+		return i;
+	for (j = 0; j < from->nfields; j++)
+		if (from->fields[j].name &&
+		    !strcmp(from->fields[j].name, to->fields[i].name))
+			return j;
+	return i;
+}
+
 int64_t gen_align_at(int64_t base_align, int64_t off)
 {
 	int64_t al = base_align > 8 ? 8 : base_align;
@@ -322,10 +429,11 @@ void gen_store_aligned(struct gen *g, LLVMValueRef p, int64_t dalign,
 	    to->nfields == v.t->nfields && !type_equal(to, v.t)) {
 		gen_memzero(g, g->b, p, sz, dalign);
 		for (i = 0; i < to->nfields; i++) {
-			int64_t so = v.t->fields[i].offset;
+			int j = record_field(v.t, to, (int)i);
+			int64_t so = v.t->fields[j].offset;
 			int64_t doff = to->fields[i].offset;
 			struct gv f = gen_load(g, gen_ptr_add(g, v.v, so),
-					       v.t->fields[i].type);
+					       v.t->fields[j].type);
 
 			f.align = gen_align_at(salign, so);
 			f = expr_convert(g, f, to->fields[i].type);
@@ -338,11 +446,8 @@ void gen_store_aligned(struct gen *g, LLVMValueRef p, int64_t dalign,
 	n = from_sz < sz ? from_sz : sz;
 	gen_memcpy(g, p, v.v, n, dalign < salign ? dalign : salign);
 	if (n < sz) {
-		for (i = n; i < sz; i++) {
-			st = LLVMBuildStore(g->b, gen_const(g, 1, 0),
-					    gen_ptr_add(g, p, i));
-			LLVMSetAlignment(st, 1);
-		}
+		gen_memzero(g, g->b, gen_ptr_add(g, p, n), sz - n,
+			    gen_align_at(dalign, n));
 	} else if (to->kind == TY_STRING && from_sz > sz && sz > 0) {
 		st = LLVMBuildStore(g->b, gen_const(g, 1, 0),
 				    gen_ptr_add(g, p, sz - 1));
@@ -351,6 +456,20 @@ void gen_store_aligned(struct gen *g, LLVMValueRef p, int64_t dalign,
 }
 
 /* ------------------------------------------------------------ programs */
+
+/*
+ * nounwind: no .eh_frame.  no-builtins: LLVM must not turn copies and
+ * zeroing into memcpy/memset calls, which BPF cannot make past 128
+ * stores (large strings).
+ */
+void gen_fn_attributes(struct gen *g, LLVMValueRef fn)
+{
+	LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+		LLVMCreateEnumAttribute(g->ctx,
+			LLVMGetEnumAttributeKindForName("nounwind", 8), 0));
+	LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+		LLVMCreateStringAttribute(g->ctx, "no-builtins", 11, "", 0));
+}
 
 static const char *section_of(struct gen *g, const struct val *ap)
 {
@@ -519,9 +638,7 @@ static int gen_probe(struct gen *g, const struct val *probe)
 	fty = LLVMFunctionType(LLVMInt64TypeInContext(g->ctx), &ptr, 1, 0);
 	g->fn = LLVMAddFunction(g->mod, name, fty);
 	LLVMSetSection(g->fn, sec);
-	LLVMAddAttributeAtIndex(g->fn, LLVMAttributeFunctionIndex,
-		LLVMCreateEnumAttribute(g->ctx, LLVMGetEnumAttributeKindForName(
-			"nounwind", 8), 0));
+	gen_fn_attributes(g, g->fn);
 	g->ctxarg = LLVMGetParam(g->fn, 0);
 	btf_debug_func(g, g->fn, name, false, 1);
 	g->scratch_off = 0;
@@ -625,6 +742,20 @@ static int max_slot(const struct val *v)
 	return m;
 }
 
+/*
+ * LLVM's fatal errors do not return.  Say what happened in bt-gen's words
+ * and exit 1 (the program is beyond what bt-gen can compile), instead of
+ * LLVM's abort; this is the one exit outside main.
+ */
+static void llvm_fatal(const char *reason)
+{
+	fprintf(stderr, "bt-gen: ERROR: the program cannot be compiled: %s\n",
+		reason);
+	fprintf(stderr, "HINT: smaller strings (config max_strlen) or fewer "
+		"statements per probe may help\n");
+	_exit(EXIT_SCRIPT);
+}
+
 static void llvm_diagnostic(LLVMDiagnosticInfoRef di, void *arg)
 {
 	struct gen *g = arg;
@@ -647,6 +778,7 @@ static int target_init(struct gen *g)
 	LLVMInitializeBPFTarget();
 	LLVMInitializeBPFTargetMC();
 	LLVMInitializeBPFAsmPrinter();
+	LLVMInstallFatalErrorHandler(llvm_fatal);
 	if (LLVMGetTargetFromTriple("bpfel", &target, &err)) {
 		fprintf(stderr, "bt-gen: no BPF target in LLVM: %s\n", err);
 		LLVMDisposeMessage(err);

@@ -67,8 +67,8 @@ struct gv expr_convert(struct gen *g, struct gv v, struct type *to)
 	}
 	if (!gen_is_scalar(to) && !gen_is_scalar(v.t)) {
 		if (type_size(v.t) == type_size(to) &&
-		    ((!is_str(to) && to->kind != TY_TUPLE) ||
-		     type_equal(v.t, to)))
+		    ((!is_str(to) && to->kind != TY_TUPLE &&
+		      to->kind != TY_RECORD) || type_equal(v.t, to)))
 			return (struct gv){ v.v, to, v.align };
 		if ((is_str(to) && is_str(v.t)) ||
 		    ((to->kind == TY_TUPLE || to->kind == TY_RECORD) &&
@@ -107,7 +107,7 @@ LLVMValueRef expr_arith(struct gen *g, const char *op, LLVMValueRef l,
 {
 	LLVMBuilderRef b = g->b;
 	bool s = t->is_signed;
-	LLVMValueRef zero = LLVMConstNull(LLVMTypeOf(l)), ln, rn, q;
+	LLVMValueRef zero = LLVMConstNull(LLVMTypeOf(l)), ln, rn, q, rz;
 
 	if (!strcmp(op, "+"))
 		return LLVMBuildAdd(b, l, r, "");
@@ -131,17 +131,45 @@ LLVMValueRef expr_arith(struct gen *g, const char *op, LLVMValueRef l,
 			   "typed-ast", op);
 		return l;
 	}
-	if (!s)
-		return op[0] == '/' ? LLVMBuildUDiv(b, l, r, "") :
-				      LLVMBuildURem(b, l, r, "");
+	/* as upstream bpftrace: x / 0 and x % 0 are 1 (divide by 1 instead:
+	 * LLVM may assume a divisor is not 0) */
+	rz = LLVMBuildICmp(b, LLVMIntEQ, r, zero, "");
+	r = LLVMBuildSelect(b, rz, LLVMConstInt(LLVMTypeOf(r), 1, 0), r, "");
+	if (!s) {
+		q = op[0] == '/' ? LLVMBuildUDiv(b, l, r, "") :
+				   LLVMBuildURem(b, l, r, "");
+		return LLVMBuildSelect(b, rz, LLVMConstInt(LLVMTypeOf(l), 1, 0),
+				       q, "");
+	}
 	ln = LLVMBuildICmp(b, LLVMIntSLT, l, zero, "");
 	rn = LLVMBuildICmp(b, LLVMIntSLT, r, zero, "");
 	if (op[0] == '/') {
 		q = LLVMBuildUDiv(b, abs_of(g, l, ln), abs_of(g, r, rn), "");
-		return abs_of(g, q, LLVMBuildXor(b, ln, rn, ""));
+		q = abs_of(g, q, LLVMBuildXor(b, ln, rn, ""));
+	} else {
+		q = LLVMBuildURem(b, abs_of(g, l, ln), abs_of(g, r, rn), "");
+		q = abs_of(g, q, ln);
 	}
-	q = LLVMBuildURem(b, abs_of(g, l, ln), abs_of(g, r, rn), "");
-	return abs_of(g, q, ln);
+	return LLVMBuildSelect(b, rz, LLVMConstInt(LLVMTypeOf(l), 1, 0), q, "");
+}
+
+int64_t expr_ptr_step(const struct type *t)
+{
+	int64_t n = t->kind == TY_PTR && t->elem ? type_size(t->elem) : 1;
+
+	return n > 0 ? n : 1;
+}
+
+/* p + n, p - n: n counts elements */
+LLVMValueRef expr_ptr_scale(struct gen *g, LLVMValueRef n,
+			    const struct type *ptr)
+{
+	int64_t step = expr_ptr_step(ptr);
+
+	if (step == 1)
+		return n;
+	return LLVMBuildMul(g->b, n, LLVMConstInt(LLVMTypeOf(n),
+			    (uint64_t)step, 0), "");
 }
 
 /* a == b for strings: compare up to the first NUL or the capacity */
@@ -161,7 +189,38 @@ LLVMValueRef expr_str_equal(struct gen *g, struct gv a, struct gv b,
 	LLVMValueRef ca, cb, phi, vals[2];
 	LLVMBasicBlockRef blocks[2];
 
-	for (i = 0; i < n; i++) {
+	if (n > 256) {
+		/* long strings: a loop, not n unrolled steps */
+		LLVMBasicBlockRef pre = LLVMGetInsertBlock(g->b);
+		LLVMBasicBlockRef loop = gen_block(g, "streq_loop");
+		LLVMValueRef iv, nx, zero = gen_i64(g, 0);
+		LLVMTypeRef i8 = LLVMInt8TypeInContext(g->ctx);
+
+		LLVMBuildBr(g->b, loop);
+		LLVMPositionBuilderAtEnd(g->b, loop);
+		iv = LLVMBuildPhi(g->b, LLVMInt64TypeInContext(g->ctx), "");
+		ca = LLVMBuildLoad2(g->b, i8, LLVMBuildGEP2(g->b, i8, a.v, &iv, 1,
+				    ""), "");
+		cb = LLVMBuildLoad2(g->b, i8, LLVMBuildGEP2(g->b, i8, b.v, &iv, 1,
+				    ""), "");
+		same = gen_block(g, "streq_same");
+		next = gen_block(g, "streq_next");
+		LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, ca, cb, ""),
+				same, no);
+		LLVMPositionBuilderAtEnd(g->b, same);
+		LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, ca,
+				gen_const(g, 1, 0), ""), yes, next);
+		LLVMPositionBuilderAtEnd(g->b, next);
+		nx = LLVMBuildAdd(g->b, iv, gen_i64(g, 1), "");
+		LLVMAddIncoming(iv, &zero, &pre, 1);
+		LLVMAddIncoming(iv, &nx, &next, 1);
+		same = gen_block(g, "streq_end");
+		LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntULT, nx,
+				gen_i64(g, (uint64_t)n), ""), loop, same);
+		LLVMPositionBuilderAtEnd(g->b, same);
+		i = n;
+	}
+	for (i = n > 256 ? n : 0; i < n; i++) {
 		ca = LLVMBuildLoad2(g->b, gen_int_type(g, 1),
 				    gen_ptr_add(g, a.v, i), "");
 		cb = LLVMBuildLoad2(g->b, gen_int_type(g, 1),
@@ -200,6 +259,30 @@ LLVMValueRef expr_str_equal(struct gen *g, struct gv a, struct gv b,
 	blocks[1] = no;
 	LLVMAddIncoming(phi, vals, blocks, 2);
 	return phi;
+}
+
+/* buffers are equal when their lengths and the bytes within are */
+static LLVMValueRef buf_equal(struct gen *g, struct gv a, struct gv b)
+{
+	int64_t n = a.t->size < b.t->size ? a.t->size : b.t->size, i;
+	LLVMValueRef la, lb, eq, ca, cb, in;
+
+	la = LLVMBuildLoad2(g->b, gen_int_type(g, 4), a.v, "");
+	lb = LLVMBuildLoad2(g->b, gen_int_type(g, 4), b.v, "");
+	eq = LLVMBuildICmp(g->b, LLVMIntEQ, la, lb, "");
+	for (i = 0; i < n && i < 4096; i++) {
+		ca = LLVMBuildLoad2(g->b, gen_int_type(g, 1),
+				    gen_ptr_add(g, a.v, 4 + i), "");
+		cb = LLVMBuildLoad2(g->b, gen_int_type(g, 1),
+				    gen_ptr_add(g, b.v, 4 + i), "");
+		/* bytes past the length do not count */
+		in = LLVMBuildICmp(g->b, LLVMIntUGT, la, gen_const(g, 4,
+				   (uint64_t)i), "");
+		eq = LLVMBuildAnd(g->b, eq, LLVMBuildOr(g->b, LLVMBuildNot(g->b,
+				  in, ""), LLVMBuildICmp(g->b, LLVMIntEQ, ca, cb,
+				  ""), ""), "");
+	}
+	return eq;
 }
 
 static struct gv logical(struct gen *g, const struct val *e, bool is_and)
@@ -254,7 +337,11 @@ static struct gv binop(struct gen *g, const struct val *e)
 	for (i = 0; i < ARRAY_SIZE(cmps); i++) {
 		if (strcmp(op, cmps[i].op))
 			continue;
-		if (is_str(l.t) && is_str(r.t) && i < 2) {
+		if (l.t->kind == TY_BUFFER && r.t->kind == TY_BUFFER && i < 2) {
+			c = buf_equal(g, l, r);
+			if (i == 1)
+				c = LLVMBuildNot(g->b, c, "");
+		} else if (is_str(l.t) && is_str(r.t) && i < 2) {
 			c = expr_str_equal(g, l, r, 0);
 			if (i == 1)
 				c = LLVMBuildNot(g->b, c, "");
@@ -279,6 +366,17 @@ static struct gv binop(struct gen *g, const struct val *e)
 		r = expr_convert(g, r, t);
 		return (struct gv){ expr_arith(g, op, l.v, r.v, t), t, 0 };
 	}
+	if (t->kind == TY_PTR && (!strcmp(op, "+") || !strcmp(op, "-")) &&
+	    (l.t->kind == TY_PTR) != (r.t->kind == TY_PTR)) {
+		bool lp = l.t->kind == TY_PTR;
+
+		l = expr_convert(g, l, t);
+		r = expr_convert(g, r, t);
+		if (lp)
+			r.v = expr_ptr_scale(g, r.v, t);
+		else
+			l.v = expr_ptr_scale(g, l.v, t);
+	}
 	l = expr_convert(g, l, t);
 	r = expr_convert(g, r, t);
 	return (struct gv){ expr_arith(g, op, l.v, r.v, t), t, 0 };
@@ -296,8 +394,8 @@ static struct gv incdec(struct gen *g, const struct val *e)
 
 	if (ast_kind(lv) == AST_VAR) {
 		slot = stmt_slot(g, lv, t);
-		old = expr_convert(g, gen_load(g, slot, g->slots[val_get_int(lv,
-				   "slot", 0)].t), t);
+		old = expr_convert(g, gen_load(g, slot,
+				   stmt_slot_info(g, lv)->t), t);
 	} else if (ast_kind(lv) == AST_MAP) {
 		old = maps_read(g, lv);
 	} else {
@@ -307,11 +405,12 @@ static struct gv incdec(struct gen *g, const struct val *e)
 		return unsupported(g, e, "'++'/'--' on a non-integer");
 	nv.t = t;
 	nv.align = 0;
-	nv.v = (op && !strcmp(op, "--")) ?
-		LLVMBuildSub(g->b, old.v, LLVMConstInt(LLVMTypeOf(old.v), 1, 0), "") :
-		LLVMBuildAdd(g->b, old.v, LLVMConstInt(LLVMTypeOf(old.v), 1, 0), "");
+	nv.v = LLVMConstInt(LLVMTypeOf(old.v), (uint64_t)expr_ptr_step(t), 0);
+	nv.v = (op && !strcmp(op, "--")) ? LLVMBuildSub(g->b, old.v, nv.v, "") :
+					   LLVMBuildAdd(g->b, old.v, nv.v, "");
 	if (slot)
-		gen_store(g, slot, nv, g->slots[val_get_int(lv, "slot", 0)].t);
+		gen_store(g, slot, expr_convert(g, nv, stmt_slot_info(g, lv)->t),
+			  stmt_slot_info(g, lv)->t);
 	else
 		maps_write(g, lv, nv);
 	return expr_convert(g, post ? old : nv, gen_type_of(g, e));
@@ -386,6 +485,43 @@ static struct gv ternary(struct gen *g, const struct val *e)
 	LLVMBuildBr(g->b, done);
 	LLVMPositionBuilderAtEnd(g->b, no);
 	v = expr_convert(g, expr_gen(g, val_get(e, "b")), t);
+	if (res)
+		gen_store_aligned(g, res, 8, v, t);
+	vals[1] = v.v;
+	blocks[1] = LLVMGetInsertBlock(g->b);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
+	if (res)
+		return (struct gv){ res, t, 8 };
+	phi = LLVMBuildPhi(g->b, LLVMTypeOf(vals[0]), "");
+	LLVMAddIncoming(phi, vals, blocks, 2);
+	return (struct gv){ phi, t, 0 };
+}
+
+/* if (c) { ...; a } else { ...; b } as an expression */
+static struct gv if_expr(struct gen *g, const struct val *e)
+{
+	struct type *t = gen_type_of(g, e);
+	const struct val *els = val_get(e, "else");
+	LLVMBasicBlockRef yes = gen_block(g, "ifx_then"), no = gen_block(g,
+		"ifx_else"), done = gen_block(g, "ifx_done"), blocks[2];
+	LLVMValueRef vals[2], phi, res = NULL;
+	struct gv v;
+
+	if (!els || els->kind != VAL_MAP || t->kind == TY_VOID)
+		return unsupported(g, e, "an 'if' expression without a value");
+	if (!gen_is_scalar(t))
+		res = gen_tmp(g, type_size(t));
+	LLVMBuildCondBr(g->b, expr_cond(g, val_get(e, "cond")), yes, no);
+	LLVMPositionBuilderAtEnd(g->b, yes);
+	v = expr_convert(g, expr_gen(g, val_get(e, "then")), t);
+	if (res)
+		gen_store_aligned(g, res, 8, v, t);
+	vals[0] = v.v;
+	blocks[0] = LLVMGetInsertBlock(g->b);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, no);
+	v = expr_convert(g, expr_gen(g, els), t);
 	if (res)
 		gen_store_aligned(g, res, 8, v, t);
 	vals[1] = v.v;
@@ -645,7 +781,7 @@ struct gv expr_gen(struct gen *g, const struct val *e)
 		slot = val_get_int(e, "slot", -1);
 		if (slot < 0 || slot >= g->nslots)
 			return unsupported(g, e, "a variable without a slot");
-		v = gen_load(g, stmt_slot(g, e, t), g->slots[slot].t);
+		v = gen_load(g, stmt_slot(g, e, t), stmt_slot_info(g, e)->t);
 		v.align = 8;
 		return expr_convert(g, v, t);
 	case AST_MAP:
@@ -666,6 +802,8 @@ struct gv expr_gen(struct gen *g, const struct val *e)
 		return tuple(g, e);
 	case AST_INDEX:
 		return index_of(g, e);
+	case AST_IF:
+		return if_expr(g, e);
 	case AST_RECORD:
 		return record(g, e);
 	case AST_CAST:

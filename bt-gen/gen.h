@@ -53,6 +53,7 @@
 #define GEN_FRAME_SIZE 192        /* stack bytes for statement temporaries */
 #define GEN_SCRATCH_MAX 32768     /* per-CPU value size limit */
 #define GEN_RINGBUF_SIZE (4 << 20)
+#define GEN_TYPE_MAX (1 << 16)    /* larger types are a broken stream */
 #define GEN_STACK_DEPTH 127       /* frames kept per stack (bt_stacks) */
 
 /* BPF map types (linux/bpf.h numbers) */
@@ -160,7 +161,8 @@ struct gen {
 	LLVMValueRef cb_ctx;          /* in a callback: its context struct */
 	LLVMMetadataRef di_sp;        /* debug scope of the current function */
 	int ncallbacks;
-	LLVMValueRef count_cb;        /* len(@m)'s do-nothing callback */
+	LLVMValueRef count_cb;
+	struct gslot dummy_slot;        /* len(@m)'s do-nothing callback */
 	LLVMBasicBlockRef rec_done;   /* after the record being written */
 	LLVMBasicBlockRef loop_cont[16], loop_brk[16];
 	int nloops;
@@ -171,6 +173,7 @@ struct gen {
 int gen_program(struct gen *g);
 int gen_emit_object(struct gen *g, void **obj, size_t *len);
 LLVMTypeRef gen_int_type(struct gen *g, int64_t size);
+void gen_fn_attributes(struct gen *g, LLVMValueRef fn);
 LLVMTypeRef gen_llvm_type(struct gen *g, const struct type *t);
 bool gen_is_scalar(const struct type *t);
 /* memory for a value of size bytes, 8-aligned, uninitialised */
@@ -202,6 +205,11 @@ void gen_return_zero(struct gen *g);
 struct gv gen_zero_value(struct gen *g, struct type *t);
 /* the type in node "t", or uint64 when absent or broken */
 struct type *gen_type_of(struct gen *g, const struct val *node);
+/* the type v describes, or NULL after an error at node */
+struct type *gen_type_from(struct gen *g, const struct val *v,
+			   const struct val *node);
+/* a variable's slot, or a harmless dummy for a broken slot number */
+struct gslot *stmt_slot_info(struct gen *g, const struct val *node);
 /* store v (of type from) at p as type to, converting ints and strings */
 void gen_store(struct gen *g, LLVMValueRef p, struct gv v,
 	       const struct type *to);
@@ -255,6 +263,10 @@ struct gv expr_convert(struct gen *g, struct gv v, struct type *to);
 LLVMValueRef expr_arith(struct gen *g, const char *op, LLVMValueRef l,
 			LLVMValueRef r, const struct type *t);
 struct gv expr_dummy(struct gen *g, struct type *t);
+/* pointer arithmetic: the size of what t points to (1 for void *) */
+int64_t expr_ptr_step(const struct type *t);
+LLVMValueRef expr_ptr_scale(struct gen *g, LLVMValueRef n,
+			    const struct type *ptr);
 /* strings equal up to a NUL, in the first limit bytes (0: no limit) */
 LLVMValueRef expr_str_equal(struct gen *g, struct gv a, struct gv b,
 			    int64_t limit);

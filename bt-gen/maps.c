@@ -152,8 +152,8 @@ int maps_declare(struct gen *g)
 		struct val *k = val_get(mv, "key");
 
 		m->name = val_get_str(mv, "name");
-		m->val = type_from_val(g->a, val_get(mv, "val"));
-		m->key = k && k->kind == VAL_MAP ? type_from_val(g->a, k) : NULL;
+		m->val = gen_type_from(g, val_get(mv, "val"), mv);
+		m->key = k && k->kind == VAL_MAP ? gen_type_from(g, k, mv) : NULL;
 		if (!m->name || !m->val || (k && k->kind == VAL_MAP && !m->key)) {
 			err = diag_error_at(mv, "malformed map entry in "
 					    "typed-ast");
@@ -335,7 +335,8 @@ struct gv maps_read(struct gen *g, const struct val *mapnode)
 		out.t = t;
 		out.v = gen_tmp(g, type_size(t));
 		br = branch_on_ptr(g, p);
-		gen_store(g, out.v, (struct gv){ p, m->kval }, t);
+		/* map values are 8-aligned */
+		gen_store_aligned(g, out.v, 8, (struct gv){ p, m->kval, 8 }, t);
 		LLVMBuildBr(g->b, br.merge);
 		LLVMPositionBuilderAtEnd(g->b, br.missing);
 		gen_memzero(g, g->b, out.v, type_size(t), 8);
@@ -577,6 +578,12 @@ int maps_aggregate(struct gen *g, const struct val *mapnode,
 		avg_add(g, m, key, x);
 		break;
 	case TY_HIST: case TY_LHIST:
+		if (m->val->kind == TY_HIST && (m->val->k < 0 || m->val->k > 5))
+			return diag_error_at(call, "hist() bits must be 0 to 5");
+		if (m->val->kind == TY_LHIST && (m->val->step <= 0 ||
+						 m->val->max < m->val->min))
+			return diag_error_at(call, "lhist() needs min <= max "
+					     "and step > 0");
 		idx = m->val->kind == TY_HIST ? hist_index(g, x, m->val->k) :
 						lhist_index(g, x, m->val);
 		off = m->kkey->fields[1].offset;

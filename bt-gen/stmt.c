@@ -64,9 +64,8 @@ void stmt_alloc_slots(struct gen *g, const struct val *node)
 	if ((k == AST_VAR || k == AST_LET || k == AST_FOR) &&
 	    val_get(node, "slot")) {
 		if (k == AST_FOR && val_get(node, "vt"))
-			stmt_slot(g, node, type_from_val(g->a,
-					val_get(node, "vt")) ?: type_int(g->a,
-					8, false));
+			stmt_slot(g, node, gen_type_from(g, val_get(node, "vt"),
+					node) ?: type_int(g->a, 8, false));
 		else if (val_get(node, "t"))
 			typed = node;
 		else if (k == AST_LET && val_get(val_get(node, "init"), "t"))
@@ -78,12 +77,24 @@ void stmt_alloc_slots(struct gen *g, const struct val *node)
 		stmt_alloc_slots(g, node->kv[i].v);
 }
 
+struct gslot *stmt_slot_info(struct gen *g, const struct val *node)
+{
+	int64_t slot = val_get_int(node, "slot", -1);
+
+	if (slot < 0 || slot >= g->nslots || !g->slots[slot].t) {
+		if (!g->dummy_slot.t)
+			g->dummy_slot.t = type_int(g->a, 8, false);
+		return &g->dummy_slot;
+	}
+	return &g->slots[slot];
+}
+
 static int assign_var(struct gen *g, const struct val *st,
 		      const struct val *lhs, const char *op)
 {
 	struct type *t = gen_type_of(g, lhs);
 	LLVMValueRef p = stmt_slot(g, lhs, t);
-	struct gslot *s = &g->slots[val_get_int(lhs, "slot", 0)];
+	struct gslot *s = stmt_slot_info(g, lhs);
 	struct gv r = expr_gen(g, val_get(st, "rhs")), cur;
 	char aop[4];
 
@@ -97,6 +108,8 @@ static int assign_var(struct gen *g, const struct val *st,
 	snprintf(aop, sizeof(aop), "%.*s", (int)strlen(op) - 1, op);
 	cur = gen_load(g, p, s->t);
 	r = expr_convert(g, r, s->t);
+	if (s->t->kind == TY_PTR && (aop[0] == '+' || aop[0] == '-'))
+		r.v = expr_ptr_scale(g, r.v, s->t);
 	cur.v = expr_arith(g, aop, cur.v, r.v, s->t);
 	gen_store(g, p, cur, s->t);
 	return 0;
@@ -141,6 +154,8 @@ static int assign_map(struct gen *g, const struct val *st,
 	snprintf(aop, sizeof(aop), "%.*s", (int)strlen(op) - 1, op);
 	cur = maps_read(g, lhs);
 	r = expr_convert(g, expr_gen(g, rhs), cur.t);
+	if (cur.t->kind == TY_PTR && (aop[0] == '+' || aop[0] == '-'))
+		r.v = expr_ptr_scale(g, r.v, cur.t);
 	cur.v = expr_arith(g, aop, cur.v, r.v, cur.t);
 	return maps_write(g, lhs, cur);
 }
@@ -180,14 +195,12 @@ static int stmt_let(struct gen *g, const struct val *st)
 	else
 		return 0;               /* never used: nothing to do */
 	p = stmt_slot(g, st, t);
-	slot = val_get_int(st, "slot", 0);
-	if (slot < 0 || slot >= g->nslots)
-		return -EINVAL;
+	t = stmt_slot_info(g, st)->t;
 	if (init && init->kind == VAL_MAP)
 		gen_store_aligned(g, p, 8, expr_convert(g, expr_gen(g, init),
-				  g->slots[slot].t), g->slots[slot].t);
+				  t), t);
 	else
-		gen_memzero(g, g->b, p, type_size(g->slots[slot].t), 8);
+		gen_memzero(g, g->b, p, type_size(t), 8);
 	return 0;
 }
 

@@ -1,8 +1,7 @@
 /*
- * attach_kprobe.c - kprobe/kretprobe probes (attach point "func" and an
- * optional "offset") and fentry/fexit (the target function is in the
- * program's section name, resolved by libbpf at load time).  Whether the
- * kernel has kprobes or trampolines is checked before (features.c).
+ * attach_kprobe.c - kprobe/kretprobe probes: attach point "func" and an
+ * optional "offset".  Whether the kernel has kprobes is checked before
+ * anything is loaded (features.c).
  */
 #include <errno.h>
 #include <string.h>
@@ -26,20 +25,6 @@ int attach_kprobe(struct load *l, struct load_probe *p, const struct val *ap)
 	opts.retprobe = !strcmp(val_get_str(ap, "provider"), "kretprobe");
 	opts.offset = val_get_int(ap, "offset", 0);
 	link = bpf_program__attach_kprobe_opts(p->bpf, func, &opts);
-	if (!link) {
-		err = -errno;
-		diag_error(p->loc, "cannot attach probe '%s': %s",
-			   attach_describe(l->arena, ap), strerror(-err));
-		return err;
-	}
-	return attach_add_link(l, link);
-}
-
-int attach_fentry(struct load *l, struct load_probe *p, const struct val *ap)
-{
-	struct bpf_link *link = bpf_program__attach_trace(p->bpf);
-	int err;
-
 	if (!link) {
 		err = -errno;
 		diag_error(p->loc, "cannot attach probe '%s': %s",

@@ -1,7 +1,8 @@
 /*
  * attach_uprobe.c - uprobe, uretprobe and usdt probes.  An attach point
  * names the binary in "target" and the symbol in "func" (or a file
- * offset in "address"); "pid" limits it to one process.  usdt probes name
+ * offset in "address"); "pid" limits it to one process, else the process
+ * of -p or -c does.  usdt probes name
  * the USDT provider in "ns" and the probe in "func"; libbpf finds the
  * note and sets up the argument spec.
  */
@@ -19,7 +20,8 @@ int attach_uprobe(struct load *l, struct load_probe *p, const struct val *ap)
 	const char *path = val_get_str(ap, "target");
 	const char *func = val_get_str(ap, "func");
 	int64_t addr = val_get_int(ap, "address", 0);
-	int pid = val_get_int(ap, "pid", -1);
+	int pid = val_get_int(ap, "pid", l->pid > 0 ? l->pid :
+			      l->child_pid > 0 ? l->child_pid : -1);
 	struct bpf_link *link;
 	int err;
 

@@ -89,7 +89,9 @@ static struct val *decode_fields(struct arena *a, const struct type *t,
 			val_push(a, arr, val_nil(a));
 			continue;
 		}
-		if (f->bitfield_bits > 0 && f->bitfield_bits < 64) {
+		if (f->bitfield_bits > 0 && f->bitfield_bits < 64 &&
+		    f->bitfield_offset >= 0 &&
+		    f->bitfield_offset + f->bitfield_bits <= 64) {
 			uint64_t u = 0;
 			size_t avail = n - f->offset;
 
@@ -149,7 +151,8 @@ struct val *decode_value(struct arena *a, const struct type *t,
 		return decode_fields(a, t, p, n);
 	case TY_ARRAY:
 		arr = val_arr(a);
-		if (!t->elem || type_size(t->elem) <= 0)
+		if (!t->elem || type_size(t->elem) <= 0 ||
+		    t->count > (int64_t)(n / type_size(t->elem)))
 			return arr;
 		for (i = 0; i < t->count; i++)
 			val_push(a, arr, decode_value(a, t->elem,

@@ -4,6 +4,7 @@
  *
  *   bundle.c          the bundle map -> struct load (types, probes, maps)
  *   object.c          libbpf: open the ELF from memory, load, verifier log
+ *   verifier.c        known verifier failures in plain words
  *   attach.c          one attach point -> one or more BPF links, dispatch
  *                     by provider; attach_<provider>.c do the work
  *   features.c        which kernel features this machine has
@@ -14,6 +15,7 @@
  *   emit.c            the events stream: batching, arena, flush
  *   run.c             the whole run: begin, attach, poll, end, dump
  *   signals.c         SIGINT/SIGTERM/SIGPIPE
+ *   child.c           the process of -c CMD / -p PID
  *
  * Ownership: struct load and everything the bundle describes live in
  * load->arena for the whole run; events are built in load->ev, which
@@ -107,6 +109,11 @@ struct load {
 	int exit_code;
 	bool verbose;
 	bool dry_run;
+	int pid;                    /* -p: trace this process, stop when gone */
+	const char *cmd;            /* -c: the command line */
+	int cmd_stdout;             /* -c: the command's stdout fd */
+	int child_pid;              /* -c: the command's process, 0 if none */
+	int child_gate;             /* -c: write end of its start pipe, or -1 */
 	int ncpus;                  /* possible CPUs (per-CPU map values) */
 };
 
@@ -122,6 +129,9 @@ int object_set_globals(struct load *l);
 void object_close(struct load *l);
 /* everything libbpf printed is kept for error reports */
 void object_log_init(bool verbose);
+
+/* verifier.c: a plain reading of a verifier log's failure, or NULL */
+const char *verifier_explain(const char *log, size_t len);
 
 /* features.c: 0 when present, else -EOPNOTSUPP after a message */
 int features_check_attach(const struct val *ap, struct diag_loc loc);
@@ -154,6 +164,8 @@ struct val *symbolize_cgroup(struct arena *a, uint64_t id);
 /* NULL-free: an array of frames, or nil when the stack cannot be read */
 struct val *symbolize_stack(struct arena *a, const struct type *t,
 			    const void *p);
+/* the stack-trace map that stack ids index (bundle "stacks") */
+void symbolize_set_stackmap(int fd, size_t value_size);
 void symbolize_free(void);
 
 /* maps.c */
@@ -184,6 +196,13 @@ int emit_close(struct load *l);
 /* signals.c */
 void signals_install(void);
 bool signals_stop_requested(void);
+
+/* child.c: -c CMD and -p PID */
+int child_start(struct load *l, const char *cmd, int stdout_fd);
+void child_release(struct load *l);
+bool child_exited(struct load *l);
+void child_stop(struct load *l);
+int child_check_pid(struct load *l);
 
 /* run.c */
 int run_bundle(struct load *l);

@@ -6,6 +6,7 @@
  *     bt-gen < x.typed | bt-load | bt-fmt
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,11 @@ static const char usage_text[] =
 	"Options:\n"
 	"  -v, --verbose     show libbpf's messages and the whole verifier log\n"
 	"  -n, --dry-run     load and verify, attach nothing, list the probes\n"
+	"  -p, --pid PID     uprobes trace only PID; stop when PID exits\n"
+	"  -c, --cmd CMD     start CMD once attached (uprobes trace only it);\n"
+	"                    stop when it exits\n"
+	"      --cmd-stdout FD  CMD's stdout (default: fd 3 when open, as the\n"
+	"                    bpftrace driver passes it, else stderr)\n"
 	"  -o, --output FILE write the events to FILE instead of stdout\n"
 	"      --json        write the events as JSON lines instead of msgpack\n"
 	"  -h, --help        this help\n"
@@ -36,6 +42,9 @@ int main(int argc, char **argv)
 		CLI_COMMON_OPTIONS,
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "cmd", required_argument, NULL, 'c' },
+		{ "cmd-stdout", required_argument, NULL, 'S' },
 		{ 0 }
 	};
 	struct load l = { 0 };
@@ -43,9 +52,15 @@ int main(int argc, char **argv)
 	struct val *hdr, *bundle;
 	FILE *fin, *fout;
 	int c, err, status;
+	char *end;
 
+	/* an fd 3 we inherit is where -c CMD's output goes (see usage) */
+	l.cmd_stdout = fcntl(3, F_GETFD) >= 0 ? 3 : 2;
+	if (l.cmd_stdout == 3)
+		fcntl(3, F_SETFD, FD_CLOEXEC);
+	l.child_gate = -1;
 	cli_init("bt-load", usage_text);
-	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT "vn", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT "vnp:c:", opts, NULL)) != -1) {
 		if (cli_common_option(c, optarg))
 			continue;
 		switch (c) {
@@ -55,12 +70,29 @@ int main(int argc, char **argv)
 		case 'n':
 			l.dry_run = true;
 			break;
+		case 'p':
+			l.pid = strtol(optarg, &end, 10);
+			if (*end || l.pid <= 0)
+				cli_usage_error("'%s' is not a process id", optarg);
+			break;
+		case 'c':
+			l.cmd = optarg;
+			break;
+		case 'S':
+			l.cmd_stdout = strtol(optarg, &end, 10);
+			if (*end || l.cmd_stdout < 0 || fcntl(l.cmd_stdout, F_GETFD) < 0)
+				cli_usage_error("'%s' is not an open file descriptor", optarg);
+			break;
 		default:
 			cli_usage_error("unknown option");
 		}
 	}
 	if (optind + 1 < argc)
 		cli_usage_error("too many arguments");
+	if (l.pid && l.cmd)
+		cli_usage_error("-p and -c cannot be used together");
+	if (child_check_pid(&l))
+		return EXIT_USAGE;
 	fin = cli_open_input(argv[optind]);
 	if (!fin)
 		return EXIT_USAGE;

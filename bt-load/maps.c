@@ -22,6 +22,9 @@
 #include "bug.h"
 #include "load.h"
 
+/* more buckets than any hist (65 per k) or sane lhist has */
+#define HIST_MAX_BUCKETS (1 << 20)
+
 static size_t round8(size_t n)
 {
 	return (n + 7) & ~(size_t)7;
@@ -29,8 +32,19 @@ static size_t round8(size_t n)
 
 int maps_open(struct load *l)
 {
+	const char *stacks = val_get_str(l->bundle, "stacks");
 	int i;
 
+	if (stacks) {
+		struct bpf_map *sm = bpf_object__find_map_by_name(l->obj, stacks);
+
+		if (!sm) {
+			fprintf(stderr, "bt-load: malformed bundle: no stack map '%s' in the ELF object\n",
+				stacks);
+			return -EBADMSG;
+		}
+		symbolize_set_stackmap(bpf_map__fd(sm), bpf_map__value_size(sm));
+	}
 	l->ncpus = libbpf_num_possible_cpus();
 	if (l->ncpus <= 0) {
 		fprintf(stderr, "ERROR: cannot count the possible CPUs: %s\n",
@@ -192,8 +206,9 @@ static int read_hist(struct load *l, struct load_map *m, struct val **out)
 	hist_prefix = boff;
 	qsort(rows, nrows, sizeof(*rows), hist_row_cmp);
 	for (i = 0; i < nrows; i = j) {
-		uint64_t maxb = 0;
+		uint64_t maxb = 0, *sums;
 		struct val *pair, *counts;
+		size_t r;
 		int64_t len, b;
 		bool any = false;
 
@@ -206,21 +221,22 @@ static int read_hist(struct load *l, struct load_map *m, struct val **out)
 		}
 		if (!any)
 			continue;
-		if (maxb > (1u << 20)) {
+		len = hist_len(m, maxb);
+		if (len <= 0 || len > HIST_MAX_BUCKETS) {
 			err = -EBADMSG;
 			continue;
 		}
-		len = hist_len(m, maxb);
+		sums = calloc(len, sizeof(*sums));
+		if (!sums)
+			BUG("out of memory");
+		for (r = i; r < j; r++)
+			if (rows[r].bucket < (uint64_t)len)
+				sums[rows[r].bucket] += rows[r].count;
 		counts = val_arr(l->ev);
-		for (b = 0; b < len; b++) {
-			uint64_t c = 0;
-			size_t r;
-
-			for (r = i; r < j; r++)
-				if (rows[r].bucket == (uint64_t)b)
-					c += rows[r].count;
-			val_push(l->ev, counts, c > INT64_MAX ? val_uint(l->ev, c) : val_int(l->ev, (int64_t)c));
-		}
+		for (b = 0; b < len; b++)
+			val_push(l->ev, counts, sums[b] > INT64_MAX ?
+				 val_uint(l->ev, sums[b]) : val_int(l->ev, (int64_t)sums[b]));
+		free(sums);
 		pair = val_arr(l->ev);
 		val_push(l->ev, pair, m->key ? decode_value(l->ev, m->key, rows[i].key, boff)
 					     : val_nil(l->ev));

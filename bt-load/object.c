@@ -184,9 +184,14 @@ int object_load(struct load *l)
 	log_extract(&vlog, &vlen);
 	if (p && vlen) {
 		const char *name = val_get_str(p->attach->items[0], "name");
+		const char *why = verifier_explain(vlog, vlen);
 
-		diag_error(p->loc, "the BPF verifier rejected probe '%s' (%s)",
-			   name ? name : p->prog, strerror(-err));
+		if (why)
+			diag_error(p->loc, "the BPF verifier rejected probe '%s': %s",
+				   name ? name : p->prog, why);
+		else
+			diag_error(p->loc, "the BPF verifier rejected probe '%s' (%s)",
+				   name ? name : p->prog, strerror(-err));
 		if (!log_verbose) {
 			log_print_tail(vlog, vlen, LOG_TAIL_LINES);
 			diag_hint("run bt-load with -v for the whole verifier log");

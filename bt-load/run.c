@@ -4,7 +4,8 @@
  *   check kernel features -> open and load the object -> write bt_globals
  *   -> header and meta events -> run begin programs (their output held)
  *   -> attach every other probe -> `attached` event, flushed at once ->
- *   poll the ring buffer until exit(), SIGINT/SIGTERM or a closed stdout
+ *   start -c CMD -> poll the ring buffer until exit(), SIGINT/SIGTERM, a
+ *   closed stdout or the end of the -c/-p process
  *   -> detach -> run end programs -> `dump`, the final `map` events,
  *   `exit`.
  *
@@ -188,6 +189,9 @@ int run_bundle(struct load *l)
 	    (err = object_set_globals(l)) || (err = ringbuf_open(l)))
 		return status_of(err);
 
+	if (l->cmd && !l->dry_run && (err = child_start(l, l->cmd, l->cmd_stdout)))
+		return err == -ENOENT || err == -EINVAL ? EXIT_USAGE : EXIT_SYSTEM;
+
 	emit_put(l, wire_header(l->ev, "events", l->hdr));
 	emit_meta(l);
 	emit_flush(l);
@@ -203,6 +207,7 @@ int run_bundle(struct load *l)
 		err = attach_all(l);
 	if (err) {
 		attach_detach_all(l);
+		child_stop(l);
 		emit_release(l, NULL);
 		emit_flush(l);
 		return EXIT_SYSTEM;
@@ -211,9 +216,11 @@ int run_bundle(struct load *l)
 	val_set_int(l->ev, attached, "n", bundle_count_attach(l));
 	emit_release(l, attached);
 	emit_flush(l);
+	child_release(l);
 
 	l->in_loop = true;
-	while (!l->exiting && !l->out_broken && !signals_stop_requested()) {
+	while (!l->exiting && !l->out_broken && !signals_stop_requested() &&
+	       !child_exited(l)) {
 		err = ringbuf_poll(l, POLL_MS);
 		if (err < 0) {
 			fprintf(stderr, "ERROR: polling the ring buffer failed: %s\n",
@@ -225,6 +232,7 @@ int run_bundle(struct load *l)
 	}
 	l->in_loop = false;
 	attach_detach_all(l);
+	child_stop(l);
 	if (l->out_broken)
 		return 0;
 

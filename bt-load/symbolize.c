@@ -3,13 +3,17 @@
  * processes and cgroups may be gone by the time bt-fmt prints.
  *
  * Done: kernel symbols (ksym) from /proc/kallsyms, loaded once on first
- * use and searched by binary search; cgroup ids -> paths below the
- * cgroup2 mount.  Not yet: user symbols (usym prints the address in hex,
- * as bpftrace does for an address it cannot resolve) and stacks (the
- * bundle does not name the stack map yet: a stack decodes as nil).  This
- * file is the one place to add them.
+ * use and searched by binary search; kernel and user stacks read from the
+ * stack-trace map the bundle names in "stacks" (one frame per string,
+ * "sym+off" in bpftrace mode, "addr sym+off" in perf mode, "addr" in raw
+ * mode); cgroup ids -> paths below the cgroup2 mount.
+ *
+ * Not yet: user symbols.  A user address prints in hex, as bpftrace does
+ * for an address it cannot resolve; ELF symbol tables per process
+ * (/proc/PID/maps + libelf) are the next step, here.
  */
 #include <ftw.h>
+#include <bpf/bpf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,7 +69,17 @@ static void ksyms_load(void)
 	qsort(ksyms, nksyms, sizeof(*ksyms), ksym_cmp);
 }
 
-struct val *symbolize_ksym(struct arena *a, uint64_t addr)
+static int stack_fd = -1;
+static size_t stack_size;
+
+void symbolize_set_stackmap(int fd, size_t value_size)
+{
+	stack_fd = fd;
+	stack_size = value_size;
+}
+
+/* the symbol at or below addr, or NULL */
+static const struct ksym *ksym_find(uint64_t addr)
 {
 	size_t lo = 0, hi;
 
@@ -81,9 +95,24 @@ struct val *symbolize_ksym(struct arena *a, uint64_t addr)
 		else
 			hi = mid;
 	}
-	if (lo == 0)
-		return val_str(a, arena_printf(a, "0x%llx", (unsigned long long)addr));
-	return val_str(a, ksyms[lo - 1].name);
+	return lo ? &ksyms[lo - 1] : NULL;
+}
+
+static const char *ksym_name(struct arena *a, uint64_t addr, bool offset)
+{
+	const struct ksym *k = ksym_find(addr);
+
+	if (!k)
+		return arena_printf(a, "0x%llx", (unsigned long long)addr);
+	if (!offset)
+		return k->name;
+	return arena_printf(a, "%s+%llu", k->name,
+			    (unsigned long long)(addr - k->addr));
+}
+
+struct val *symbolize_ksym(struct arena *a, uint64_t addr)
+{
+	return val_str(a, ksym_name(a, addr, false));
 }
 
 struct val *symbolize_usym(struct arena *a, uint64_t addr, uint32_t pid)
@@ -124,7 +153,45 @@ struct val *symbolize_cgroup(struct arena *a, uint64_t id)
 struct val *symbolize_stack(struct arena *a, const struct type *t,
 			    const void *p)
 {
-	return val_nil(a);
+	bool user = t->kind == TY_USTACK;
+	const char *mode = t->mode ? t->mode : "bpftrace";
+	struct val *frames;
+	uint64_t *addrs;
+	int64_t id;
+	uint32_t pid = 0, id32;
+	size_t i, n;
+
+	if (stack_fd < 0 || !stack_size)
+		return val_nil(a);
+	memcpy(&id, p, 8);
+	if (user)
+		memcpy(&pid, (const char *)p + 8, 4);
+	frames = val_arr(a);
+	if (id < 0)
+		return frames;   /* no stack (e.g. -EFAULT: no user stack) */
+	id32 = (uint32_t)id;
+	addrs = arena_alloc(a, stack_size);
+	if (bpf_map_lookup_elem(stack_fd, &id32, addrs))
+		return frames;
+	n = stack_size / 8;
+	if (t->limit > 0 && (size_t)t->limit < n)
+		n = t->limit;
+	for (i = 0; i < n && addrs[i]; i++) {
+		const char *sym;
+
+		if (!strcmp(mode, "raw")) {
+			val_push(a, frames, val_str(a, arena_printf(a, "%llx",
+						     (unsigned long long)addrs[i])));
+			continue;
+		}
+		sym = user ? arena_printf(a, "0x%llx", (unsigned long long)addrs[i])
+			   : ksym_name(a, addrs[i], true);
+		if (!strcmp(mode, "perf"))
+			sym = arena_printf(a, "%llx %s",
+					   (unsigned long long)addrs[i], sym);
+		val_push(a, frames, val_str(a, sym));
+	}
+	return frames;
 }
 
 void symbolize_free(void)

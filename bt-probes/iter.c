@@ -35,6 +35,7 @@ static int iter_expand(struct arena *a, const struct val *parts,
 					  BTF_KIND_STRUCT) < 0) {
 		snprintf(err->msg, sizeof(err->msg),
 			 "iter %s not available for your kernel version", name);
+		err->own_msg = true;
 		return 0;
 	}
 	ap = provider_ap_new(a, &provider_iter,

@@ -136,8 +136,9 @@ static int kprobe_expand_as(const struct provider *p, struct arena *a,
 					 "vmlinux", 0)) ||
 		    (i && !strcmp(syms[i].name, syms[i - 1].name)))
 			continue;
-		/* compiler-made copies (foo.cold, foo.isra.0) only by name */
-		if (provider_has_wildcard(fn) && strchr(syms[i].name, '.'))
+		/* compiler-made copies (foo.cold, foo.isra.0) only when asked */
+		if (provider_has_wildcard(fn) && !strchr(fn, '.') &&
+		    strchr(syms[i].name, '.'))
 			continue;
 		ap = provider_ap_new(a, p, offset ?
 				     arena_printf(a, "%s:%s+%" PRId64, p->name,
@@ -160,6 +161,7 @@ static int kprobe_expand_as(const struct provider *p, struct arena *a,
 			snprintf(err->msg, sizeof(err->msg),
 				 "specified module %s in probe %s:%s:%s is not loaded.",
 				 mod, p->name, mod, fn);
+			err->own_msg = true;
 			return 0;
 		}
 	}

@@ -16,6 +16,8 @@
 
 #include "provider.h"
 
+bool provider_unsafe;
+
 const struct provider *const provider_table[] = {
 	&provider_begin,
 	&provider_end,

@@ -23,6 +23,12 @@ struct probe_err {
 	char msg[512];
 	char hint[512];
 	int status;   /* exit status the caller should use: 1 script, 3 system */
+	/*
+	 * When expand() matched nothing (returns 0) the caller says upstream's
+	 * "No matches for PROVIDER REST." unless the provider sets this to
+	 * keep its own msg (a module that is not loaded, say).
+	 */
+	bool own_msg;
 };
 
 struct provider {
@@ -61,6 +67,9 @@ extern const struct provider provider_begin, provider_end,
 	provider_software, provider_uprobe, provider_uretprobe,
 	provider_kprobe, provider_kretprobe, provider_fentry, provider_fexit,
 	provider_rawtracepoint, provider_usdt, provider_iter;
+
+/* --unsafe: attach where upstream refuses without it (size-0 symbols...) */
+extern bool provider_unsafe;
 
 /* the providers in listing order, NULL-ended */
 extern const struct provider *const provider_table[];

@@ -228,10 +228,21 @@ static int uprobe_expand_as(const struct provider *p, struct arena *a,
 	if (fn[0] >= '0' && fn[0] <= '9') {
 		uint64_t addr = strtoull(fn, &end, 0);
 		struct val *ap;
+		bool inside = false;
 
 		if (*end) {
 			snprintf(err->msg, sizeof(err->msg),
 				 "invalid address '%s'", fn);
+			return -EINVAL;
+		}
+		/* an address must fall inside a known function (or --unsafe) */
+		n = uprobe_symbols(a, path, &syms);
+		for (i = 0; i < n && !inside; i++)
+			inside = addr >= syms[i].addr &&
+				 addr < syms[i].addr + syms[i].size;
+		if (!inside && !provider_unsafe) {
+			snprintf(err->msg, sizeof(err->msg),
+				 "Could not resolve address: %s:%s", bin, fn);
 			return -EINVAL;
 		}
 		ap = provider_ap_new(a, p, arena_printf(a, "%s:%s:%s", p->name,
@@ -256,6 +267,17 @@ static int uprobe_expand_as(const struct provider *p, struct arena *a,
 		if (fnmatch(fn, syms[i].name, 0) ||
 		    (i && !strcmp(syms[i].name, syms[i - 1].name)))
 			continue;
+		/* a size-0 symbol has no known end: refuse unless --unsafe */
+		if (!syms[i].size && !provider_unsafe) {
+			if (provider_has_wildcard(fn))
+				continue;
+			snprintf(err->msg, sizeof(err->msg),
+				 "Could not determine boundary for %s (symbol has size 0).",
+				 syms[i].name);
+			snprintf(err->hint, sizeof(err->hint),
+				 "use --unsafe to attach anyway");
+			return -EINVAL;
+		}
 		ap = provider_ap_new(a, p, offset ?
 				     arena_printf(a, "%s:%s:%s+%" PRId64, p->name,
 						  path, syms[i].name, offset) :

@@ -111,13 +111,20 @@ int64_t type_align(const struct type *t)
 	}
 }
 
+/* sizes read from a stream are bounded (type_from_val), so no overflow */
 int64_t type_size(const struct type *t)
 {
+	int64_t n;
+
 	switch (t->kind) {
 	case TY_BUFFER:
 		return 4 + t->size;
 	case TY_ARRAY:
-		return t->elem ? type_size(t->elem) * t->count : 0;
+		if (!t->elem ||
+		    __builtin_mul_overflow(type_size(t->elem), t->count, &n) ||
+		    n > TYPE_MAX_SIZE)
+			return TYPE_MAX_SIZE;
+		return n;
 	default:
 		return t->size;
 	}
@@ -138,6 +145,8 @@ void type_layout(struct type *t)
 		off = (off + fa - 1) / fa * fa;
 		t->fields[i].offset = off;
 		off += type_size(ft);
+		if (off > TYPE_MAX_SIZE)
+			off = TYPE_MAX_SIZE;
 		if (fa > al)
 			al = fa;
 	}
@@ -330,6 +339,10 @@ struct type *type_from_val(struct arena *a, const struct val *v)
 		return NULL;
 	t = type_new(a, (enum type_kind)k);
 	t->size = val_get_int(v, "size", t->size);
+	if (t->size < 0 || t->size > TYPE_MAX_SIZE ||
+	    val_get_int(v, "count", 0) < 0 ||
+	    val_get_int(v, "count", 0) > TYPE_MAX_SIZE)
+		return NULL;
 	t->is_signed = val_get_bool(v, "signed", false);
 	t->user = val_get_bool(v, "user", false);
 	if (val_get_str(v, "name"))

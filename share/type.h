@@ -56,6 +56,9 @@
 	X(TY_LHIST,    "lhist")     /*   min, max, step              */ \
 	X(TY_TSERIES,  "tseries")   /*   interval_ns, count, agg     */
 
+/* no bt value is larger; bigger sizes in a stream are rejected */
+#define TYPE_MAX_SIZE ((int64_t)1 << 30)
+
 #define TYPE_ENUM(id, name) id,
 enum type_kind { TYPE_KINDS(TYPE_ENUM) TY__COUNT };
 #undef TYPE_ENUM

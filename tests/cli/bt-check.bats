@@ -135,3 +135,36 @@ check() {
 	[ "$status" -eq 0 ]
 	[ "$(head -1 "$BATS_TEST_TMPDIR/t.json" | jq -r .bt)" = "typed-ast" ]
 }
+
+@test "uprobe attach points resolve the binary and symbol" {
+	run check 'uprobe:bash:readline { printf("%d\n", arg0); }'
+	[ "$status" -eq 0 ]
+	ap=$(tail -1 <<<"$output" | jq -c '.probes[0].expanded[0]')
+	[ "$(jq -r .provider <<<"$ap")" = "uprobe" ]
+	[ "$(jq -r .func <<<"$ap")" = "readline" ]
+	[[ "$(jq -r .target <<<"$ap")" == /*bash ]]
+}
+
+@test "script C structs are laid out and reachable through casts" {
+	run check 'struct Foo { int a; char b; long c; } uprobe:/bin/bash:readline { $f = (struct Foo *)arg0; @ = $f->c; }'
+	[ "$status" -eq 0 ]
+	rhs=$(tail -1 <<<"$output" | jq -c '.probes[0].body.stmts[1].rhs')
+	[ "$(jq -r .offset <<<"$rhs")" = "8" ]
+	# pointers made in a uprobe point to user memory
+	[ "$(jq -r .e.t.user <<<"$rhs")" = "true" ]
+}
+
+@test "kernel struct fields come from BTF" {
+	[ -r /sys/kernel/btf/vmlinux ] || skip "no kernel BTF"
+	run check 'begin { @ = curtask->pid; }'
+	[ "$status" -eq 0 ]
+	rhs=$(tail -1 <<<"$output" | jq -c '.probes[0].body.stmts[0].rhs')
+	[ "$(jq -r .t.size <<<"$rhs")" = "4" ]
+	[ "$(jq -r .offset <<<"$rhs")" -gt 0 ]
+}
+
+@test "macros expand before type checking" {
+	run check 'macro add($x, y) { $x + y } begin { $a = 1; @ = add($a, 2); }'
+	[ "$status" -eq 0 ]
+	[ "$(tail -1 <<<"$output" | jq -r '.probes[0].body.stmts[1].rhs.k')" = "block_expr" ]
+}

@@ -173,3 +173,38 @@ setup_file() {
 	wait "$pid"
 	[[ "$first" == "42|"* ]]
 }
+
+@test "--no-warnings drops warnf and runtime warnings, keeps errors" {
+	run "$BTF" --no-warnings "$G/errorf.events"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"ERROR: ef cdef"* ]]
+	[[ "$output" != *"WARNING"* ]]
+	run "$BTF" --no-warnings "$G/stderr_events.events"
+	[[ "$output" == *"Lost 7 events"* ]]
+	[[ "$output" != *"WARNING"* ]]
+}
+
+@test "-B line, full and none give the same output; other modes are bad usage" {
+	for m in line full none; do
+		run "$BTF" -B "$m" "$G/map_sort.events"
+		[ "$status" -eq 0 ]
+		[ "$output" = "$(cat "$G/map_sort.out")" ]
+	done
+	run "$BTF" -B sometimes "$G/map_sort.events"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"unknown buffering mode 'sometimes'"* ]]
+}
+
+@test "-B none writes each event before the next arrives" {
+	fifo="$BATS_TEST_TMPDIR/fifo3"
+	mkfifo "$fifo"
+	"$BTF" -B none < "$fifo" > "$BATS_TEST_TMPDIR/out3" &
+	pid=$!
+	exec 7> "$fifo"
+	head -4 "$G/printf_ints.events" >&7
+	sleep 0.3
+	n=$(wc -l < "$BATS_TEST_TMPDIR/out3")
+	exec 7>&-
+	wait "$pid"
+	[ "$n" -eq 2 ]
+}

@@ -267,3 +267,10 @@ load_fixture() {
 	after=$(ls -d /tmp/bt-gen.* 2>/dev/null | wc -l)
 	[ "$before" -eq "$after" ]
 }
+
+@test "broken typed-ast never crashes or hangs bt-gen (mutation fuzzing)" {
+	command -v python3 >/dev/null || skip "needs python3"
+	run python3 "$DATA/mutate.py" "$BTG" "${BT_FUZZ_SEED:-1}" 150
+	echo "$output" | head -40 >&2
+	[ "$status" -eq 0 ]
+}

@@ -81,3 +81,25 @@ setup_file() {
 	[ "$status" -eq 0 ]
 	[ "$(cat "$BATS_TEST_TMPDIR/list")" = "tracepoint:syscalls:sys_enter_openat" ]
 }
+
+@test "uprobe functions of a binary are listed by name" {
+	run "$BTP" -l 'uprobe:/bin/bash:readline'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *":readline" ]]
+	[[ "$output" == uprobe:/* ]]
+}
+
+@test "fentry -lv shows BTF-typed arguments" {
+	[ -r /sys/kernel/btf/vmlinux ] || skip "no kernel BTF"
+	run "$BTP" -lv 'fentry:vmlinux:vfs_read'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "fentry:vmlinux:vfs_read" ]
+	[[ "$output" == *"    uint64 count"* ]]
+}
+
+@test "kprobe listing comes from kallsyms" {
+	[ "$(id -u)" = 0 ] || skip "kallsyms needs root"
+	run "$BTP" -l 'kprobe:vfs_read'
+	[ "$status" -eq 0 ]
+	[ "$output" = "kprobe:vfs_read" ]
+}

@@ -176,7 +176,7 @@ stop_with() {
 @test "a verifier rejection points at the probe and shows the log's end" {
 	run --separate-stderr "$BTL" "$OUT/bad.bundle"
 	[ "$status" -eq 3 ]
-	[[ "$stderr" == *"bad.bt:1:1-6: ERROR: the BPF verifier rejected probe 'begin'"* ]]
+	[[ "$stderr" == *"bad.bt:1:1-6: ERROR: the BPF verifier rejected probe 'begin': a map value is used without checking that the lookup found it"* ]]
 	[[ "$stderr" == *"begin { @x = 1; }"*"~~~~~"* ]]
 	[[ "$stderr" == *"invalid mem access"* ]]
 	[[ "$stderr" == *"HINT: run bt-load with -v"* ]]
@@ -194,4 +194,98 @@ stop_with() {
 	run --separate-stderr "$BTL" "$OUT/kprobe.bundle"
 	[ "$status" -eq 3 ]
 	[[ "$stderr" == *"kprobe.bt:1:1-20: ERROR: kprobes are not supported by this kernel (no /sys/bus/event_source/devices/kprobe)"* ]]
+}
+
+@test "records that do not fit in the ring buffer are reported as lost" {
+	run --separate-stderr "$BTL" --json "$OUT/lost.bundle"
+	[ "$status" -eq 0 ]
+	echo "$output" > "$BATS_TEST_TMPDIR/ev"
+	printed=$(events "$BATS_TEST_TMPDIR/ev" printf | wc -l)
+	lost=$(events "$BATS_TEST_TMPDIR/ev" lost | jq -s 'map(.n) | add')
+	[ "$lost" -gt 0 ]
+	[ $((printed + lost)) -eq 3000 ]
+	# what got through is in order and intact
+	[ "$(events "$BATS_TEST_TMPDIR/ev" printf | head -1)" = '{"e":"printf","id":0,"args":[0,""]}' ]
+}
+
+@test "profile attaches on every online CPU at its frequency" {
+	ncpu=$(getconf _NPROCESSORS_ONLN)
+	"$BTL" --json "$OUT/profile.bundle" > "$BATS_TEST_TMPDIR/ev" &
+	pid=$!
+	wait_attached "$BATS_TEST_TMPDIR/ev"
+	links=$(bpftool -j link show | jq '[.[] | select(.type == "perf_event")] | length')
+	[ "$links" -ge "$ncpu" ]
+	# keep the last CPU busy for 1 s: 99 Hz gives about 99 samples there
+	last=$((ncpu - 1))
+	timeout 1 taskset -c $last sh -c 'while :; do :; done' || true
+	kill -INT $pid
+	wait $pid
+	n=$(events "$BATS_TEST_TMPDIR/ev" map | jq ".entries[] | select(.[0] == $last) | .[1]")
+	[ "$n" -ge 50 ] && [ "$n" -le 150 ]
+}
+
+@test "a flood of events: memory stays flat, SIGINT still stops it" {
+	"$BTL" "$OUT/flood.bundle" > "$BATS_TEST_TMPDIR/mp" &
+	pid=$!
+	for i in $(seq 100); do [ -s "$BATS_TEST_TMPDIR/mp" ] && break; sleep 0.1; done
+	sleep 0.5
+	rss1=$(awk '/VmRSS/ { print $2 }' /proc/$pid/status)
+	for i in $(seq 30); do ls / > /dev/null; sleep 0.05; done
+	rss2=$(awk '/VmRSS/ { print $2 }' /proc/$pid/status)
+	kill -INT $pid
+	wait $pid
+	echo "rss $rss1 -> $rss2 kB, $(stat -c %s "$BATS_TEST_TMPDIR/mp") bytes" >&3
+	[ "$rss2" -le $((rss1 + 1024)) ]
+	[ "$(stat -c %s "$BATS_TEST_TMPDIR/mp")" -gt 100000 ]
+}
+
+@test "-c CMD: started once attached, uprobes see only it, stop when it exits" {
+	run --separate-stderr "$BTL" --json -c /bin/true "$OUT/uprobe.bundle" 3>&-
+	[ "$status" -eq 0 ]
+	echo "$output" > "$BATS_TEST_TMPDIR/ev"
+	# exactly one exit() call: the command's, though every process runs it
+	[ "$(events "$BATS_TEST_TMPDIR/ev" map | jq -c .entries)" = '[[null,1]]' ]
+	[ "$(events "$BATS_TEST_TMPDIR/ev" printf | wc -l)" -eq 1 ]
+	[ "$(tail -1 "$BATS_TEST_TMPDIR/ev")" = '{"e":"exit","code":0}' ]
+}
+
+@test "-c CMD writes to --cmd-stdout, never into the events stream" {
+	run --separate-stderr "$BTL" --json --cmd-stdout 4 \
+		-c 'sh -c "echo child output"' "$OUT/begin_end_noexit.bundle" 4>"$BATS_TEST_TMPDIR/child"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/child")" = "child output" ]
+	[[ "$output" != *"child output"* ]]
+	[[ "$output" == *'{"e":"exit","code":0}'* ]]
+}
+
+@test "-c with a command that does not exist is bad usage (2)" {
+	run --separate-stderr "$BTL" --json -c /no/such/cmd "$OUT/begin_end_noexit.bundle"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"path '/no/such/cmd' does not exist or is not executable"* ]]
+}
+
+@test "-p PID: bt-load stops when the process exits" {
+	sleep 1 &
+	target=$!
+	run --separate-stderr timeout 10 "$BTL" --json -p $target "$OUT/begin_end_noexit.bundle"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'{"e":"exit","code":0}'* ]]
+	run "$BTL" -p 999999999 "$OUT/begin_end_noexit.bundle"
+	[ "$status" -eq 2 ]
+}
+
+@test "kernel stacks are read from the stack map and symbolized" {
+	"$BTL" --json "$OUT/kstack.bundle" > "$BATS_TEST_TMPDIR/ev" &
+	pid=$!
+	wait_attached "$BATS_TEST_TMPDIR/ev"
+	cat /tmp/btl-kstack-$$ 2>/dev/null || true
+	wait $pid
+	# printf's kstack(perf, 3): three frames "ADDR sym+off"
+	frames=$(events "$BATS_TEST_TMPDIR/ev" printf | jq -c '.args[0]')
+	[ "$(echo "$frames" | jq length)" -eq 3 ]
+	echo "$frames" | jq -e 'all(test("^[0-9a-f]+ [A-Za-z_][A-Za-z0-9_.]*\\+[0-9]+$"))'
+	# the map key: bpftrace mode, the whole stack down to the syscall entry
+	key=$(events "$BATS_TEST_TMPDIR/ev" map | jq -c '.entries[0][0]')
+	echo "$key" | jq -e 'any(startswith("do_syscall_64+"))'
+	echo "$key" | jq -e 'all(test("^[A-Za-z_][A-Za-z0-9_.]*\\+[0-9]+$"))'
 }

@@ -233,6 +233,69 @@ START_TEST(unknown_function_hint)
 }
 END_TEST
 
+START_TEST(cdefs_layout)
+{
+	struct arena *a = arena_new();
+	struct check ck;
+	struct val *prog;
+	struct type *bar, *p, *e;
+	int64_t v;
+
+	ck_assert_int_eq(run_check(a, "x",
+		"{\"k\":\"program\",\"loc\":[0,1],\"cdefs\":"
+		"\"struct Bar { short a:4, b:8, c:3, d:1; int e:9, f:15; char n[4]; struct Bar *next; };"
+		" struct P { int x; char y; int z; } __attribute__((packed));"
+		" enum E { A, B = 7, C };\",\"probes\":[]}", &ck, &prog), 0);
+	bar = check_cdef_struct("struct Bar");
+	ck_assert_ptr_nonnull(bar);
+	ck_assert_int_eq(bar->nfields, 8);
+	ck_assert_int_eq(bar->fields[1].offset, 0);
+	ck_assert_int_eq(bar->fields[1].bitfield_offset, 4);
+	ck_assert_int_eq(bar->fields[4].offset, 2);      /* e: bit 16 */
+	ck_assert_int_eq(bar->fields[5].offset, 4);      /* f: next int unit */
+	ck_assert_str_eq(type_str(a, bar->fields[6].type), "string[4]");
+	ck_assert_int_eq(bar->fields[7].offset, 16);
+	ck_assert_int_eq(bar->size, 24);
+	p = check_cdef_struct("struct P");
+	ck_assert_int_eq(p->size, 9);
+	ck_assert_int_eq(p->fields[2].offset, 5);
+	ck_assert(check_cdef_const("C", &v, &e));
+	ck_assert_int_eq(v, 8);
+	ck_assert_str_eq(e->name, "enum E");
+	arena_free(a);
+}
+END_TEST
+
+/* a macro's own variables are renamed; $ parameters bind the caller's */
+START_TEST(macro_hygiene)
+{
+	struct arena *a = arena_new();
+	struct check ck;
+	struct val *prog, *rhs;
+	const char *json =
+		"{\"k\":\"program\",\"loc\":[0,1],\"macros\":[{\"k\":\"macro\",\"loc\":[0,1],"
+		"\"name\":\"twice\",\"params\":[\"$v\"],\"body\":{\"k\":\"block_expr\",\"loc\":[0,1],"
+		"\"stmts\":[" ASSIGN(VAR("$t"), VAR("$v")) "],\"e\":"
+		"{\"k\":\"binop\",\"loc\":[0,1],\"op\":\"*\",\"l\":" VAR("$t") ",\"r\":" INT(2) "}}}],"
+		"\"probes\":[{\"k\":\"probe\",\"loc\":[0,1],\"attach\":[{\"k\":\"attach\",\"loc\":[0,5],"
+		"\"raw\":\"begin\",\"provider\":\"begin\",\"parts\":[]}],\"body\":"
+		"{\"k\":\"block\",\"loc\":[0,1],\"stmts\":["
+		ASSIGN(VAR("$t"), STR("caller")) ","
+		ASSIGN(VAR("$x"), CAST("uint16", INT(3))) ","
+		ASSIGN(MAP("@r"), "{\"k\":\"call\",\"loc\":[0,1],\"name\":\"twice\",\"args\":[" VAR("$x") "]}")
+		"]}}]}";
+
+	ck_assert_int_eq(run_check(a, "x", json, &ck, &prog), 0);
+	/* the caller's $t stays a string: the macro's $t is another variable */
+	ck_assert_str_eq(type_str(a, ck.vars[0].type), "string[7]");
+	ck_assert_str_eq(map_val_str(&ck, "@r"), "uint16");
+	rhs = val_get(val_at(val_get(val_get(val_at(val_get(prog, "probes"), 0),
+					     "body"), "stmts"), 2), "rhs");
+	ck_assert_str_eq(val_kind_of(rhs), "block_expr");
+	arena_free(a);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("check");
@@ -249,6 +312,8 @@ int main(void)
 	tcase_add_test(tc, params_become_literals);
 	tcase_add_test(tc, aggregation_only_in_map);
 	tcase_add_test(tc, unknown_function_hint);
+	tcase_add_test(tc, cdefs_layout);
+	tcase_add_test(tc, macro_hygiene);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

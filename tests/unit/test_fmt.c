@@ -408,6 +408,22 @@ START_TEST(value_text_kinds)
 }
 END_TEST
 
+START_TEST(gfp_names)
+{
+	struct type *i64 = ty_int(8, true);
+
+	ck_assert_str_eq(fmt1("%gr", i64, val_int(A, 0x1)), "GFP_DMA");
+	ck_assert_str_eq(fmt1("%gr", i64, val_int(A, 0)), "0");
+	ck_assert_str_eq(fmt1("%gr", i64, val_int(A, 0xcc0)), "GFP_KERNEL");
+	ck_assert_str_eq(fmt1("%gr", i64, val_int(A, 0xdc0)),
+			 "GFP_KERNEL|__GFP_ZERO");
+	ck_assert_str_eq(fmt1("%gr", i64, val_int(A, 0xec0)),
+			 "GFP_KERNEL|0x200");
+	ck_assert_str_eq(fmt1("%gr", i64, val_int(A, 0x820)), "GFP_ATOMIC");
+	ck_assert_str_eq(fmt1("[%-9gr]", i64, val_int(A, 1)), "[GFP_DMA  ]");
+}
+END_TEST
+
 static Suite *fmt_suite(void)
 {
 	Suite *s = suite_create("bt-fmt");
@@ -419,6 +435,7 @@ static Suite *fmt_suite(void)
 	tcase_add_test(tc, printf_char_ptr_percent);
 	tcase_add_test(tc, printf_strings);
 	tcase_add_test(tc, printf_arg_count);
+	tcase_add_test(tc, gfp_names);
 	tcase_add_test(tc, hist_labels);
 	tcase_add_test(tc, hist_rows_text);
 	tcase_add_test(tc, hist_empty_and_div);

@@ -269,6 +269,20 @@ START_TEST(for_loops)
 }
 END_TEST
 
+START_TEST(pointers_zero_division_records)
+{
+	NEED_BPF();
+	/* (int32 *)0x32, ++ and += 2 step by 4 bytes */
+	ck_assert_int_eq(read_scalar("AT_p"), 0x32 + 3 * 4);
+	/* x / 0 and x % 0 are 1, as upstream */
+	ck_assert_int_eq(read_scalar("AT_dz"), 1);
+	ck_assert_int_eq(read_scalar("AT_sdz"), 1);
+	/* records convert by field name, not position */
+	ck_assert_int_eq(read_scalar("AT_rf"), 4);
+	ck_assert_int_eq(read_scalar("AT_ifx"), 2);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("gen");
@@ -287,6 +301,7 @@ int main(void)
 	tcase_add_test(tc, string_builtins);
 	tcase_add_test(tc, map_builtins);
 	tcase_add_test(tc, for_loops);
+	tcase_add_test(tc, pointers_zero_division_records);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -8,13 +8,16 @@ here=$(cd "$(dirname "$0")" && pwd)
 out=$1
 clang=${CLANG:-$(command -v clang-19 || echo /usr/lib/llvm-19/bin/clang)}
 mkdir -p "$out"
+# the C library the test commands run with, for the uprobe test
+libc=$(ldd /bin/true | awk '/libc\.so/ { print $3 }')
 build() { # NAME TEMPLATE CFLAGS...
 	name=$1 tmpl=$2
 	shift 2
 	"$clang" -g -O2 -target bpf -I/usr/include/$(uname -m)-linux-gnu \
 		-I/usr/include/x86_64-linux-gnu "$@" \
 		-c "$here/$tmpl.bpf.c" -o "$out/$name.o"
-	"$here/mkbundle" "$out/$name.o" "$here/$tmpl.json" > "$out/$name.bundle"
+	sed "s|@LIBC@|$libc|g" "$here/$tmpl.json" > "$out/$name.json"
+	"$here/mkbundle" "$out/$name.o" "$out/$name.json" > "$out/$name.bundle"
 }
 build begin_end begin_end -DEXIT_CODE=0
 build begin_exit3 begin_end -DEXIT_CODE=3
@@ -26,3 +29,6 @@ build bad bad
 build kprobe kprobe
 build lost lost
 build flood flood
+build profile profile
+build uprobe uprobe
+build kstack kstack
