@@ -8,8 +8,10 @@
  * bt-gen to emit it (same name); add a golden to tests/golden/bt-check/.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "check.h"
 
@@ -719,26 +721,58 @@ static struct type *call_kaddr(struct check *ck, struct val *call,
 }
 
 /*
- * getopt(name [, default [, description]]): a named program option; the
- * driver puts the values given after `--` in the header as
- * "named_params": {"name": "text"}.  Folded into a literal of the
- * default's type (bool when there is none).
+ * getopt(name [, default [, description]]): a named program option.  The
+ * values given after `--` are in the header as "named_params":
+ * {"name": "text" | true} (main.c takes them out of "params").  Folded
+ * into a literal of the default's type: bool when there is none, uint64
+ * for a non-negative integer, int64 for a negative one, string.  Every
+ * option is recorded in ck->getopts for the "unexpected option" check.
  */
+static void getopt_bad(struct check *ck, const char *name, const char *value,
+		       const char *err)
+{
+	if (ck->getopt_failed)
+		return;   /* the call became a literal: reported once */
+	ck->getopt_failed = true;
+	diag_error((struct diag_loc){ 0 },
+		   "program command line option --%s %s (value: %s)", name,
+		   err, value);
+}
+
+static bool getopt_bool(const char *s, bool *b)
+{
+	static const char *const t[] = { "true", "1", "yes", "on" };
+	static const char *const f[] = { "false", "0", "no", "off" };
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		if (!strcasecmp(s, t[i]))
+			return *b = true, true;
+		if (!strcasecmp(s, f[i]))
+			return *b = false, true;
+	}
+	return false;
+}
+
 static struct type *call_getopt(struct check *ck, struct val *call,
 				struct val *args, struct val *assign_map)
 {
 	const char *name = val_get_str(args->items[0], "v");
 	struct val *def = args->n > 1 ? args->items[1] : NULL;
 	struct val *named = val_get(ck->hdr, "named_params"), *lit;
-	const char *given = name ? val_get_str(named, name) : NULL;
-	bool given_flag = name && val_get(named, name) &&
-			  val_get(named, name)->kind == VAL_BOOL;
+	const struct val *given_v = name ? val_get(named, name) : NULL;
+	const char *given = given_v && given_v->kind == VAL_STR ? given_v->s : NULL;
+	bool given_flag = given_v && given_v->kind == VAL_BOOL;
 	enum ast_kind dk = def ? ast_kind(def) : AST_BOOL;
 	int64_t v = 0;
-	bool u;
+	bool u = false;
 
 	if (ast_kind(args->items[0]) != AST_STR || !name) {
 		check_error(ck, call, "getopt() expects a string literal as the option name");
+		return NULL;
+	}
+	if (args->n > 2 && ast_kind(args->items[2]) != AST_STR) {
+		check_error(ck, call, "getopt() expects a string literal as the description");
 		return NULL;
 	}
 	if (def && dk != AST_INT && dk != AST_STR && dk != AST_BOOL &&
@@ -746,29 +780,50 @@ static struct type *call_getopt(struct check *ck, struct val *call,
 		check_error(ck, call, "getopt() expects a literal default (int, string or bool)");
 		return NULL;
 	}
+	{
+		/* the first pass folds the call: record it then */
+		if (!ck->getopts)
+			ck->getopts = val_map(ck->a);
+		val_set_str(ck->a, ck->getopts, name,
+			    args->n > 2 ? val_get_str(args->items[2], "v") : "");
+	}
 	if (def && check_int_literal(def, &v, &u))
 		dk = AST_INT;
 	if (dk == AST_STR) {
+		if (given_flag)
+			getopt_bad(ck, name, "true", "expects a string");
 		lit = check_node(ck, "str", call);
 		val_set_str(ck->a, lit, "v", given ? given : val_get_str(def, "v"));
 	} else if (dk == AST_INT) {
+		bool neg = !u && v < 0;
 		char *end = NULL;
 
-		if (given) {
-			v = strtoll(given, &end, 0);
-			if (*end)
-				check_error(ck, call, "the value of option '%s' must be an integer, not '%s'",
-					    name, given);
-		}
 		lit = check_node(ck, "int", call);
-		val_set_int(ck->a, lit, "v", v);
+		if (given_flag) {
+			getopt_bad(ck, name, "true", "expects an integer");
+		} else if (given) {
+			errno = 0;
+			if (neg)
+				v = strtoll(given, &end, 0);
+			else
+				v = (int64_t)strtoull(given, &end, 0);
+			if (!*given || *end || (!neg && given[0] == '-'))
+				getopt_bad(ck, name, given, "invalid integer");
+			else if (errno == ERANGE)
+				getopt_bad(ck, name, given, "value is out of range");
+			u = !neg;
+		}
+		if (u && v < 0)
+			val_set(ck->a, lit, "v", val_uint(ck->a, (uint64_t)v));
+		else
+			val_set_int(ck->a, lit, "v", v);
 	} else {
 		bool b = def ? val_get_bool(def, "v", false) : false;
 
 		if (given_flag)
-			b = val_get_bool(named, name, false);
-		else if (given)
-			b = !strcmp(given, "true") || !strcmp(given, "1") || !*given;
+			b = true;
+		else if (given && !getopt_bool(given, &b))
+			getopt_bad(ck, name, given, "expects a boolean (e.g. 'true')");
 		lit = check_node(ck, "bool", call);
 		val_set_bool(ck->a, lit, "v", b);
 	}

@@ -5,7 +5,8 @@
  * x86_64 (natural alignment, bitfields packed into units of their type).
  *
  * This is a small declaration parser, not a C compiler: `#include` lines
- * are skipped (kernel types come from BTF, see btf.c), and a construct it
+ * only contribute their numeric macros (through cpp, cdef_includes), kernel
+ * types come from BTF (btf.c), and a construct it
  * does not know is a located error.
  *
  *   cdefs    := { pp-line | struct-def ';'? | enum-def ';'? | typedef ';' }
@@ -15,6 +16,9 @@
  *   enum-def := 'enum' NAME? '{' NAME [ '=' NUMBER ] { ',' ... } ','? '}'
  */
 #include <ctype.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -486,12 +490,112 @@ static void cdef_pp_line(struct cdefs *c)
 	}
 }
 
+/*
+ * `#include` lines and --include FILEs: the C preprocessor (cpp, with the
+ * -I directories) tells the object-like macros they define; the numeric
+ * ones become constants (`EPERM`).  Their types come from BTF.
+ */
+static int cdef_includes(struct check *ck, const char *text)
+{
+	char tmpl[] = "/tmp/bt-check.XXXXXX.h", line[1024];
+	const char **argv;
+	int fd, i, n = 0, status, pfd[2];
+	posix_spawn_file_actions_t fa;
+	const char *p;
+	FILE *f;
+	pid_t pid;
+
+	for (p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		const char *q = p;
+
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (*q == '#' && strstr(q, "include") &&
+		    strstr(q, "include") < (strchr(q, '\n') ? strchr(q, '\n') : q + strlen(q)))
+			n++;
+	}
+	if (!n && !ck->nincludes)
+		return 0;
+	fd = mkstemps(tmpl, 2);
+	if (fd < 0)
+		return 0;
+	f = fdopen(fd, "w");
+	for (i = 0; i < ck->nincludes; i++)
+		fprintf(f, "#include \"%s\"\n", ck->includes[i]);
+	for (p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		const char *q = p, *e = strchr(p, '\n');
+
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (*q == '#')
+			fprintf(f, "%.*s\n", (int)(e ? e - q : (long)strlen(q)), q);
+	}
+	fclose(f);
+	argv = arena_alloc(ck->a, sizeof(*argv) * (2 * ck->nincdirs + 6));
+	n = 0;
+	argv[n++] = "cpp";
+	argv[n++] = "-dM";
+	for (i = 0; i < ck->nincdirs; i++) {
+		argv[n++] = "-I";
+		argv[n++] = ck->incdirs[i];
+	}
+	argv[n++] = tmpl;
+	argv[n] = NULL;
+	if (pipe(pfd) < 0) {
+		unlink(tmpl);
+		return 0;
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, pfd[1], 1);
+	posix_spawn_file_actions_addclose(&fa, pfd[0]);
+	if (posix_spawnp(&pid, "cpp", &fa, NULL, (char **)argv, environ)) {
+		posix_spawn_file_actions_destroy(&fa);
+		close(pfd[0]);
+		close(pfd[1]);
+		unlink(tmpl);
+		return 0;   /* no preprocessor: #define lines still work */
+	}
+	posix_spawn_file_actions_destroy(&fa);
+	close(pfd[1]);
+	f = fdopen(pfd[0], "r");
+	while (fgets(line, sizeof(line), f)) {
+		char name[128], *end;
+		long long v;
+		int len = 0;
+
+		if (sscanf(line, "#define %127[A-Za-z0-9_] %n", name, &len) != 1 ||
+		    !len || line[len - 1] == '(')
+			continue;
+		v = strtoll(line + len + (line[len] == '('), &end, 0);
+		if (end == line + len + (line[len] == '('))
+			continue;
+		while (*end == 'U' || *end == 'L' || *end == 'u' || *end == 'l')
+			end++;
+		if (*end == ')')
+			end++;
+		if (*end != '\n' && *end)
+			continue;
+		cdef_add(ck->a, &cdef_consts, &n_consts, name, NULL, v);
+	}
+	fclose(f);
+	waitpid(pid, &status, 0);
+	unlink(tmpl);
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		diag_error((struct diag_loc){ 0 },
+			   "the C preprocessor failed on the #include lines");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int check_cdefs(struct check *ck, const struct val *prog)
 {
 	const char *text = val_get_str(prog, "cdefs");
 	const char *src = val_get_str(ck->hdr, "src");
 	struct cdefs c = { ck };
 
+	if (cdef_includes(ck, text ? text : "") < 0)
+		return -EINVAL;
 	if (!text || !*text)
 		return 0;
 	c.src = c.p = text;

@@ -96,6 +96,14 @@ struct check {
 	int loop_depth;
 	int for_depth;          /* inside `for` bodies (a BPF callback) */
 	bool sys_error;         /* the system refused (tracefs, BTF): exit 3 */
+
+	/* command line: --include FILE and -I DIR for the C part (cdefs.c) */
+	const char **includes, **incdirs;
+	int nincludes, nincdirs;
+	/* getopt() options seen (name -> description), final pass */
+	struct val *getopts;
+	bool getopt_failed;     /* one bad option value reported */
+	bool help_requested;    /* `-- --help`: options listed, exit 1 */
 };
 
 /* diagnostics only in the final pass */

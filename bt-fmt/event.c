@@ -16,6 +16,22 @@
 #include "diag.h"
 #include "fmt.h"
 
+/*
+ * stderr is buffered (see main) and written right after the output, so
+ * that a message about the stream (which the decoder prints the moment
+ * it finds a break) follows the output of every event before the break.
+ */
+void fmt_flush(struct fmt_state *st)
+{
+	if (st->out.n && !st->write_err) {
+		if (fwrite(st->out.p, 1, st->out.n, st->outf) != st->out.n ||
+		    fflush(st->outf))
+			st->write_err = errno ? errno : EIO;
+	}
+	strbuf_reset(&st->out);
+	fflush(stderr);
+}
+
 static int bad_event(const char *kind, const char *what)
 {
 	fprintf(stderr, "bt-fmt: bad '%s' event: %s\n", kind, what);
@@ -41,6 +57,33 @@ static void json_text_event(struct strbuf *sb, const char *type,
 	strbuf_adds(sb, "\", \"data\": ");
 	json_string(sb, s, n);
 	strbuf_adds(sb, "}\n");
+}
+
+/*
+ * Output that is not a map (printf, print, time, cat/join/system) in the
+ * formats other than text: a JSON object, a CSV row, or for folded and
+ * svg the text on stderr, keeping stdout for the flame graph.
+ */
+static void side_text(struct fmt_state *st, const char *type,
+		      const char *s, size_t n)
+{
+	switch (st->format) {
+	case FMT_JSON:
+		json_text_event(&st->out, type, s, n);
+		break;
+	case FMT_CSV:
+		csv_text_row(st, type, NULL, s, n);
+		break;
+	case FMT_FOLDED:
+	case FMT_SVG:
+		fmt_flush(st);
+		fwrite(s, 1, n, stderr);
+		fflush(stderr);
+		break;
+	default:
+		strbuf_add(&st->out, s, n);
+		break;
+	}
 }
 
 /*
@@ -105,7 +148,7 @@ static int ev_printf(struct fmt_state *st, const struct val *ev)
 		severity_printf(st, &st->meta.printf[id], args);
 		return 0;
 	}
-	if (!st->json) {
+	if (st->format == FMT_TEXT) {
 		printf_render(&st->out, &st->meta.printf[id], args,
 			      &st->scratch);
 		return 0;
@@ -116,7 +159,7 @@ static int ev_printf(struct fmt_state *st, const struct val *ev)
 	strbuf_reset(&st->scratch);
 	strbuf_add(&st->scratch, st->out.p + start, st->out.n - start);
 	st->out.n = start;
-	json_text_event(&st->out, "printf", st->scratch.p, st->scratch.n);
+	side_text(st, "printf", st->scratch.p, st->scratch.n);
 	return 0;
 }
 
@@ -133,9 +176,18 @@ static int ev_print(struct fmt_state *st, const struct val *ev)
 		strbuf_adds(&st->out, "{\"type\": \"value\", \"data\": ");
 		value_json(&st->out, st->meta.print[id], v);
 		strbuf_adds(&st->out, "}\n");
-	} else {
+	} else if (st->format == FMT_TEXT) {
 		value_text(&st->out, st->meta.print[id], v);
 		strbuf_addc(&st->out, '\n');
+	} else if (st->format == FMT_CSV) {
+		csv_print(st, st->meta.print[id], v);
+	} else {
+		struct strbuf sb = { 0 };
+
+		value_text(&sb, st->meta.print[id], v);
+		strbuf_addc(&sb, '\n');
+		side_text(st, "print", sb.p, sb.n);
+		strbuf_free(&sb);
 	}
 	return 0;
 }
@@ -156,10 +208,7 @@ static int ev_time(struct fmt_state *st, const struct val *ev)
 	if (!localtime_r(&secs, &tm))
 		return bad_event("time", "time out of range");
 	n = strftime(buf, sizeof(buf), st->meta.time[id], &tm);
-	if (st->json)
-		json_text_event(&st->out, "time", buf, n);
-	else
-		strbuf_add(&st->out, buf, n);
+	side_text(st, "time", buf, n);
 	return 0;
 }
 
@@ -172,6 +221,18 @@ static int ev_map(struct fmt_state *st, struct arena *a, const struct val *ev)
 	/* print_maps_on_exit = false: the exit dump shows no maps */
 	if (st->meta.no_exit_maps && val_get_bool(ev, "final", false))
 		return 0;
+	if (st->format == FMT_CSV) {
+		if (csv_map(st, a, &st->meta.maps[id], ev))
+			return bad_event("map", "'entries' is not a list of "
+					 "[key, value] pairs");
+		return 0;
+	}
+	if (st->format == FMT_FOLDED || st->format == FMT_SVG) {
+		if (flame_map(st, a, &st->meta.maps[id], ev))
+			return bad_event("map", "'entries' is not a list of "
+					 "[key, value] pairs");
+		return 0;
+	}
 	if (map_render(&st->out, a, &st->meta.maps[id], ev, st->json,
 		       &st->scratch))
 		return bad_event("map", "'entries' is not a list of "
@@ -283,6 +344,27 @@ static int ev_diag(struct fmt_state *st, const struct val *ev, bool error)
 }
 
 /*
+ * cat(), join() and system() output: {"e": "text", "kind": "cat"|"join"|
+ * "system", "data": str}.  Text prints data as it is; JSON names system's
+ * output "syscall", as upstream does.
+ */
+static int ev_text(struct fmt_state *st, const struct val *ev)
+{
+	const char *kind = val_get_str(ev, "kind");
+	const struct val *data = val_get(ev, "data");
+
+	if (!kind || (strcmp(kind, "cat") && strcmp(kind, "join") &&
+		      strcmp(kind, "system")))
+		return bad_event("text", "'kind' is not cat, join or system");
+	if (!data || (data->kind != VAL_STR && data->kind != VAL_BIN))
+		return bad_event("text", "no string 'data'");
+	if (st->format == FMT_JSON && !strcmp(kind, "system"))
+		kind = "syscall";
+	side_text(st, kind, data->s, data->n);
+	return 0;
+}
+
+/*
  * After the last events of a run (before the exit dump, or at the exit
  * when there is no dump) upstream warns once about all lost events.
  */
@@ -317,10 +399,12 @@ int event_render(struct fmt_state *st, struct arena *a, const struct val *ev)
 	if (!strcmp(e, "dump")) {
 		lost_summary(st);
 		/* text mode separates the exit dump by two newlines */
-		if (!st->json)
+		if (st->format == FMT_TEXT)
 			strbuf_adds(&st->out, "\n\n");
 		return 0;
 	}
+	if (!strcmp(e, "text"))
+		return ev_text(st, ev);
 	if (!strcmp(e, "attached"))
 		return ev_attached(st, ev);
 	if (!strcmp(e, "lost"))

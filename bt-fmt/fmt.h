@@ -11,6 +11,9 @@
  *   hist.c     hist/lhist buckets to labelled rows (text and JSON)
  *   tseries.c  tseries values: the text graph and the JSON array
  *   map.c      map events: sorting, top/div, the map line layouts
+ *   csv.c      -f csv: every event as rows of one table (bt-formats(7))
+ *   flame.c    -f folded and -f svg: stack-keyed maps as folded stacks,
+ *              and the flame graph drawn from them
  *   strbuf.c   the output and scratch buffers
  *
  * Text output follows upstream bpftrace's text and JSON writers; the
@@ -177,15 +180,39 @@ void map_sort(const struct fmt_map *m, struct map_entry *e, size_t n);
  * field by field; other types compare equal */
 int map_key_cmp(const struct type *t, const struct val *a,
 		const struct val *b);
+/*
+ * the entries of a map event, sorted and cut to its top N: *e (allocated
+ * in a), the rows to show are (*e)[first..n-1]; *div is the event's
+ * divisor (at least 1).  -EBADMSG on a malformed event.
+ */
+int map_entries(struct arena *a, const struct fmt_map *m,
+		const struct val *ev, struct map_entry **e, size_t *n,
+		size_t *first, uint64_t *div);
+/* a non-histogram map value with print()'s divisor, text or JSON */
+void map_value(struct strbuf *sb, const struct type *t, const struct val *v,
+	       uint64_t div, bool json);
+/* the VALUE a never-written scalar map shows, NULL for histograms */
+const struct val *map_zero_value(struct arena *a, const struct type *t);
 /* render one map event; returns -EBADMSG on a malformed event */
 int map_render(struct strbuf *sb, struct arena *a, const struct fmt_map *m,
 	       const struct val *ev, bool json, struct strbuf *scratch);
 
 /* ---------------------------------------------------------------- events */
 
+enum fmt_format {
+	FMT_TEXT,            /* upstream's text output */
+	FMT_JSON,            /* upstream's -f json */
+	FMT_CSV,             /* one table (csv.c, bt-formats(7)) */
+	FMT_FOLDED,          /* folded stacks (flame.c) */
+	FMT_SVG,             /* a flame graph (flame.c) */
+};
+
+struct flame;
+
 struct fmt_state {
 	struct fmt_meta meta;
-	bool json;           /* -f json */
+	enum fmt_format format;
+	bool json;           /* format == FMT_JSON */
 	bool quiet;          /* -q */
 	bool no_warnings;    /* --no-warnings: text mode drops warnings */
 	char buffering;      /* -B: 'l'ine (default), 'f'ull, 'n'one */
@@ -196,7 +223,35 @@ struct fmt_state {
 	const char *src_name; /* the script's file name, for JSON locations */
 	uint64_t lost_total; /* every `lost` so far, reported once at the end */
 	bool lost_reported;
+	size_t csv_keys;     /* -f csv: key columns (csv_header()) */
+	struct flame *flame; /* -f folded/svg: the stacks seen so far */
 };
+
+/* -f csv (csv.c) */
+void csv_header(struct fmt_state *st);
+/* one row: type, map (may be NULL), no keys, value (n bytes) */
+void csv_text_row(struct fmt_state *st, const char *type, const char *map,
+		  const char *value, size_t n);
+/* print() of a non-map value */
+void csv_print(struct fmt_state *st, const struct type *t,
+	       const struct val *v);
+int csv_map(struct fmt_state *st, struct arena *a, const struct fmt_map *m,
+	    const struct val *ev);
+void csv_field(struct strbuf *sb, const char *s, size_t n);
+
+/* -f folded and -f svg (flame.c) */
+struct flame *flame_new(const struct fmt_meta *m);
+void flame_free(struct flame *f);
+/* whether a map's key holds a stack (a map folded and drawn) */
+bool flame_map_has_stack(const struct fmt_map *m);
+/* fold one map event: folded lines to st->out, or kept for the SVG */
+int flame_map(struct fmt_state *st, struct arena *a, const struct fmt_map *m,
+	      const struct val *ev);
+/* at the end of the input: the SVG, or a note when nothing was folded */
+void flame_finish(struct fmt_state *st);
+/* the SVG of folded lines "a;b;c N" (n bytes), title may be NULL */
+void flame_svg(struct strbuf *sb, const char *folded, size_t n,
+	       const char *title);
 
 /* write the pending output */
 void fmt_flush(struct fmt_state *st);

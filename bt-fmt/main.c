@@ -1,7 +1,12 @@
 /*
  * bt-fmt - render the events stream of bt-load as bpftrace prints it.
  *
- *     bt-load < prog.bundle | bt-fmt [-f text|json] [-q] [-o FILE]
+ *     bt-load < prog.bundle | bt-fmt [-f text|json|csv|folded|svg] [-q]
+ *                                    [-o FILE]
+ *
+ * text and json are upstream's; csv, folded and svg are bt's own
+ * (bt-formats(7)).  A saved stream (bt-load > run.events) renders the
+ * same way in every format later.
  *
  * A pure function of the stream: the header, the meta event (formats and
  * map descriptions, kept in their own arena for the whole run), then one
@@ -36,7 +41,8 @@ static const char usage_text[] =
 	"Render the events stream of bt-load (msgpack or JSON) as bpftrace\n"
 	"prints it.\n"
 	"\n"
-	"  -f, --format FMT   text (default) or json\n"
+	"  -f, --format FMT   text (default), json, csv, folded (flame graph\n"
+	"                     input) or svg (a flame graph); bt-formats(7)\n"
 	"  -q, --quiet        do not print the 'Attached N probes' line\n"
 	"  -B MODE            output buffering: line (default), full, none\n"
 	"      --no-warnings  do not print warnings (warnf, runtime\n"
@@ -45,22 +51,6 @@ static const char usage_text[] =
 	"      --json         same as -f json\n"
 	"  -h, --help         show this help\n"
 	"  -V, --version      show the version\n";
-
-/*
- * stderr is buffered (see main) and written right after the output, so
- * that a message about the stream (which the decoder prints the moment
- * it finds a break) follows the output of every event before the break.
- */
-void fmt_flush(struct fmt_state *st)
-{
-	if (st->out.n && !st->write_err) {
-		if (fwrite(st->out.p, 1, st->out.n, st->outf) != st->out.n ||
-		    fflush(st->outf))
-			st->write_err = errno ? errno : EIO;
-	}
-	strbuf_reset(&st->out);
-	fflush(stderr);
-}
 
 /* everything rendered so far, then the error; the status to exit with */
 static int stream_broken(struct fmt_state *st, struct wire_in *in,
@@ -108,6 +98,10 @@ static int run(struct fmt_state *st, struct wire_in *in)
 		status = EXIT_USAGE;
 		goto out;
 	}
+	if (st->format == FMT_CSV)
+		csv_header(st);
+	if (st->format == FMT_FOLDED || st->format == FMT_SVG)
+		st->flame = flame_new(&st->meta);
 
 	for (;;) {
 		at = wire_in_offset(in);
@@ -132,8 +126,11 @@ static int run(struct fmt_state *st, struct wire_in *in)
 		if (st->write_err == EPIPE)
 			break;
 	}
+	flame_finish(st);
 	fmt_flush(st);
 out:
+	flame_free(st->flame);
+	st->flame = NULL;
 	arena_free(ev_arena);
 	arena_free(meta_arena);
 	return status;
@@ -160,13 +157,20 @@ int main(int argc, char **argv)
 			continue;
 		switch (c) {
 		case 'f':
-			if (!strcmp(optarg, "json"))
-				st.json = true;
-			else if (!strcmp(optarg, "text"))
-				st.json = false;
+			if (!strcmp(optarg, "text"))
+				st.format = FMT_TEXT;
+			else if (!strcmp(optarg, "json"))
+				st.format = FMT_JSON;
+			else if (!strcmp(optarg, "csv"))
+				st.format = FMT_CSV;
+			else if (!strcmp(optarg, "folded"))
+				st.format = FMT_FOLDED;
+			else if (!strcmp(optarg, "svg"))
+				st.format = FMT_SVG;
 			else
 				cli_usage_error("unknown output format '%s' "
-						"(text or json)", optarg);
+						"(text, json, csv, folded or "
+						"svg)", optarg);
 			break;
 		case 'q':
 			st.quiet = true;
@@ -187,7 +191,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (cli.json)
-		st.json = true;
+		st.format = FMT_JSON;
+	st.json = st.format == FMT_JSON;
 	if (optind + 1 < argc)
 		cli_usage_error("too many arguments");
 

@@ -174,7 +174,7 @@ static void int_out(struct strbuf *sb, struct int_val v, bool json)
 }
 
 /* a map value with print()'s divisor applied */
-static void map_value(struct strbuf *sb, const struct type *t,
+void map_value(struct strbuf *sb, const struct type *t,
 		      const struct val *v, uint64_t div, bool json)
 {
 	struct int_val iv, c, a, s;
@@ -230,7 +230,7 @@ static void map_value(struct strbuf *sb, const struct type *t,
  * The VALUE of zeroed memory of type t: what a never-written scalar shows
  * when print()ed (O-11).  NULL for the types without one (histograms).
  */
-static const struct val *zero_value(struct arena *a, const struct type *t)
+const struct val *map_zero_value(struct arena *a, const struct type *t)
 {
 	struct val *v;
 	int64_t i;
@@ -264,13 +264,13 @@ static const struct val *zero_value(struct arena *a, const struct type *t)
 	case TY_STRUCT:
 		v = val_arr(a);
 		for (i = 0; i < t->nfields; i++)
-			val_push(a, v, (struct val *)zero_value(a,
+			val_push(a, v, (struct val *)map_zero_value(a,
 						t->fields[i].type));
 		return v;
 	case TY_ARRAY:
 		v = val_arr(a);
 		for (i = 0; i < t->count && i < 4096; i++)
-			val_push(a, v, (struct val *)zero_value(a, t->elem));
+			val_push(a, v, (struct val *)map_zero_value(a, t->elem));
 		return v;
 	case TY_HIST:
 	case TY_LHIST:
@@ -338,24 +338,18 @@ static void hist_value(struct strbuf *sb, struct arena *a,
 		hist_text(sb, &h);
 }
 
-int map_render(struct strbuf *sb, struct arena *a, const struct fmt_map *m,
-	       const struct val *ev, bool json, struct strbuf *scratch)
+int map_entries(struct arena *a, const struct fmt_map *m,
+		const struct val *ev, struct map_entry **ep, size_t *np,
+		size_t *firstp, uint64_t *divp)
 {
 	const struct val *ents = val_get(ev, "entries");
-	const struct type *t = m->val;
-	/* values printed on lines of their own */
-	bool is_hist = t->kind == TY_HIST || t->kind == TY_LHIST ||
-		       t->kind == TY_TSERIES;
-	bool final = val_get_bool(ev, "final", false);
 	int64_t top = val_get_int(ev, "top", 0);
 	int64_t div = val_get_int(ev, "div", 0);
 	struct map_entry *e;
-	size_t n, i, first = 0;
+	size_t n, i;
 
 	if (!ents || ents->kind != VAL_ARR)
 		return -EBADMSG;
-	if (div <= 0)
-		div = 1;
 	n = ents->n;
 	e = arena_alloc(a, (n ? n : 1) * sizeof(*e));
 	for (i = 0; i < n; i++) {
@@ -368,14 +362,33 @@ int map_render(struct strbuf *sb, struct arena *a, const struct fmt_map *m,
 		e[i].index = i;
 	}
 	map_sort(m, e, n);
-	if (top > 0 && n > (size_t)top)
-		first = n - (size_t)top;
+	*ep = e;
+	*np = n;
+	*firstp = top > 0 && n > (size_t)top ? n - (size_t)top : 0;
+	*divp = div > 0 ? (uint64_t)div : 1;
+	return 0;
+}
+
+int map_render(struct strbuf *sb, struct arena *a, const struct fmt_map *m,
+	       const struct val *ev, bool json, struct strbuf *scratch)
+{
+	const struct type *t = m->val;
+	/* values printed on lines of their own */
+	bool is_hist = t->kind == TY_HIST || t->kind == TY_LHIST ||
+		       t->kind == TY_TSERIES;
+	bool final = val_get_bool(ev, "final", false);
+	struct map_entry *e;
+	size_t n, i, first;
+	uint64_t div;
+
+	if (map_entries(a, m, ev, &e, &n, &first, &div))
+		return -EBADMSG;
 
 	if (!m->key) {
 		const struct val *v = n ? e[n - 1].val : NULL;
 
 		if (!v && !final && !is_hist)
-			v = zero_value(a, t);
+			v = map_zero_value(a, t);
 		if (!v)
 			return 0;
 		if (json) {

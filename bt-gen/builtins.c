@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <linux/bpf.h>
 
@@ -19,6 +20,7 @@
 /* struct pt_regs on x86_64: offsets of di si dx cx r8 r9, and ax */
 static const int64_t pt_regs_arg[] = { 112, 104, 96, 88, 72, 64 };
 #define PT_REGS_AX 80
+#define PT_REGS_SP 152
 
 static struct gv unsupported(struct gen *g, const struct val *e,
 			     const char *what)
@@ -75,8 +77,20 @@ static LLVMValueRef ctx_load(struct gen *g, int64_t off, int64_t size)
 static struct gv arg_n(struct gen *g, const struct val *e, int n)
 {
 	if (ctx_is_pt_regs(g)) {
-		if (n >= (int)(sizeof(pt_regs_arg) / sizeof(pt_regs_arg[0])))
-			return unsupported(g, e, "arguments past arg5");
+		if (n >= (int)(sizeof(pt_regs_arg) / sizeof(pt_regs_arg[0]))) {
+			/* past the registers: on the stack, above the return
+			 * address (x86_64 at function entry) */
+			LLVMValueRef tmp = gen_tmp(g, 8), sp, ld;
+
+			sp = ctx_load(g, PT_REGS_SP, 8);
+			builtin_probe_read(g, tmp, 8, LLVMBuildAdd(g->b, sp,
+				gen_i64(g, (uint64_t)(8 * (n - 5))), ""),
+				!provider_is(g, "kprobe") &&
+				!provider_is(g, "kretprobe"));
+			ld = LLVMBuildLoad2(g->b, gen_int_type(g, 8), tmp, "");
+			LLVMSetAlignment(ld, 8);
+			return u64v(g, ld);
+		}
 		return u64v(g, ctx_load(g, pt_regs_arg[n], 8));
 	}
 	if (provider_is(g, "rawtracepoint"))
@@ -102,6 +116,52 @@ static struct gv const_string(struct gen *g, const char *s, struct type *t)
 
 static struct gv usym_of(struct gen *g, const struct val *e,
 			 LLVMValueRef addr);
+
+/*
+ * pid or tid, in bt-gen's pid namespace when it is not the initial one
+ * (bpf_get_ns_current_pid_tgid; the global ids if that fails, e.g. when
+ * the object runs on another host) or in the initial one.
+ */
+static LLVMValueRef pid_tid(struct gen *g, bool pid, bool curr_ns)
+{
+	LLVMValueRef x = helper0(g, BPF_FUNC_get_current_pid_tgid), info, r;
+	LLVMValueRef args[4], nsv;
+
+	x = pid ? LLVMBuildLShr(g->b, x, gen_i64(g, 32), "") :
+		  LLVMBuildAnd(g->b, x, gen_i64(g, 0xffffffff), "");
+	if (!curr_ns || !g->pidns_ino)
+		return x;
+	/* struct bpf_pidns_info { u32 pid; u32 tgid; } */
+	info = gen_tmp(g, 8);
+	args[0] = gen_i64(g, g->pidns_dev);
+	args[1] = gen_i64(g, g->pidns_ino);
+	args[2] = info;
+	args[3] = gen_const(g, 4, 8);
+	r = gen_helper(g, BPF_FUNC_get_ns_current_pid_tgid,
+		       LLVMInt64TypeInContext(g->ctx), args, 4);
+	nsv = LLVMBuildLoad2(g->b, gen_int_type(g, 4),
+			     gen_ptr_add(g, info, pid ? 4 : 0), "");
+	LLVMSetAlignment(nsv, 4);
+	nsv = LLVMBuildZExt(g->b, nsv, gen_int_type(g, 8), "");
+	return LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, r,
+			       gen_i64(g, 0), ""), nsv, x, "");
+}
+
+/* pid(curr_ns | init), tid(...) */
+static struct gv call_pid_tid(struct gen *g, const struct val *e)
+{
+	const char *name = val_get_str(e, "name");
+	const struct val *a = val_at(val_get(e, "args"), 0);
+	const char *ns = val_get_str(e, "ns") ? val_get_str(e, "ns") :
+						val_get_str(a, "name");
+
+	if ((a || ns) && (!ns || (strcmp(ns, "init") &&
+				  strcmp(ns, "curr_ns"))))
+		return unsupported(g, e, arena_printf(g->a, "%s() of this "
+				   "argument", name));
+	return expr_convert(g, u64v(g, pid_tid(g, name[0] == 'p',
+			    !ns || !strcmp(ns, "curr_ns"))), gen_type_of(g, e));
+}
 static struct gv args_value(struct gen *g, const struct val *e);
 
 /*
@@ -146,11 +206,26 @@ struct gv builtin_ident(struct gen *g, const struct val *e)
 
 	if (!name)
 		return unsupported(g, e, "an identifier without a name");
+	if (!strncmp(name, "__builtin_", 10))
+		name += 10;     /* the stdlib's names for the builtins */
+	if (!strcmp(name, "ncpus")) {
+		/* the CPUs online where the program is compiled */
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+		return expr_convert(g, u64v(g, gen_i64(g, n > 0 ? (uint64_t)n :
+				    1)), t);
+	}
+	if (!strcmp(name, "probetype")) {
+		const char *pt = provider_is(g, "begin") ||
+				 provider_is(g, "end") ? "special" :
+				 g->provider ? g->provider : "";
+
+		if (t->kind != TY_STRING)
+			return unsupported(g, e, "'probetype' of this type");
+		return const_string(g, pt, t);
+	}
 	if (!strcmp(name, "pid") || !strcmp(name, "tid")) {
-		x = helper0(g, BPF_FUNC_get_current_pid_tgid);
-		x = name[0] == 'p' ? LLVMBuildLShr(g->b, x, gen_i64(g, 32), "") :
-			LLVMBuildAnd(g->b, x, gen_i64(g, 0xffffffff), "");
-		v = u64v(g, x);
+		v = u64v(g, pid_tid(g, name[0] == 'p', true));
 	} else if (!strcmp(name, "uid") || !strcmp(name, "gid")) {
 		x = helper0(g, BPF_FUNC_get_current_uid_gid);
 		x = name[0] == 'g' ? LLVMBuildLShr(g->b, x, gen_i64(g, 32), "") :
@@ -566,8 +641,8 @@ static struct gv call_delete(struct gen *g, const struct val *e)
 		val_set(g->a, copy, "keys", keys);
 		m = copy;
 	}
-	maps_delete(g, m);
-	return void_value(g);
+	return expr_convert(g, (struct gv){ maps_delete(g, m),
+			    type_new(g->a, TY_BOOL), 0 }, gen_type_of(g, e));
 }
 
 static struct gv call_str(struct gen *g, const struct val *e)
@@ -579,6 +654,8 @@ static struct gv call_str(struct gen *g, const struct val *e)
 	LLVMValueRef args[3], size = gen_const(g, 4, (uint64_t)cap), n, ok;
 	int id = BPF_FUNC_probe_read_str;
 
+	if (t->kind == TY_STRING && p.t->kind == TY_STRING)
+		return expr_convert(g, p, t);      /* str("literal") */
 	if (t->kind != TY_STRING || cap <= 0 || !gen_is_scalar(p.t))
 		return unsupported(g, e, "str() of this type");
 	if (p.t->kind == TY_PTR)
@@ -977,14 +1054,37 @@ static struct gv call_strlen(struct gen *g, const struct val *e)
 	return expr_convert(g, u64v(g, len), gen_type_of(g, e));
 }
 
+/* builtins that may also be called as name() */
+static bool ident_callable(const char *name)
+{
+	static const char *const names[] = { "comm", "cpu", "elapsed",
+		"ncpus", "uid", "gid", "curtask", "rand", "cgroup", "probe",
+		"probetype", "jiffies", "numaid", "username", "usermode",
+		"retval", "func" };
+	size_t i;
+
+	if (!strncmp(name, "__builtin_", 10))
+		name += 10;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(names[i], name))
+			return true;
+	return false;
+}
+
 struct gv builtin_call(struct gen *g, const struct val *e)
 {
 	const char *name = val_get_str(e, "name");
 
 	if (!name)
 		return unsupported(g, e, "a call without a name");
+	if (ident_callable(name) && nargs(e) == 0)
+		return builtin_ident(g, e);
+	if (!strncmp(name, "__builtin_", 10))
+		name += 10;
 	if (!strcmp(name, "kstack") || !strcmp(name, "ustack"))
 		return stack_of(g, e);
+	if (!strcmp(name, "pid") || !strcmp(name, "tid"))
+		return call_pid_tid(g, e);
 	if (!strcmp(name, "signal"))
 		return call_signal(g, e);
 	if (!strcmp(name, "ntop"))

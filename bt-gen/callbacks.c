@@ -130,7 +130,9 @@ int callbacks_for(struct gen *g, const struct val *st)
 		if (!m)
 			return diag_error_at(mapnode, "map is missing from the "
 					     "program's map table");
-		if (type_is_aggregation(m->val))
+		/* per-CPU maps: the callback sees this CPU's value */
+		if (type_is_aggregation(m->val) && m->val->kind != TY_COUNT &&
+		    m->val->kind != TY_SUM)
 			return diag_error_at(mapnode, "'for' over a %s() map is "
 					     "not supported yet",
 					     type_kind_name(m->val->kind));

@@ -747,8 +747,12 @@ static int max_slot(const struct val *v)
  * and exit 1 (the program is beyond what bt-gen can compile), instead of
  * LLVM's abort; this is the one exit outside main.
  */
+static struct gen *fatal_gen;   /* for llvm_fatal's clean-up */
+
 static void llvm_fatal(const char *reason)
 {
+	if (fatal_gen)
+		btf_debug_cleanup(fatal_gen);
 	fprintf(stderr, "bt-gen: ERROR: the program cannot be compiled: %s\n",
 		reason);
 	fprintf(stderr, "HINT: smaller strings (config max_strlen) or fewer "
@@ -778,6 +782,7 @@ static int target_init(struct gen *g)
 	LLVMInitializeBPFTarget();
 	LLVMInitializeBPFTargetMC();
 	LLVMInitializeBPFAsmPrinter();
+	fatal_gen = g;
 	LLVMInstallFatalErrorHandler(llvm_fatal);
 	if (LLVMGetTargetFromTriple("bpfel", &target, &err)) {
 		fprintf(stderr, "bt-gen: no BPF target in LLVM: %s\n", err);

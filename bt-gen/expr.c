@@ -42,8 +42,9 @@ struct gv expr_convert(struct gen *g, struct gv v, struct type *to)
 	unsigned fw, tw;
 	struct gv out = { NULL, to, 8 };
 
-	if (type_equal(v.t, to) && v.t->kind != TY_STRUCT)
-		return v;
+	if ((type_equal(v.t, to) && v.t->kind != TY_STRUCT) ||
+	    to->kind == TY_VOID)
+		return v;       /* nothing to do, or the value is unused */
 	if (gen_is_scalar(to) && gen_is_scalar(v.t)) {
 		if (to->kind == TY_BOOL) {
 			if (v.t->kind == TY_BOOL)
@@ -77,6 +78,20 @@ struct gv expr_convert(struct gen *g, struct gv v, struct type *to)
 			gen_store_aligned(g, out.v, 8, v, to);
 			return out;
 		}
+	}
+	if (gen_is_scalar(v.t) && !gen_is_scalar(to) &&
+	    type_size(to) >= type_size(v.t)) {
+		/* (int8[])x: the integer's bytes */
+		out.v = gen_tmp(g, type_size(to));
+		gen_memzero(g, g->b, out.v, type_size(to), 8);
+		gen_store_aligned(g, out.v, 8, v, v.t);
+		return out;
+	}
+	if (!gen_is_scalar(v.t) && gen_is_scalar(to) && to->kind != TY_BOOL &&
+	    type_size(v.t) >= type_size(to)) {
+		/* (uint32)array: its first bytes */
+		out = gen_load(g, v.v, to);
+		return out;
 	}
 	diag_error(diag_loc_of(NULL), "cannot convert '%s' to '%s' yet",
 		   type_str(g->a, v.t), type_str(g->a, to));
@@ -431,6 +446,18 @@ static struct gv unop(struct gen *g, const struct val *e)
 
 		return expr_convert(g, (struct gv){ LLVMBuildNot(g->b, c, ""),
 				    type_new(g->a, TY_BOOL), 0 }, t);
+	}
+	if (!strcmp(op, "&")) {
+		/* &$x: the address of the variable's memory (stack or scratch;
+		 * read back through *p with probe_read_kernel) */
+		const struct val *x = val_get(e, "e");
+
+		if (ast_kind(x) != AST_VAR || !gen_is_scalar(t))
+			return unsupported(g, e, "'&' of this expression");
+		out.v = LLVMBuildPtrToInt(g->b, stmt_slot(g, x, gen_type_of(g,
+					  x)), gen_int_type(g, 8), "");
+		out.align = 0;
+		return out;
 	}
 	v = expr_gen(g, val_get(e, "e"));
 	if (!strcmp(op, "*")) {

@@ -9,24 +9,30 @@
  *               BTF for the maps in ".maps"
  *   maps.c      map table, map keys, look-up/update/delete, aggregations
  *   expr.c      expressions (integers, bools, strings, tuples, casts)
- *   stmt.c      statements and control flow
+ *   stmt.c      statements and control flow, variable slots
+ *   callbacks.c `for` loops, whose bodies are callback functions
  *   builtins.c  builtins (pid, comm, args...) and calls (printf, str...)
  *   bundle.c    the bundle stream value (tables for bt-load and bt-fmt)
+ *   main.c      the command line
  *
  * Values.  An expression compiles to a struct gv: for a scalar type (int,
  * bool, pointer and the other 8-byte-or-less integer-like types) .v is an
  * LLVM integer (i1 for bool); for an aggregate (string, tuple, record,
  * buffer...) .v is a pointer to memory holding the bytes in type_layout()
- * order.  Aggregate temporaries up to GEN_STACK_MAX bytes live on the BPF
- * stack; bigger ones live in the per-CPU array "bt_scratch" (one entry,
- * sized for the hungriest program), so large strings and tuples never
- * blow the 512-byte stack (see "Scratch regions" below).  Small temporaries come from one stack "frame"
- * of GEN_FRAME_SIZE bytes (then from scratch when it is full).  Both are
- * handed out like a stack: a statement releases what it took when it
- * ends (no value outlives its statement; variables and maps copy), and a
- * statement nested inside an expression only takes from above what the
- * enclosing statement still holds, so live temporaries never alias.
- * Variables get their own memory, allocated before any temporary.
+ * order.
+ *
+ * Memory.  Temporaries up to GEN_STACK_MAX bytes come from one stack
+ * "frame" of GEN_FRAME_SIZE bytes; bigger ones (and small ones once the
+ * frame is full) from the per-CPU array "bt_scratch", so large strings
+ * and tuples never blow the 512-byte BPF stack.  Both are handed out like
+ * a stack: a statement releases what it took when it ends (no value
+ * outlives its statement; variables and maps copy), and a statement
+ * nested in an expression only takes from above what the enclosing one
+ * still holds, so live temporaries never alias.  Variables get their own
+ * memory before any temporary (stmt.c).  See "Scratch regions" below for
+ * how programs share bt_scratch.  Copies and zeroing longer than 256
+ * bytes are loops, not unrolled code; LLVM is told not to turn them into
+ * memcpy/memset calls (no-builtins), which BPF cannot make.
  *
  * Errors: a construct not compiled yet is reported with diag_error_at()
  * ("... is not supported yet") and the generator carries on with a dummy
@@ -162,7 +168,10 @@ struct gen {
 	LLVMMetadataRef di_sp;        /* debug scope of the current function */
 	int ncallbacks;
 	LLVMValueRef count_cb;
-	struct gslot dummy_slot;        /* len(@m)'s do-nothing callback */
+	struct gslot dummy_slot;
+	/* the pid namespace bt-gen runs in, if not the initial one: pid and
+	 * tid are reported in it, as upstream does (0 when not) */
+	uint64_t pidns_dev, pidns_ino;        /* len(@m)'s do-nothing callback */
 	LLVMBasicBlockRef rec_done;   /* after the record being written */
 	LLVMBasicBlockRef loop_cont[16], loop_brk[16];
 	int nloops;
@@ -241,7 +250,8 @@ struct gmap *maps_find(struct gen *g, const char *name);
 int maps_index(struct gen *g, const struct gmap *m);
 struct gv maps_read(struct gen *g, const struct val *mapnode);
 int maps_write(struct gen *g, const struct val *mapnode, struct gv v);
-int maps_delete(struct gen *g, const struct val *mapnode);
+/* delete the element; an i1: true if it was there */
+LLVMValueRef maps_delete(struct gen *g, const struct val *mapnode);
 int maps_aggregate(struct gen *g, const struct val *mapnode,
 		   const struct val *call);
 /* look up key in m; returns a possibly-NULL pointer */

@@ -8,12 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
 #include <llvm-c/Core.h>
 
 #include "cli.h"
 #include "diag.h"
 #include "gen.h"
 #include "wire.h"
+
+#define PIDNS_INIT_INO 0xEFFFFFFCu   /* the kernel's PROC_PID_INIT_INO */
 
 static const char usage_text[] =
 "Usage: bt-gen [OPTIONS] [FILE]\n"
@@ -42,6 +46,17 @@ static int write_file(const char *path, const void *p, size_t n)
 		return -EIO;
 	}
 	return fclose(f) ? -EIO : 0;
+}
+
+/* the pid namespace for pid/tid, unless it is the initial one */
+static void pidns_of_self(struct gen *g)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/pid", &st) || st.st_ino == PIDNS_INIT_INO)
+		return;
+	g->pidns_dev = st.st_dev;
+	g->pidns_ino = st.st_ino;
 }
 
 int main(int argc, char **argv)
@@ -104,6 +119,7 @@ int main(int argc, char **argv)
 
 	g.prog = prog;
 	g.hdr = hdr;
+	pidns_of_self(&g);
 	g.config = val_get(prog, "config");
 	g.printfs = val_arr(g.a);
 	g.prints = val_arr(g.a);

@@ -397,21 +397,23 @@ int maps_write(struct gen *g, const struct val *mapnode, struct gv v)
 	return 0;
 }
 
-int maps_delete(struct gen *g, const struct val *mapnode)
+LLVMValueRef maps_delete(struct gen *g, const struct val *mapnode)
 {
 	struct gmap *m = map_of(g, mapnode);
-	LLVMValueRef args[2];
+	LLVMValueRef args[2], r;
 
 	if (!m)
-		return -EINVAL;
-	if (m->val->kind == TY_HIST || m->val->kind == TY_LHIST)
-		return diag_error_at(mapnode, "delete() of a histogram map "
-				     "entry is not supported yet");
+		return LLVMConstInt(LLVMInt1TypeInContext(g->ctx), 0, 0);
+	if (m->val->kind == TY_HIST || m->val->kind == TY_LHIST) {
+		diag_error_at(mapnode, "delete() of a histogram map entry is "
+			      "not supported yet");
+		return LLVMConstInt(LLVMInt1TypeInContext(g->ctx), 0, 0);
+	}
 	args[0] = m->global;
 	args[1] = maps_key(g, m, mapnode);
-	gen_helper(g, BPF_FUNC_map_delete_elem, LLVMInt64TypeInContext(g->ctx),
-		   args, 2);
-	return 0;
+	r = gen_helper(g, BPF_FUNC_map_delete_elem,
+		       LLVMInt64TypeInContext(g->ctx), args, 2);
+	return LLVMBuildICmp(g->b, LLVMIntEQ, r, gen_i64(g, 0), "");
 }
 
 /* x as i64, extended by its signedness */

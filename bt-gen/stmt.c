@@ -3,14 +3,16 @@
  * and maps (plain, compound and aggregations), let, if/else, while and
  * unroll with break/continue, return.
  *
- * Variables live in slots (bt-check numbers them per program); a slot's
- * memory is allocated at its first use with the type seen there and is
- * zeroed at program start, so `$x` reads 0 before its first write on
- * every path, as the verifier requires.
+ * Variables live in slots (bt-check numbers them per program).  Before a
+ * probe's body is compiled, stmt_alloc_slots() gives every slot it uses
+ * memory of the first type seen for it (on the stack, or in bt_scratch
+ * when large or when the probe has `for` callbacks), zeroed at program
+ * start, so `$x` reads 0 before its first write on every path, as the
+ * verifier requires.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <errno.h>
 #include <string.h>
 
 #include "diag.h"

@@ -5,11 +5,16 @@
  * load->links; the kernel drops links when bt-load dies, and nothing is
  * pinned, so nothing stays attached after bt-load is gone.
  *
+ * A failure stops the run unless config missing_probes is "warn" or
+ * "ignore": then the probe is skipped and the run goes on.
+ *
  * To add a provider: write attach_<provider>.c with one function of the
  * attach_tracepoint() shape, declare it in load.h, add a row below and a
  * feature check in features.c.
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <bpf/libbpf.h>
@@ -54,6 +59,22 @@ int attach_add_link(struct load *l, struct bpf_link *link)
 	return 0;
 }
 
+void attach_report(struct load *l, struct diag_loc loc, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (l->missing_probes == MISSING_IGNORE)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (l->missing_probes == MISSING_WARN)
+		diag_warn(loc, "%s", msg);
+	else
+		diag_error(loc, "%s", msg);
+}
+
 /* the name bpftrace prints for an attach point */
 const char *attach_describe(struct arena *a, const struct val *ap)
 {
@@ -75,18 +96,25 @@ int attach_probe(struct load *l, struct load_probe *p)
 	for (i = 0; i < p->attach->n; i++) {
 		const struct val *ap = p->attach->items[i];
 		const char *prov = val_get_str(ap, "provider");
+		const char *why = features_missing(l->arena, ap);
 		int err = -EOPNOTSUPP;
 
+		if (why) {
+			attach_report(l, p->loc, "%s", why);
+			if (l->missing_probes == MISSING_ERROR)
+				return err;
+			continue;
+		}
 		for (j = 0; j < ARRAY_SIZE(attach_table); j++) {
 			if (!strcmp(prov, attach_table[j].provider)) {
 				err = attach_table[j].fn(l, p, ap);
 				break;
 			}
 		}
-		if (j == ARRAY_SIZE(attach_table))
-			diag_error(p->loc, "bt-load cannot attach '%s' probes", prov);
-		if (err)
+		if (err && l->missing_probes == MISSING_ERROR)
 			return err;
+		if (!err)
+			l->nattached++;
 	}
 	return 0;
 }

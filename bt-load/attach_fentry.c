@@ -18,7 +18,7 @@ int attach_fentry(struct load *l, struct load_probe *p, const struct val *ap)
 
 	if (!link) {
 		err = -errno;
-		diag_error(p->loc, "cannot attach probe '%s': %s",
+		attach_report(l, p->loc, "cannot attach probe '%s': %s",
 			   attach_describe(l->arena, ap), strerror(-err));
 		return err;
 	}

@@ -18,7 +18,7 @@ int attach_kprobe(struct load *l, struct load_probe *p, const struct val *ap)
 	int err;
 
 	if (!func) {
-		diag_error(p->loc, "probe '%s' lacks a function name",
+		attach_report(l, p->loc, "probe '%s' lacks a function name",
 			   attach_describe(l->arena, ap));
 		return -EINVAL;
 	}
@@ -27,7 +27,7 @@ int attach_kprobe(struct load *l, struct load_probe *p, const struct val *ap)
 	link = bpf_program__attach_kprobe_opts(p->bpf, func, &opts);
 	if (!link) {
 		err = -errno;
-		diag_error(p->loc, "cannot attach probe '%s': %s",
+		attach_report(l, p->loc, "cannot attach probe '%s': %s",
 			   attach_describe(l->arena, ap), strerror(-err));
 		return err;
 	}

@@ -93,7 +93,7 @@ static int attach_on_cpu(struct load *l, struct load_probe *p,
 	fd = perf_open(attr, cpu);
 	if (fd < 0) {
 		err = -errno;
-		diag_error(p->loc, "cannot open the perf event of probe '%s' on CPU %d: %s",
+		attach_report(l, p->loc, "cannot open the perf event of probe '%s' on CPU %d: %s",
 			   attach_describe(l->arena, ap), cpu, strerror(-err));
 		return err;
 	}
@@ -101,7 +101,7 @@ static int attach_on_cpu(struct load *l, struct load_probe *p,
 	if (!link) {
 		err = -errno;
 		close(fd);
-		diag_error(p->loc, "cannot attach probe '%s': %s",
+		attach_report(l, p->loc, "cannot attach probe '%s': %s",
 			   attach_describe(l->arena, ap), strerror(-err));
 		return err;
 	}
@@ -137,7 +137,7 @@ int attach_perf(struct load *l, struct load_probe *p, const struct val *ap)
 			attr.sample_period = ns;
 		}
 		if (attr.sample_period == 0 && !attr.freq) {
-			diag_error(p->loc, "probe '%s' has no valid period",
+			attach_report(l, p->loc, "probe '%s' has no valid period",
 				   attach_describe(l->arena, ap));
 			return -EINVAL;
 		}
@@ -147,7 +147,7 @@ int attach_perf(struct load *l, struct load_probe *p, const struct val *ap)
 		pn = hw ? perf_find(hardware_events, ARRAY_SIZE(hardware_events), ev)
 			: perf_find(software_events, ARRAY_SIZE(software_events), ev);
 		if (!pn) {
-			diag_error(p->loc, "unknown %s event '%s'", prov, ev ? ev : "");
+			attach_report(l, p->loc, "unknown %s event '%s'", prov, ev ? ev : "");
 			return -EINVAL;
 		}
 		attr.type = hw ? PERF_TYPE_HARDWARE : PERF_TYPE_SOFTWARE;
@@ -157,7 +157,7 @@ int attach_perf(struct load *l, struct load_probe *p, const struct val *ap)
 	err = cpus_online(&cpus, &ncpus);
 	if (err || !ncpus) {
 		free(cpus);
-		diag_error(p->loc, "cannot read the online CPUs: %s",
+		attach_report(l, p->loc, "cannot read the online CPUs: %s",
 			   strerror(err ? -err : ENOENT));
 		return err ? err : -ENOENT;
 	}

@@ -13,7 +13,7 @@
 static int attach_failed(struct load *l, struct load_probe *p,
 			 const struct val *ap, int err)
 {
-	diag_error(p->loc, "cannot attach probe '%s': %s",
+	attach_report(l, p->loc, "cannot attach probe '%s': %s",
 		   attach_describe(l->arena, ap), strerror(-err));
 	return err;
 }
@@ -27,13 +27,14 @@ int attach_tracepoint(struct load *l, struct load_probe *p,
 	int err = 0;
 
 	if (!cat || !event) {
-		diag_error(p->loc, "tracepoint '%s' lacks a category or an event",
+		attach_report(l, p->loc, "tracepoint '%s' lacks a category or an event",
 			   attach_describe(l->arena, ap));
 		return -EINVAL;
 	}
 	if (!tracefs_root(&err)) {
-		diag_error(p->loc, "tracepoints need tracefs: %s", strerror(-err));
-		diag_hint("%s", tracefs_hint());
+		attach_report(l, p->loc, "tracepoints need tracefs: %s", strerror(-err));
+		if (l->missing_probes == MISSING_ERROR)
+			diag_hint("%s", tracefs_hint());
 		return err;
 	}
 	link = bpf_program__attach_tracepoint(p->bpf, cat, event);
@@ -49,7 +50,7 @@ int attach_rawtracepoint(struct load *l, struct load_probe *p,
 	struct bpf_link *link;
 
 	if (!event) {
-		diag_error(p->loc, "rawtracepoint '%s' lacks an event name",
+		attach_report(l, p->loc, "rawtracepoint '%s' lacks an event name",
 			   attach_describe(l->arena, ap));
 		return -EINVAL;
 	}

@@ -26,7 +26,7 @@ int attach_uprobe(struct load *l, struct load_probe *p, const struct val *ap)
 	int err;
 
 	if (!path || (!func && !addr)) {
-		diag_error(p->loc, "probe '%s' lacks a binary or a symbol",
+		attach_report(l, p->loc, "probe '%s' lacks a binary or a symbol",
 			   attach_describe(l->arena, ap));
 		return -EINVAL;
 	}
@@ -44,7 +44,7 @@ int attach_uprobe(struct load *l, struct load_probe *p, const struct val *ap)
 	}
 	if (!link) {
 		err = -errno;
-		diag_error(p->loc, "cannot attach probe '%s': %s",
+		attach_report(l, p->loc, "cannot attach probe '%s': %s",
 			   attach_describe(l->arena, ap), strerror(-err));
 		return err;
 	}

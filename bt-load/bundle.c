@@ -136,6 +136,23 @@ static int read_print(struct load *l, const struct val *list)
 	return 0;
 }
 
+/* the settings bt-load acts on; bt-check has validated them */
+static int read_config(struct load *l, const struct val *config)
+{
+	const struct val *pm = val_get(config, "print_maps_on_exit");
+	const char *mp = val_get_str(config, "missing_probes");
+
+	l->print_maps_on_exit = !pm || (pm->kind == VAL_BOOL ? pm->b : val_as_int(pm) != 0);
+	l->missing_probes = MISSING_ERROR;
+	if (mp && !strcmp(mp, "warn"))
+		l->missing_probes = MISSING_WARN;
+	else if (mp && !strcmp(mp, "ignore"))
+		l->missing_probes = MISSING_IGNORE;
+	else if (mp && strcmp(mp, "error"))
+		return bad("config 'missing_probes' is not error, warn or ignore");
+	return 0;
+}
+
 int bundle_read(struct load *l, const struct val *hdr, const struct val *bundle)
 {
 	const struct val *elf, *time;
@@ -160,6 +177,8 @@ int bundle_read(struct load *l, const struct val *hdr, const struct val *bundle)
 	l->ringbuf_name = val_get_str(bundle, "ringbuf");
 	l->globals_name = val_get_str(bundle, "globals");
 	l->lost_name = val_get_str(bundle, "lost");
+	if ((err = read_config(l, val_get(bundle, "config"))))
+		return err;
 	if (!l->ringbuf_name)
 		l->ringbuf_name = "bt_ringbuf";
 	if (!l->globals_name)

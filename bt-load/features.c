@@ -27,79 +27,73 @@ static bool path_exists(const char *path)
 	return stat(path, &st) == 0;
 }
 
-static int missing(struct diag_loc loc, const char *what, const char *why)
+static const char *missing(struct arena *a, const char *what, const char *why)
 {
-	diag_error(loc, "%s %s not supported by this kernel (%s)", what,
-		   strchr(what, ' ') || what[strlen(what) - 1] == 's' ? "are" : "is",
-		   why);
-	return -EOPNOTSUPP;
+	return arena_printf(a, "%s %s not supported by this kernel (%s)", what,
+			    what[strlen(what) - 1] == 's' ? "are" : "is", why);
 }
 
-static int check_pmu(struct diag_loc loc, const char *pmu, const char *what)
+static const char *check_pmu(struct arena *a, const char *pmu,
+			     const char *what)
 {
 	char path[128];
 
 	snprintf(path, sizeof(path), PMU_DIR "%s", pmu);
 	if (path_exists(path))
-		return 0;
-	snprintf(path, sizeof(path), "no " PMU_DIR "%s", pmu);
-	return missing(loc, what, path);
+		return NULL;
+	return missing(a, what, arena_printf(a, "no " PMU_DIR "%s", pmu));
 }
 
-static int check_tracefs(struct diag_loc loc, const char *what)
+static const char *check_tracefs(struct arena *a, const char *what)
 {
 	int err = 0;
 
 	if (tracefs_root(&err))
-		return 0;
-	diag_error(loc, "%s need tracefs, which is not available: %s", what,
-		   strerror(-err));
-	diag_hint("%s", tracefs_hint());
-	return -EOPNOTSUPP;
+		return NULL;
+	return arena_printf(a, "%s need tracefs, which is not available (%s): %s",
+			    what, strerror(-err), tracefs_hint());
 }
 
-int features_check_attach(const struct val *ap, struct diag_loc loc)
+const char *features_missing(struct arena *a, const struct val *ap)
 {
 	const char *prov = val_get_str(ap, "provider");
-	char path[256];
 	const char *root;
 	int err = 0;
 
 	if (!strcmp(prov, "kprobe"))
-		return check_pmu(loc, "kprobe", "kprobes");
+		return check_pmu(a, "kprobe", "kprobes");
 	if (!strcmp(prov, "kretprobe"))
-		return check_pmu(loc, "kprobe", "kretprobes");
-	if (!strcmp(prov, "uprobe") || !strcmp(prov, "usdt"))
-		return check_pmu(loc, "uprobe", !strcmp(prov, "usdt") ?
-				 "usdt probes" : "uprobes");
+		return check_pmu(a, "kprobe", "kretprobes");
+	if (!strcmp(prov, "uprobe"))
+		return check_pmu(a, "uprobe", "uprobes");
+	if (!strcmp(prov, "usdt"))
+		return check_pmu(a, "uprobe", "usdt probes");
 	if (!strcmp(prov, "uretprobe"))
-		return check_pmu(loc, "uprobe", "uretprobes");
+		return check_pmu(a, "uprobe", "uretprobes");
 	if (!strcmp(prov, "hardware"))
-		return check_pmu(loc, "cpu", "hardware perf events");
+		return check_pmu(a, "cpu", "hardware perf events");
 	if (!strcmp(prov, "watchpoint"))
-		return check_pmu(loc, "breakpoint", "watchpoints");
+		return check_pmu(a, "breakpoint", "watchpoints");
 	if (!strcmp(prov, "interval") || !strcmp(prov, "profile") ||
 	    !strcmp(prov, "software"))
-		return check_pmu(loc, "software", "software perf events");
+		return check_pmu(a, "software", "software perf events");
 	if (!strcmp(prov, "tracepoint"))
-		return check_tracefs(loc, "tracepoints");
+		return check_tracefs(a, "tracepoints");
 	if (!strcmp(prov, "fentry") || !strcmp(prov, "fexit")) {
 		if (!path_exists("/sys/kernel/btf/vmlinux"))
-			return missing(loc, prov, "no /sys/kernel/btf/vmlinux");
+			return missing(a, prov, "no /sys/kernel/btf/vmlinux");
 		root = tracefs_root(&err);
 		if (!root)
-			return check_tracefs(loc, prov);
-		snprintf(path, sizeof(path), "%s/available_filter_functions", root);
-		if (!path_exists(path))
-			return missing(loc, prov,
+			return check_tracefs(a, prov);
+		if (!path_exists(arena_printf(a, "%s/available_filter_functions", root)))
+			return missing(a, prov,
 				       "no BPF trampolines: ftrace's available_filter_functions is missing");
-		return 0;
+		return NULL;
 	}
 	if (!strcmp(prov, "begin") || !strcmp(prov, "end") ||
 	    !strcmp(prov, "rawtracepoint"))
-		return 0;
-	diag_error(loc, "bt-load cannot attach '%s' probes yet", prov);
-	return -EOPNOTSUPP;
+		return NULL;
+	return arena_printf(a, "bt-load cannot attach '%s' probes", prov);
 }
 
 /* parse a CPU list like "0-3,5" */

@@ -52,6 +52,13 @@ enum load_action {
 	ACT_TIME = 7,
 };
 
+/* config missing_probes: what an attach failure does */
+enum load_missing {
+	MISSING_ERROR,              /* stop: exit 3 */
+	MISSING_WARN,               /* warn and go on without the probe */
+	MISSING_IGNORE,             /* go on without the probe, silently */
+};
+
 struct load_probe {
 	const char *prog;           /* ELF program name */
 	const struct val *attach;   /* [ATTACH_POINT] */
@@ -87,11 +94,14 @@ struct load {
 	struct type **print_types;
 	int nprint;
 	int ntime;
+	enum load_missing missing_probes;
+	bool print_maps_on_exit;
 	const char *ringbuf_name, *globals_name, *lost_name;
 
 	struct bpf_object *obj;
 	struct bpf_link **links;
 	int nlinks, caplinks;
+	int nattached;              /* attach points attached (or run) */
 	struct ring_buffer *rb;
 	int lost_fd;
 	uint64_t lost_seen;
@@ -133,13 +143,17 @@ void object_log_init(bool verbose);
 /* verifier.c: a plain reading of a verifier log's failure, or NULL */
 const char *verifier_explain(const char *log, size_t len);
 
-/* features.c: 0 when present, else -EOPNOTSUPP after a message */
-int features_check_attach(const struct val *ap, struct diag_loc loc);
+/* features.c: NULL when the kernel has what ap needs, else why not */
+const char *features_missing(struct arena *a, const struct val *ap);
 int cpus_online(int **cpus, int *n);
 
 /* attach.c */
 int attach_probe(struct load *l, struct load_probe *p);
 int attach_add_link(struct load *l, struct bpf_link *link);
+/* an attach failure at loc, as config missing_probes says: an error, a
+ * warning or nothing */
+void attach_report(struct load *l, struct diag_loc loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 void attach_detach_all(struct load *l);
 const char *attach_describe(struct arena *a, const struct val *ap);
 

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "cli.h"
 #include "load.h"
@@ -25,6 +26,8 @@ static const char usage_text[] =
 	"  -p, --pid PID     uprobes trace only PID; stop when PID exits\n"
 	"  -c, --cmd CMD     start CMD once attached (uprobes trace only it);\n"
 	"                    stop when it exits\n"
+	"      --comm NAME   the process name begin/end probes see as comm\n"
+	"                    (the bpftrace driver passes 'bpftrace')\n"
 	"      --cmd-stdout FD  CMD's stdout (default: fd 3 when open, as the\n"
 	"                    bpftrace driver passes it, else stderr)\n"
 	"  -o, --output FILE write the events to FILE instead of stdout\n"
@@ -45,6 +48,7 @@ int main(int argc, char **argv)
 		{ "pid", required_argument, NULL, 'p' },
 		{ "cmd", required_argument, NULL, 'c' },
 		{ "cmd-stdout", required_argument, NULL, 'S' },
+		{ "comm", required_argument, NULL, 'N' },
 		{ 0 }
 	};
 	struct load l = { 0 };
@@ -77,6 +81,10 @@ int main(int argc, char **argv)
 			break;
 		case 'c':
 			l.cmd = optarg;
+			break;
+		case 'N':
+			/* begin/end run in this thread: their comm is ours */
+			prctl(PR_SET_NAME, optarg);
 			break;
 		case 'S':
 			l.cmd_stdout = strtol(optarg, &end, 10);

@@ -28,6 +28,8 @@ static int status_of(int err)
 	return err == -EBADMSG ? EXIT_USAGE : EXIT_SYSTEM;
 }
 
+/* a probe the kernel cannot have stops the run before anything loads,
+ * unless missing_probes lets attach_probe() skip it */
 static int check_features(struct load *l)
 {
 	int i;
@@ -37,10 +39,12 @@ static int check_features(struct load *l)
 		const struct load_probe *p = &l->probes[i];
 
 		for (j = 0; j < p->attach->n; j++) {
-			int err = features_check_attach(p->attach->items[j], p->loc);
+			const char *why = features_missing(l->arena, p->attach->items[j]);
 
-			if (err)
-				return err;
+			if (why && l->missing_probes == MISSING_ERROR) {
+				diag_error(p->loc, "%s", why);
+				return -EOPNOTSUPP;
+			}
 		}
 	}
 	return 0;
@@ -99,12 +103,22 @@ static int run_special(struct load *l, bool end)
 				   end ? "end" : "begin", strerror(-err));
 			return err;
 		}
+		l->nattached++;
 		/* the next probe must see this one's effects, e.g. exit() */
 		ringbuf_poll(l, 0);
 		if (l->exiting)
 			return 0;
 	}
 	return 0;
+}
+
+static int count_end(const struct load *l)
+{
+	int i, n = 0;
+
+	for (i = 0; i < l->nprobes; i++)
+		n += l->probes[i].special && l->probes[i].is_end;
+	return n;
 }
 
 static int attach_all(struct load *l)
@@ -213,7 +227,11 @@ int run_bundle(struct load *l)
 		return EXIT_SYSTEM;
 	}
 	attached = emit_event(l, "attached");
-	val_set_int(l->ev, attached, "n", bundle_count_attach(l));
+	/* begin and end count too (they are "attached" for bpftrace); a
+	 * begin that called exit() stopped the rest from attaching, yet
+	 * bpftrace announces every probe */
+	val_set_int(l->ev, attached, "n", l->exiting ? bundle_count_attach(l) :
+		    l->nattached + count_end(l));
 	emit_release(l, attached);
 	emit_flush(l);
 	child_release(l);
@@ -244,7 +262,8 @@ int run_bundle(struct load *l)
 	run_special(l, true);
 	ringbuf_poll(l, 0);
 	emit_flush(l);
-	dump_maps(l);
+	if (l->print_maps_on_exit)
+		dump_maps(l);
 	emit_exit(l, code);
 	return l->out_broken ? 0 : code;
 }

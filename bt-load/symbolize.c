@@ -6,7 +6,7 @@
  * use and searched by binary search; kernel and user stacks read from the
  * stack-trace map the bundle names in "stacks" (one frame per string,
  * "sym+off" in bpftrace mode, "addr sym+off" in perf mode, "addr" in raw
- * mode); cgroup ids -> paths below the cgroup2 mount.
+ * mode); cgroup ids -> "unified:/path,..." for every mounted hierarchy.
  *
  * Not yet: user symbols.  A user address prints in hex, as bpftrace does
  * for an address it cannot resolve; ELF symbol tables per process
@@ -132,22 +132,78 @@ static int cgroup_visit(const char *path, const struct stat *st, int flag,
 	return 1;
 }
 
-struct val *symbolize_cgroup(struct arena *a, uint64_t id)
+/* the path of cgroup id below the hierarchy mounted at root, or NULL */
+static char *cgroup_find(const char *root, uint64_t id)
 {
-	static const char root[] = "/sys/fs/cgroup";
-	struct val *v;
-	const char *rel;
+	char *rel;
 
 	cgroup_want = id;
 	cgroup_found = NULL;
 	nftw(root, cgroup_visit, 16, FTW_PHYS | FTW_MOUNT);
 	if (!cgroup_found)
-		return val_str(a, arena_printf(a, "%llu", (unsigned long long)id));
-	rel = cgroup_found + strlen(root);
-	v = val_str(a, *rel ? rel : "/");
+		return NULL;
+	rel = strdup(cgroup_found[strlen(root)] ? cgroup_found + strlen(root) : "/");
 	free(cgroup_found);
 	cgroup_found = NULL;
-	return v;
+	return rel;
+}
+
+struct cgroup_root {
+	char *name, *dir;
+};
+
+static int cgroup_root_cmp(const void *x, const void *y)
+{
+	const struct cgroup_root *a = x, *b = y;
+
+	return strcmp(a->name, b->name);
+}
+
+/*
+ * bpftrace's form: "NAME:PATH" for every hierarchy the id is found in,
+ * joined by ','; cgroup2 ("unified") first, then the v1 hierarchies (named
+ * after their mount directory) in name order.
+ */
+struct val *symbolize_cgroup(struct arena *a, uint64_t id)
+{
+	FILE *f = fopen("/proc/mounts", "r");
+	struct cgroup_root v1[64];
+	char dev[256], dir[512], type[64], *out = "", *path;
+	int nv1 = 0, i;
+	char line[1024];
+
+	if (!f)
+		return val_str(a, "");
+	/* cgroup2 mounts as they come; v1 mounts are collected and sorted */
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%255s %511s %63s", dev, dir, type) != 3)
+			continue;
+		if (!strcmp(type, "cgroup2")) {
+			path = cgroup_find(dir, id);
+			if (path)
+				out = arena_printf(a, "%s%sunified:%s", out, *out ? "," : "", path);
+			free(path);
+		} else if (!strcmp(type, "cgroup") && nv1 < 64) {
+			const char *base = strrchr(dir, '/');
+
+			v1[nv1].name = strdup(base ? base + 1 : dir);
+			v1[nv1].dir = strdup(dir);
+			if (v1[nv1].name && v1[nv1].dir)
+				nv1++;
+		}
+	}
+	fclose(f);
+	qsort(v1, nv1, sizeof(*v1), cgroup_root_cmp);
+	for (i = 0; i < nv1; i++) {
+		path = cgroup_find(v1[i].dir, id);
+		if (path)
+			out = arena_printf(a, "%s%s%s:%s", out, *out ? "," : "",
+					   v1[i].name, path);
+		free(path);
+		free(v1[i].name);
+		free(v1[i].dir);
+	}
+	return val_str(a, out);
 }
 
 struct val *symbolize_stack(struct arena *a, const struct type *t,

@@ -12,6 +12,10 @@
  * upstream does.
  */
 #include <bpf/btf.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <bpf/libbpf.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,4 +180,85 @@ bool kbtf_complete(struct arena *a, struct type *st)
 	st->nfields = full->nfields;
 	st->size = full->size;
 	return st->nfields > 0;
+}
+
+static void kbtf_vprintf(void *ctx, const char *fmt, va_list args)
+{
+	vfprintf(ctx, fmt, args);
+}
+
+/* "struct X" / "union X" / "enum X" of a BTF type, NULL when anonymous */
+static const char *kbtf_full_name(struct arena *a, const struct btf *btf,
+				  const struct btf_type *t)
+{
+	const char *n = btf__name_by_offset(btf, t->name_off);
+
+	if (!n || !*n)
+		return NULL;
+	if (btf_is_struct(t))
+		return arena_printf(a, "struct %s", n);
+	if (btf_is_union(t))
+		return arena_printf(a, "union %s", n);
+	if (btf_is_enum(t) || btf_is_enum64(t))
+		return arena_printf(a, "enum %s", n);
+	return NULL;
+}
+
+int kbtf_list_types(struct arena *a, const char *pattern, bool verbose,
+		    FILE *out)
+{
+	struct btf *btf = kbtf_load();
+	struct btf_dump *dump;
+	__u32 id, n;
+	int printed = 0;
+
+	if (!btf)
+		return -ENOENT;
+	dump = btf_dump__new(btf, kbtf_vprintf, out, NULL);
+	if (libbpf_get_error(dump))
+		return -ENOMEM;
+	n = btf__type_cnt(btf);
+	for (id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const char *name = kbtf_full_name(a, btf, t);
+		DECLARE_LIBBPF_OPTS(btf_dump_emit_type_decl_opts, o,
+				    .indent_level = 1);
+
+		if (!name || fnmatch(pattern, name, 0))
+			continue;
+		printed++;
+		if (!verbose) {
+			fprintf(out, "%s\n", name);
+			continue;
+		}
+		/* upstream's layout: the module, then the C definition */
+		fprintf(out, "vmlinux: %s {\n", name);
+		if (btf_is_enum(t)) {
+			const struct btf_enum *e = btf_enum(t);
+			int i;
+
+			for (i = 0; i < btf_vlen(t); i++, e++)
+				fprintf(out, "\t%s = %d,\n",
+					btf__name_by_offset(btf, e->name_off),
+					(int)e->val);
+		} else if (btf_is_struct(t) || btf_is_union(t)) {
+			const struct btf_member *m = btf_members(t);
+			int i;
+
+			for (i = 0; i < btf_vlen(t); i++, m++) {
+				const char *mn = btf__name_by_offset(btf, m->name_off);
+				int bits = btf_member_bitfield_size(t, i);
+
+				o.field_name = mn ? mn : "";
+				fputc('\t', out);
+				btf_dump__emit_type_decl(dump, m->type, &o);
+				if (bits)
+					fprintf(out, ": %d", bits);
+				fputs(";\n", out);
+			}
+		}
+		fputs("};\n", out);
+	}
+	btf_dump__free(dump);
+	return printed;
 }

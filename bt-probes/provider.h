@@ -66,10 +66,35 @@ extern const struct provider provider_begin, provider_end,
 	provider_tracepoint, provider_interval, provider_profile,
 	provider_software, provider_uprobe, provider_uretprobe,
 	provider_kprobe, provider_kretprobe, provider_fentry, provider_fexit,
-	provider_rawtracepoint, provider_usdt, provider_iter;
+	provider_rawtracepoint, provider_usdt, provider_iter,
+	provider_hardware;
 
 /* --unsafe: attach where upstream refuses without it (size-0 symbols...) */
 extern bool provider_unsafe;
+
+/*
+ * -p/--pid: the process whose binaries `uprobe:*:f`, `usdt:*` and
+ * `usdt::p:n` mean (0: none)
+ */
+extern int provider_pid;
+
+/*
+ * The binaries a uprobe/usdt attach point names: one resolved path, the
+ * files a wildcard path matches (glob, as written: `./bin/x*`), or with
+ * provider_pid the process's mapped executables a wildcard matches (and
+ * its main binary for ""); a path inside another mount namespace is
+ * reached through /proc/PID/root.  Returns the count (0: none) or a
+ * negative errno.
+ */
+int provider_binaries(struct arena *a, const char *bin, const char ***out);
+
+/*
+ * The part of a listing pattern after its provider when that provider
+ * (possibly a glob, `*ware:*`) matches p: "*" for no pattern, NULL when
+ * the pattern is for other providers
+ */
+const char *provider_pattern_rest(const struct provider *p,
+				  const char *pattern);
 
 /* the providers in listing order, NULL-ended */
 extern const struct provider *const provider_table[];
@@ -106,6 +131,13 @@ struct btf *kbtf_load(void);
 struct type *kbtf_type(struct arena *a, const struct btf *btf, unsigned id,
 		       int depth);
 bool kbtf_complete(struct arena *a, struct type *st);
+/*
+ * `-l 'struct X*'`: the struct/union/enum names matching pattern, with
+ * verbose their definitions (`vmlinux: struct X {` ... `};`); the count or
+ * a negative errno
+ */
+int kbtf_list_types(struct arena *a, const char *pattern, bool verbose,
+		    FILE *out);
 
 /* uprobe.c: the absolute path of a binary named in an attach point */
 const char *uprobe_resolve_binary(struct arena *a, const char *bin);
@@ -117,6 +149,25 @@ struct type *tracepoint_args_type(struct arena *a, const char *category,
 /* tracepoint.c: parse format text (tests use it directly) */
 struct type *tracepoint_parse_format(struct arena *a, const char *text,
 				     bool user, bool with_common);
+
+/*
+ * software.c: perf events named by a table (software.c, hardware.c): one
+ * row per event, the last row all NULL
+ */
+struct perf_event_def {
+	const char *name, *alias;
+	int64_t period;   /* default sample period */
+};
+int perf_event_expand(struct arena *a, const struct provider *p,
+		      const struct perf_event_def *events,
+		      const struct val *parts, struct val *out,
+		      struct probe_err *err);
+int perf_event_list(const struct provider *p,
+		    const struct perf_event_def *events, const char *pattern,
+		    FILE *out);
+
+/* features.c: `--features`, the kernel part of `bpftrace --info` */
+int features_print(FILE *out);
 
 /* timed.c: parse interval/profile parts into unit and period */
 int timed_parse(const struct val *parts, const char **unit, int64_t *period,

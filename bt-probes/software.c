@@ -2,7 +2,8 @@
  * software.c - the software provider: kernel software perf events
  * (`software:EVENT[:COUNT]`, aliases as upstream's probe_matcher.h).
  * ATTACH_POINT fields: "target" (the canonical event name), "alias" (as
- * written), "period" (COUNT or the event's default).
+ * written), "period" (COUNT or the event's default).  The expansion and
+ * listing code is shared with hardware.c (perf_event_expand/list).
  */
 #include <errno.h>
 #include <fnmatch.h>
@@ -12,10 +13,7 @@
 
 #include "provider.h"
 
-static const struct software_event {
-	const char *name, *alias;
-	int64_t period;
-} software_events[] = {
+static const struct perf_event_def software_events[] = {
 	{ "alignment-faults", NULL, 1 },
 	{ "bpf-output", NULL, 1 },
 	{ "context-switches", "cs", 1000 },
@@ -27,39 +25,41 @@ static const struct software_event {
 	{ "minor-faults", NULL, 100 },
 	{ "page-faults", "faults", 100 },
 	{ "task-clock", NULL, 1 },
+	{ NULL, NULL, 0 },
 };
 
-#define N_EVENTS (sizeof(software_events) / sizeof(software_events[0]))
-
-static int software_expand(struct arena *a, const struct val *parts,
-			   struct val *out, struct probe_err *err)
+int perf_event_expand(struct arena *a, const struct provider *p,
+		      const struct perf_event_def *events,
+		      const struct val *parts, struct val *out,
+		      struct probe_err *err)
 {
 	const char *ev = provider_part(parts, 0), *cnt = provider_part(parts, 1);
-	const char *names[2 * N_EVENTS];
-	const struct software_event *e = NULL;
+	const char *names[64];
+	const struct perf_event_def *e = NULL, *d;
 	int64_t period;
 	struct val *ap;
-	size_t i;
+	size_t n = 0;
 
 	err->status = 1;
 	if (!parts || parts->n < 1 || parts->n > 2 || !ev) {
 		snprintf(err->msg, sizeof(err->msg),
-			 "software probe type requires 1 or 2 arguments");
+			 "%s probe type requires 1 or 2 arguments", p->name);
 		return -EINVAL;
 	}
-	for (i = 0; i < N_EVENTS; i++) {
-		names[i] = software_events[i].name;
-		names[N_EVENTS + i] = software_events[i].alias;
-		if (!strcmp(ev, software_events[i].name) ||
-		    (software_events[i].alias &&
-		     !strcmp(ev, software_events[i].alias)))
-			e = &software_events[i];
+	for (d = events; d->name; d++) {
+		if (n < 62) {
+			names[n++] = d->name;
+			if (d->alias)
+				names[n++] = d->alias;
+		}
+		if (!strcmp(ev, d->name) || (d->alias && !strcmp(ev, d->alias)))
+			e = d;
 	}
 	if (!e) {
-		const char *close = suggest_closest(ev, names, 2 * N_EVENTS);
+		const char *close = suggest_closest(ev, names, n);
 
 		snprintf(err->msg, sizeof(err->msg),
-			 "%s is not a software probe", ev);
+			 "%s is not a %s probe", ev, p->name);
 		if (close)
 			snprintf(err->hint, sizeof(err->hint),
 				 "did you mean '%s'?", close);
@@ -72,13 +72,13 @@ static int software_expand(struct arena *a, const struct val *parts,
 		period = strtoll(cnt, &end, 0);
 		if (*end || period <= 0) {
 			snprintf(err->msg, sizeof(err->msg),
-				 "invalid count for software probe: '%s'", cnt);
+				 "invalid count for %s probe: '%s'", p->name, cnt);
 			return -EINVAL;
 		}
 	}
-	ap = provider_ap_new(a, &provider_software,
-			     cnt && *cnt ? arena_printf(a, "software:%s:%s", ev, cnt)
-					 : arena_printf(a, "software:%s:", ev));
+	ap = provider_ap_new(a, p,
+			     cnt && *cnt ? arena_printf(a, "%s:%s:%s", p->name, ev, cnt)
+					 : arena_printf(a, "%s:%s:", p->name, ev));
 	val_set_str(a, ap, "target", e->name);
 	val_set_str(a, ap, "alias", ev);
 	val_set_int(a, ap, "period", period);
@@ -86,23 +86,51 @@ static int software_expand(struct arena *a, const struct val *parts,
 	return 1;
 }
 
-static int software_list(struct arena *a, const char *pattern, bool verbose,
-			 FILE *out)
+/* upstream lists every name and alias, sorted: `software:cpu:` too */
+static int perf_name_cmp(const void *x, const void *y)
 {
-	size_t i;
-	int n = 0;
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
 
-	for (i = 0; i < N_EVENTS; i++) {
-		char name[64];
+int perf_event_list(const struct provider *p,
+		    const struct perf_event_def *events, const char *pattern,
+		    FILE *out)
+{
+	const char *names[64];
+	const struct perf_event_def *d;
+	size_t n = 0, i;
+	int printed = 0;
 
-		snprintf(name, sizeof(name), "software:%s:",
-			 software_events[i].name);
+	for (d = events; d->name && n < 62; d++) {
+		names[n++] = d->name;
+		if (d->alias)
+			names[n++] = d->alias;
+	}
+	qsort(names, n, sizeof(names[0]), perf_name_cmp);
+	for (i = 0; i < n; i++) {
+		char name[96];
+
+		snprintf(name, sizeof(name), "%s:%s:", p->name, names[i]);
 		if (pattern && fnmatch(pattern, name, 0))
 			continue;
 		fprintf(out, "%s\n", name);
-		n++;
+		printed++;
 	}
-	return n;
+	return printed;
+}
+
+static int software_expand(struct arena *a, const struct val *parts,
+			   struct val *out, struct probe_err *err)
+{
+	return perf_event_expand(a, &provider_software, software_events,
+				 parts, out, err);
+}
+
+static int software_list(struct arena *a, const char *pattern, bool verbose,
+			 FILE *out)
+{
+	return perf_event_list(&provider_software, software_events, pattern,
+			       out);
 }
 
 static const char *const software_short[] = { "s", NULL };

@@ -178,37 +178,28 @@ static int uprobe_sym_cmp(const void *x, const void *y)
 		      ((const struct uprobe_sym *)y)->name);
 }
 
-static int uprobe_expand_as(const struct provider *p, struct arena *a,
-			    const struct val *parts, struct val *out,
-			    struct probe_err *err)
+/* a path for ATTACH_POINTs: absolute, except through /proc/PID/root */
+static const char *uprobe_abs(struct arena *a, const char *path)
 {
-	const char *bin = provider_part(parts, 0), *fn = provider_part(parts, 1);
+	char buf[PATH_MAX];
+
+	if (!strncmp(path, "/proc/", 6) || !realpath(path, buf))
+		return path;
+	return arena_strdup(a, buf);
+}
+
+/* the functions fn (glob, FUNC, FUNC+OFF or an address) of one binary */
+static int uprobe_expand_path(const struct provider *p, struct arena *a,
+			      const char *bin, const char *path,
+			      const char *fn, bool many, struct val *out,
+			      struct probe_err *err)
+{
 	struct uprobe_sym *syms;
-	const char *path, **names;
+	const char **names;
 	int64_t offset = 0;
 	char *plus, *end;
 	int n, i, matched = 0;
 
-	err->status = 1;
-	if (!parts || parts->n != 2 || !bin || !fn || !*bin || !*fn) {
-		snprintf(err->msg, sizeof(err->msg),
-			 "%s probe type requires 2 arguments", p->name);
-		return -EINVAL;
-	}
-	if (provider_has_wildcard(bin)) {
-		snprintf(err->msg, sizeof(err->msg),
-			 "wildcards in the binary of a %s are not supported yet",
-			 p->name);
-		return -ENOTSUP;
-	}
-	path = uprobe_resolve_binary(a, bin);
-	if (!path) {
-		snprintf(err->msg, sizeof(err->msg),
-			 "could not find the binary '%s'", bin);
-		snprintf(err->hint, sizeof(err->hint),
-			 "give a path, a program in $PATH or a library name");
-		return -ENOENT;
-	}
 	fn = arena_strdup(a, fn);
 	plus = strchr(fn, '+');
 	if (plus && p == &provider_uretprobe) {
@@ -255,6 +246,8 @@ static int uprobe_expand_as(const struct provider *p, struct arena *a,
 	}
 	n = uprobe_symbols(a, path, &syms);
 	if (n < 0) {
+		if (many)
+			return 0;
 		snprintf(err->msg, sizeof(err->msg),
 			 "could not read the symbols of '%s': %s", path,
 			 strerror(-n));
@@ -269,7 +262,7 @@ static int uprobe_expand_as(const struct provider *p, struct arena *a,
 			continue;
 		/* a size-0 symbol has no known end: refuse unless --unsafe */
 		if (!syms[i].size && !provider_unsafe) {
-			if (provider_has_wildcard(fn))
+			if (provider_has_wildcard(fn) || many)
 				continue;
 			snprintf(err->msg, sizeof(err->msg),
 				 "Could not determine boundary for %s (symbol has size 0).",
@@ -290,7 +283,7 @@ static int uprobe_expand_as(const struct provider *p, struct arena *a,
 		val_push(a, out, ap);
 		matched++;
 	}
-	if (matched)
+	if (matched || many)
 		return matched;
 	snprintf(err->msg, sizeof(err->msg), "%s: could not find '%s' in %s",
 		 p->name, fn, path);
@@ -303,34 +296,87 @@ static int uprobe_expand_as(const struct provider *p, struct arena *a,
 	return 0;
 }
 
-/* `uprobe:BINARY:PATTERN` lists the matching functions of BINARY */
+static int uprobe_expand_as(const struct provider *p, struct arena *a,
+			    const struct val *parts, struct val *out,
+			    struct probe_err *err)
+{
+	const char *bin = provider_part(parts, 0), *fn = provider_part(parts, 1);
+	const char **paths;
+	int nb, i, r, matched = 0;
+
+	err->status = 1;
+	if (parts && parts->n == 1 && provider_pid && bin && *bin) {
+		/* `uprobe:FUNC` with -p: a function of the process's binary */
+		fn = bin;
+		bin = "";
+	} else if (!parts || parts->n != 2 || !bin || !fn || !*fn ||
+		   (!*bin && !provider_pid)) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "%s probe type requires 2 arguments", p->name);
+		return -EINVAL;
+	}
+	if (provider_has_wildcard(bin) && !strchr(bin, '/') && !provider_pid) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "a wildcard binary in a %s needs a path or -p PID",
+			 p->name);
+		return -EINVAL;
+	}
+	nb = provider_binaries(a, bin, &paths);
+	if (nb <= 0) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "could not find the binary '%s'", bin);
+		snprintf(err->hint, sizeof(err->hint),
+			 "give a path, a program in $PATH or a library name");
+		return -ENOENT;
+	}
+	for (i = 0; i < nb; i++) {
+		r = uprobe_expand_path(p, a, bin, uprobe_abs(a, paths[i]), fn,
+				       nb > 1 || provider_has_wildcard(bin),
+				       out, err);
+		if (r < 0)
+			return r;
+		matched += r;
+	}
+	if (!matched && !err->msg[0])
+		snprintf(err->msg, sizeof(err->msg),
+			 "%s: could not find '%s' in %s", p->name, fn, bin);
+	return matched;
+}
+
+/*
+ * `uprobe:BINARY:PATTERN` lists the matching functions of BINARY (shown
+ * as written, `./bin/x`, or as resolved for a library name); with -p,
+ * `uprobe:*` and no pattern list every binary the process maps
+ */
 static int uprobe_list_as(const struct provider *p, struct arena *a,
 			  const char *pattern, FILE *out)
 {
-	size_t plen = strlen(p->name);
 	struct uprobe_sym *syms;
-	const char *bin, *path, *colon;
-	int n, i, printed = 0;
+	const char *rest = provider_pattern_rest(p, pattern), *bin, *colon;
+	const char *fpat, **paths;
+	int nb, b, n, i, printed = 0;
 
-	if (!pattern || strncmp(pattern, p->name, plen) || pattern[plen] != ':')
-		return 0;   /* user probes are listed only for a named binary */
-	bin = pattern + plen + 1;
-	colon = strchr(bin, ':');
-	if (!colon)
+	if (!rest)
 		return 0;
-	bin = arena_strndup(a, bin, colon - bin);
-	if (provider_has_wildcard(bin) || !(path = uprobe_resolve_binary(a, bin)))
-		return 0;
-	n = uprobe_symbols(a, path, &syms);
-	if (n < 0)
-		return 0;
-	qsort(syms, n, sizeof(*syms), uprobe_sym_cmp);
-	for (i = 0; i < n; i++) {
-		if ((i && !strcmp(syms[i].name, syms[i - 1].name)) ||
-		    fnmatch(colon + 1, syms[i].name, 0))
+	colon = strchr(rest, ':');
+	bin = colon ? arena_strndup(a, rest, colon - rest) : rest;
+	fpat = colon ? colon + 1 : "*";
+	if (provider_has_wildcard(bin) && !strchr(bin, '/') && !provider_pid)
+		return 0;   /* user probes: a named binary or -p PID */
+	nb = provider_binaries(a, bin, &paths);
+	for (b = 0; b < nb; b++) {
+		n = uprobe_symbols(a, paths[b], &syms);
+		if (n < 0)
 			continue;
-		fprintf(out, "%s:%s:%s\n", p->name, path, syms[i].name);
-		printed++;
+		qsort(syms, n, sizeof(*syms), uprobe_sym_cmp);
+		for (i = 0; i < n; i++) {
+			if ((i && !strcmp(syms[i].name, syms[i - 1].name)) ||
+			    fnmatch(fpat, syms[i].name, 0))
+				continue;
+			fprintf(out, "%s:%s:%s\n", p->name, paths[b],
+				syms[i].name);
+			printed++;
+		}
 	}
 	return printed;
 }

@@ -14,6 +14,7 @@
 #include <fnmatch.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -102,79 +103,103 @@ static int usdt_expand(struct arena *a, const struct val *parts,
 	const char *prov = np == 3 ? provider_part(parts, 1) : "*";
 	const char *name = provider_part(parts, np == 3 ? 2 : 1);
 	struct usdt_note *notes;
-	const char *path;
-	int n, i, matched = 0;
+	const char **paths;
+	int nb, b, n, i, matched = 0;
 
 	err->status = 1;
+	if (np == 1 && provider_pid) {
+		name = "*";   /* usdt:* -p PID: every probe of the process */
+	}
 	if (prov && !*prov)
 		prov = "*";   /* usdt:BIN::NAME */
-	if ((np != 2 && np != 3) || !bin || !name || !prov) {
+	if ((np < 1 || np > 3) || (np == 1 && !provider_pid) || !bin ||
+	    !name || !prov || (!*bin && !provider_pid)) {
 		snprintf(err->msg, sizeof(err->msg),
 			 "usdt probe type requires 2 or 3 arguments");
 		return -EINVAL;
 	}
-	path = uprobe_resolve_binary(a, bin);
-	if (!path) {
+	nb = provider_binaries(a, bin, &paths);
+	if (nb <= 0) {
 		snprintf(err->msg, sizeof(err->msg),
 			 "could not find the binary '%s'", bin);
 		return -ENOENT;
 	}
-	n = usdt_notes(a, path, &notes);
-	if (n < 0) {
-		snprintf(err->msg, sizeof(err->msg),
-			 "could not read the USDT notes of '%s': %s", path,
-			 strerror(-n));
-		return n;
-	}
-	for (i = 0; i < n; i++) {
-		struct val *ap;
+	for (b = 0; b < nb; b++) {
+		const char *path = paths[b];
+		char real[PATH_MAX];
 
-		if (fnmatch(prov, notes[i].provider, 0) ||
-		    fnmatch(name, notes[i].name, 0))
-			continue;
-		ap = provider_ap_new(a, &provider_usdt,
-				     arena_printf(a, "usdt:%s:%s:%s", path,
-						  notes[i].provider, notes[i].name));
-		val_set_str(a, ap, "target", path);
-		val_set_str(a, ap, "usdt_provider", notes[i].provider);
-		val_set_str(a, ap, "func", notes[i].name);
-		val_set(a, ap, "address", val_uint(a, notes[i].pc));
-		val_set(a, ap, "base", val_uint(a, notes[i].base));
-		val_set(a, ap, "semaphore", val_uint(a, notes[i].sem));
-		val_set_str(a, ap, "args", notes[i].args);
-		val_push(a, out, ap);
-		matched++;
+		if (strncmp(path, "/proc/", 6) && realpath(path, real))
+			path = arena_strdup(a, real);
+		n = usdt_notes(a, path, &notes);
+		if (n < 0 && nb == 1) {
+			snprintf(err->msg, sizeof(err->msg),
+				 "could not read the USDT notes of '%s': %s",
+				 path, strerror(-n));
+			return n;
+		}
+		for (i = 0; i < n; i++) {
+			struct val *ap;
+
+			if (fnmatch(prov, notes[i].provider, 0) ||
+			    fnmatch(name, notes[i].name, 0))
+				continue;
+			ap = provider_ap_new(a, &provider_usdt,
+					     arena_printf(a, "usdt:%s:%s:%s", path,
+							  notes[i].provider,
+							  notes[i].name));
+			val_set_str(a, ap, "target", path);
+			val_set_str(a, ap, "usdt_provider", notes[i].provider);
+			val_set_str(a, ap, "func", notes[i].name);
+			val_set(a, ap, "address", val_uint(a, notes[i].pc));
+			val_set(a, ap, "base", val_uint(a, notes[i].base));
+			val_set(a, ap, "semaphore", val_uint(a, notes[i].sem));
+			val_set_str(a, ap, "args", notes[i].args);
+			val_push(a, out, ap);
+			matched++;
+		}
 	}
 	if (!matched)
 		snprintf(err->msg, sizeof(err->msg),
-			 "usdt probe '%s:%s' not found in %s", prov, name, path);
+			 "usdt probe '%s:%s' not found in %s", prov, name,
+			 nb == 1 ? paths[0] : bin);
 	return matched;
 }
 
+/*
+ * `usdt:BINARY[:PROVIDER[:NAME]]` lists the notes of BINARY (as written);
+ * with -p, `usdt:*` and wildcard binaries mean the process's binaries
+ */
 static int usdt_list(struct arena *a, const char *pattern, bool verbose,
 		     FILE *out)
 {
+	const char *rest = provider_pattern_rest(&provider_usdt, pattern);
+	const char *bin, *colon, **paths;
 	struct usdt_note *notes;
-	const char *bin, *colon, *path;
-	int n, i, printed = 0;
+	int nb, b, n, i, printed = 0;
 
-	if (!pattern || strncmp(pattern, "usdt:", 5))
+	if (!rest)
 		return 0;
-	bin = pattern + 5;
-	colon = strchr(bin, ':');
-	bin = colon ? arena_strndup(a, bin, colon - bin) : bin;
-	if (provider_has_wildcard(bin) || !(path = uprobe_resolve_binary(a, bin)))
+	colon = strchr(rest, ':');
+	bin = colon ? arena_strndup(a, rest, colon - rest) : rest;
+	if (provider_has_wildcard(bin) && !strchr(bin, '/') && !provider_pid)
 		return 0;
-	n = usdt_notes(a, path, &notes);
-	for (i = 0; i < n; i++) {
-		const char *name = arena_printf(a, "usdt:%s:%s:%s", path,
-						notes[i].provider, notes[i].name);
+	nb = provider_binaries(a, bin, &paths);
+	for (b = 0; b < nb; b++) {
+		n = usdt_notes(a, paths[b], &notes);
+		for (i = 0; i < n; i++) {
+			const char *name = arena_printf(a, "usdt:%s:%s:%s",
+							paths[b],
+							notes[i].provider,
+							notes[i].name);
+			const char *rel = arena_printf(a, "%s:%s",
+						       notes[i].provider,
+						       notes[i].name);
 
-		if (colon && fnmatch(arena_printf(a, "usdt:%s%s", path, colon),
-				     name, 0))
-			continue;
-		fprintf(out, "%s\n", name);
-		printed++;
+			if (colon && fnmatch(colon + 1, rel, 0))
+				continue;
+			fprintf(out, "%s\n", name);
+			printed++;
+		}
 	}
 	return printed;
 }

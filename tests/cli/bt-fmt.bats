@@ -3,6 +3,8 @@
 # input streams.  The rendering itself is checked byte for byte by the
 # golden cases in tests/golden/bt-fmt/.
 
+bats_require_minimum_version 1.5.0
+
 setup_file() {
 	export BTF="$BATS_TEST_DIRNAME/../../build/bin/bt-fmt"
 	export G="$BATS_TEST_DIRNAME/../golden/bt-fmt"
@@ -207,4 +209,93 @@ setup_file() {
 	exec 7>&-
 	wait "$pid"
 	[ "$n" -eq 2 ]
+}
+
+# ---- bt's own formats: csv, folded, svg (bt-formats(7)) ----
+
+@test "-f csv: every golden stream gives a table the csv module reads" {
+	for f in "$G"/*.events; do
+		"$BTF" -f csv "$f" >"$BATS_TEST_TMPDIR/out.csv" 2>/dev/null || continue
+		run python3 "$BATS_TEST_DIRNAME/../runtime/fmt_check.py" csv "$BATS_TEST_TMPDIR/out.csv"
+		[ "$status" -eq 0 ] || { echo "$f: $output"; false; }
+	done
+}
+
+@test "-f csv: the header is the same whatever comes, keys as wide as the widest" {
+	run "$BTF" -f csv "$G/map_sort.events"
+	[ "${lines[0]}" = "type,map,key1,key2,bucket_min,bucket_max,value" ]
+	run "$BTF" -f csv "$G/json_scalar.events"
+	[ "${lines[0]}" = "type,map,key1,bucket_min,bucket_max,value" ]
+}
+
+@test "-f csv: fields with commas, quotes and newlines are quoted" {
+	run "$BTF" -f csv "$G/text_output.events"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *$'cat,,,,,"line one\nline, ""two"""'* ]]
+}
+
+@test "-f csv: bookkeeping goes to stderr, not into the table" {
+	run --separate-stderr "$BTF" -f csv "$G/flame_stacks.events"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"Attached 1 probe"* ]]
+	[[ "$output" != *"Attached"* ]]
+}
+
+@test "-f folded: stack maps as root-first folded lines, the rest on stderr" {
+	run --separate-stderr "$BTF" -f folded "$G/flame_stacks.events"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(cat "$G/flame_stacks.folded.out")" ]
+	[[ "$output" == *$'@;do_syscall_64;ksys_read;vfs_read 7'* ]]
+	[[ "$output" == *$'@by;bash;main;read;ksys_read;vfs_read 3'* ]]
+	[[ "$stderr" == *"sampling"* ]]
+	[[ "$stderr" == *"@n[2]: 20"* ]]
+	echo "$output" >"$BATS_TEST_TMPDIR/f.folded"
+	python3 "$BATS_TEST_DIRNAME/../runtime/fmt_check.py" folded "$BATS_TEST_TMPDIR/f.folded"
+}
+
+@test "-f folded: one stack map gets no map-name prefix" {
+	run --separate-stderr "$BTF" -f folded "$G/symbols.events"
+	[ "$status" -eq 0 ]
+	[ "$output" = $'0x7f00 1\nmain;readline 3' ]
+}
+
+@test "-f folded/svg: a run without stack maps says so on stderr" {
+	run --separate-stderr "$BTF" -f folded "$G/text_output.events"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	[[ "$stderr" == *"no map keyed by a stack"* ]]
+}
+
+@test "-f svg: well-formed, self-contained, every frame with a title" {
+	for f in "$G"/*.events; do
+		"$BTF" -f svg "$f" >"$BATS_TEST_TMPDIR/out.svg" 2>/dev/null || continue
+		run python3 "$BATS_TEST_DIRNAME/../runtime/fmt_check.py" svg "$BATS_TEST_TMPDIR/out.svg"
+		[ "$status" -eq 0 ] || { echo "$f: $output"; false; }
+		! grep -q 'href=\|src=' "$BATS_TEST_TMPDIR/out.svg"
+	done
+	run "$BTF" -f svg "$G/flame_stacks.events"
+	[[ "$output" == *'<title>a:b&amp;&lt;c&gt;&quot;q&quot; (1 sample, 4.00%)</title>'* ]]
+}
+
+@test "text events: cat, join and system in text, json and csv" {
+	run "$BTF" "$G/text_output.events"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *$'/bin/ls -l /tmp\nhello from system\n'* ]]
+	run "$BTF" -f json "$G/text_output.events"
+	[[ "$output" == *'{"type": "syscall", "data": "hello from system\n"}'* ]]
+	[[ "$output" == *'{"type": "join", "data": "/bin/ls -l /tmp\n"}'* ]]
+}
+
+@test "a text event of an unknown kind is a malformed stream (2)" {
+	printf '%s\n' '{"bt":"events","v":1}' '{"e":"meta","maps":[]}' \
+		'{"e":"text","kind":"shout","data":"x"}' >"$BATS_TEST_TMPDIR/bad.events"
+	run "$BTF" "$BATS_TEST_TMPDIR/bad.events"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"'kind' is not cat, join or system"* ]]
+}
+
+@test "the unknown-format message lists every format" {
+	run "$BTF" -f xml "$G/json_map.events"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"(text, json, csv, folded or svg)"* ]]
 }

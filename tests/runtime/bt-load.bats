@@ -289,3 +289,48 @@ stop_with() {
 	echo "$key" | jq -e 'any(startswith("do_syscall_64+"))'
 	echo "$key" | jq -e 'all(test("^[A-Za-z_][A-Za-z0-9_.]*\\+[0-9]+$"))'
 }
+
+# BUNDLE with its config replaced by JSON, as NAME.bundle in the test dir
+with_config() {
+	head -1 "$OUT/$1.bundle" > "$BATS_TEST_TMPDIR/$1.bundle"
+	tail -1 "$OUT/$1.bundle" | jq -c ".config = $2" >> "$BATS_TEST_TMPDIR/$1.bundle"
+}
+
+@test "config missing_probes=warn: a probe the kernel lacks is skipped with a warning" {
+	[ ! -e /sys/bus/event_source/devices/kprobe ] || skip "this kernel has kprobes"
+	with_config kprobe '{"missing_probes": "warn"}'
+	"$BTL" --json "$BATS_TEST_TMPDIR/kprobe.bundle" > "$BATS_TEST_TMPDIR/ev" 2> "$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	wait_attached "$BATS_TEST_TMPDIR/ev"
+	kill -INT $pid
+	wait $pid
+	[ "$(events "$BATS_TEST_TMPDIR/ev" attached)" = '{"e":"attached","n":0}' ]
+	grep -q "WARNING: kprobes are not supported by this kernel" "$BATS_TEST_TMPDIR/err"
+	with_config kprobe '{"missing_probes": "ignore"}'
+	"$BTL" --json "$BATS_TEST_TMPDIR/kprobe.bundle" > "$BATS_TEST_TMPDIR/ev" 2> "$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	wait_attached "$BATS_TEST_TMPDIR/ev"
+	kill -INT $pid
+	wait $pid
+	[ ! -s "$BATS_TEST_TMPDIR/err" ]
+}
+
+@test "config print_maps_on_exit=false: no exit dump" {
+	with_config begin_end '{"print_maps_on_exit": false}'
+	run --separate-stderr "$BTL" --json "$BATS_TEST_TMPDIR/begin_end.bundle"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *'"e":"map"'* ]]
+	[[ "$output" != *'"e":"dump"'* ]]
+	[[ "$output" == *'{"e":"exit","code":0}'* ]]
+}
+
+@test "print() of values; begin runs in bt-load, named by --comm" {
+	run --separate-stderr "$BTL" --json "$OUT/comm.bundle"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'{"e":"print","id":0,"v":"bt-load"}'* ]]
+	run --separate-stderr "$BTL" --json --comm bpftrace "$OUT/comm.bundle"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'{"e":"print","id":0,"v":"bpftrace"}'* ]]
+	# the tuple: the pid of bt-load itself (begin runs in its context)
+	echo "$output" | jq -s -e 'map(select(.e == "print" and .id == 1)) | .[0] | (.v[0] > 0 and .v[1] == "x")'
+}

@@ -1,6 +1,7 @@
 /*
  * test_fmt.c - unit tests of bt-fmt's pieces: printf conversions, hist
- * labels and rows, map entry order, JSON numbers and value text.
+ * labels and rows, map entry order, JSON numbers and value text, CSV
+ * quoting, folded stacks and the flame graph's tree.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -424,6 +425,96 @@ START_TEST(gfp_names)
 }
 END_TEST
 
+START_TEST(csv_quoting)
+{
+	csv_field(&SB, "plain", 5);
+	strbuf_addc(&SB, '|');
+	csv_field(&SB, "a,b", 3);
+	strbuf_addc(&SB, '|');
+	csv_field(&SB, "say \"hi\"", 8);
+	strbuf_addc(&SB, '|');
+	csv_field(&SB, "two\nlines", 9);
+	strbuf_addc(&SB, '|');
+	csv_field(&SB, "", 0);
+	ck_assert_str_eq(sb_str(),
+			 "plain|\"a,b\"|\"say \"\"hi\"\"\"|\"two\nlines\"|");
+}
+END_TEST
+
+/* a stack VALUE, leaf first, from frames given root first */
+static struct val *stack_of(int n, const char **root_first)
+{
+	struct val *v = val_arr(A);
+	int i;
+
+	for (i = n - 1; i >= 0; i--)
+		val_push(A, v, val_str(A, root_first[i]));
+	return v;
+}
+
+START_TEST(folded_lines)
+{
+	static const char *s1[] = { "entry_SYSCALL_64+5", "vfs_read+16" };
+	static const char *s2[] = { "entry_SYSCALL_64+9", "vfs_read+0x20" };
+	static const char *s3[] = { "ffffffff81000010 idle+3" };
+	struct fmt_state st = { .format = FMT_FOLDED };
+	struct fmt_map m = { .name = "@", .key = type_new(A, TY_KSTACK),
+			     .val = type_new(A, TY_COUNT) };
+	struct val *ev = val_map(A), *ents = val_arr(A), *e;
+
+	st.meta.maps = &m;
+	st.meta.nmaps = 1;
+	st.flame = flame_new(&st.meta);
+	e = val_arr(A);
+	val_push(A, e, stack_of(2, s1));
+	val_push(A, e, val_int(A, 2));
+	val_push(A, ents, e);
+	e = val_arr(A);
+	val_push(A, e, stack_of(2, s2));
+	val_push(A, e, val_int(A, 3));
+	val_push(A, ents, e);
+	e = val_arr(A);
+	val_push(A, e, stack_of(1, s3));
+	val_push(A, e, val_int(A, 1));
+	val_push(A, ents, e);
+	e = val_arr(A);
+	val_push(A, e, stack_of(1, s3));
+	val_push(A, e, val_int(A, 0));    /* no samples: left out */
+	val_push(A, ents, e);
+	val_set(A, ev, "entries", ents);
+	ck_assert_int_eq(flame_map(&st, A, &m, ev), 0);
+	/* offsets and perf addresses gone, equal stacks merged, sorted */
+	ck_assert_str_eq(strbuf_cstr(&st.out),
+			 "entry_SYSCALL_64;vfs_read 5\nidle 1\n");
+	flame_free(st.flame);
+	strbuf_free(&st.out);
+}
+END_TEST
+
+START_TEST(svg_tree)
+{
+	static const char in[] = "a;b 3\na;c 1\nbad line\nx&<y> 4\n";
+	const char *svg;
+
+	flame_svg(&SB, in, sizeof(in) - 1, "T<1>");
+	svg = sb_str();
+	ck_assert_ptr_nonnull(strstr(svg, "<title>all (8 samples, 100.00%)"));
+	ck_assert_ptr_nonnull(strstr(svg, "<title>a (4 samples, 50.00%)"));
+	ck_assert_ptr_nonnull(strstr(svg, "<title>c (1 sample, 12.50%)"));
+	ck_assert_ptr_nonnull(strstr(svg, "<title>x&amp;&lt;y&gt; (4 samples"));
+	ck_assert_ptr_nonnull(strstr(svg, ">T&lt;1&gt;</text>"));
+	/* b before c (name order), a at depth 1 from sample 0 */
+	ck_assert_ptr_nonnull(strstr(svg, "data-s=\"0\" data-n=\"4\" "
+				     "data-d=\"1\"><title>a "));
+	ck_assert_ptr_nonnull(strstr(svg, "data-s=\"3\" data-n=\"1\" "
+				     "data-d=\"2\"><title>c "));
+	ck_assert_ptr_nonnull(strstr(svg, "</svg>\n"));
+	strbuf_reset(&SB);
+	flame_svg(&SB, "", 0, NULL);
+	ck_assert_ptr_nonnull(strstr(sb_str(), "no stack samples"));
+}
+END_TEST
+
 static Suite *fmt_suite(void)
 {
 	Suite *s = suite_create("bt-fmt");
@@ -445,6 +536,9 @@ static Suite *fmt_suite(void)
 	tcase_add_test(tc, sort_by_key);
 	tcase_add_test(tc, json_numbers);
 	tcase_add_test(tc, value_text_kinds);
+	tcase_add_test(tc, csv_quoting);
+	tcase_add_test(tc, folded_lines);
+	tcase_add_test(tc, svg_tree);
 	suite_add_tcase(s, tc);
 	return s;
 }

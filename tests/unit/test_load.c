@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "bt-load/load.h"
 #include "wire.h"
@@ -161,6 +162,33 @@ START_TEST(decode_special)
 }
 END_TEST
 
+START_TEST(decode_cgroup_path)
+{
+	FILE *f = fopen("/proc/mounts", "r");
+	char line[1024], dev[256], dir[512], type[64];
+	struct stat st;
+	uint64_t id;
+	const char *got;
+	bool found = false;
+
+	ck_assert_ptr_nonnull(f);
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "%255s %511s %63s", dev, dir, type) == 3 &&
+			!strcmp(type, "cgroup2");
+	fclose(f);
+	if (!found)
+		return;  /* no cgroup2 here: nothing to look up */
+	ck_assert_int_eq(stat(dir, &st), 0);
+	id = st.st_ino;
+	got = dec("{\"t\":\"cgroup_path\"}", &id, 8);
+	/* the root of the cgroup2 hierarchy, first */
+	ck_assert_msg(!strncmp(got, "\"unified:/", 10), "got %s", got);
+	/* an id no hierarchy has: empty */
+	id = 0xffffffffffffull;
+	ck_assert_str_eq(dec("{\"t\":\"cgroup_path\"}", &id, 8), "\"\"");
+}
+END_TEST
+
 static int read_bundle(struct load *l, const char *text)
 {
 	FILE *f = fmemopen((void *)text, strlen(text), "r");
@@ -261,21 +289,40 @@ END_TEST
 START_TEST(features_without_kernel)
 {
 	struct val *ap = val_map(a);
-	struct diag_loc loc = { 0, 0 };
 	int *cpus = NULL, n = 0;
-	FILE *devnull = fopen("/dev/null", "w");
+	const char *why;
 
-	diag_set_stream(devnull);
 	val_set_str(a, ap, "provider", "begin");
-	ck_assert_int_eq(features_check_attach(ap, loc), 0);
+	ck_assert_ptr_null(features_missing(a, ap));
 	val_set_str(a, ap, "provider", "nosuchprovider");
-	ck_assert_int_eq(features_check_attach(ap, loc), -EOPNOTSUPP);
-	diag_set_stream(NULL);
-	fclose(devnull);
+	why = features_missing(a, ap);
+	ck_assert_ptr_nonnull(why);
+	ck_assert_str_eq(why, "bt-load cannot attach 'nosuchprovider' probes");
+	val_set_str(a, ap, "provider", "kprobe");
+	why = features_missing(a, ap);
+	if (why)
+		ck_assert_str_eq(why, "kprobes are not supported by this kernel "
+				 "(no /sys/bus/event_source/devices/kprobe)");
 	ck_assert_int_eq(cpus_online(&cpus, &n), 0);
 	ck_assert_int_ge(n, 1);
 	ck_assert_int_ge(cpus[0], 0);
 	free(cpus);
+}
+END_TEST
+
+START_TEST(verifier_reasons)
+{
+	const char *log = "0: R1=ctx()\n7: (79) r0 = *(u64 *)(r0 +0)\n"
+			  "R0 invalid mem access 'map_value_or_null'\nprocessed 7 insns\n";
+	const char *loop = "invalid read from stack off -8\n"
+			   "back-edge from insn 12 to 4\n";
+
+	ck_assert_str_eq(verifier_explain(log, strlen(log)),
+			 "a map value is used without checking that the lookup found it");
+	/* the last known failure in the log wins */
+	ck_assert_str_eq(verifier_explain(loop, strlen(loop)),
+			 "the verifier cannot prove that a loop ends");
+	ck_assert_ptr_null(verifier_explain("all good\n", 9));
 }
 END_TEST
 
@@ -292,10 +339,12 @@ int main(void)
 	tcase_add_test(tc, decode_compound);
 	tcase_add_test(tc, decode_aggregations);
 	tcase_add_test(tc, decode_special);
+	tcase_add_test(tc, decode_cgroup_path);
 	tcase_add_test(tc, bundle_good);
 	tcase_add_test(tc, bundle_bad);
 	tcase_add_test(tc, emit_holds_then_batches);
 	tcase_add_test(tc, features_without_kernel);
+	tcase_add_test(tc, verifier_reasons);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -32,3 +32,4 @@ build flood flood
 build profile profile
 build uprobe uprobe
 build kstack kstack
+build comm comm
