@@ -143,7 +143,7 @@ bench: all
 # ------------------------------------------------------------- packaging
 DEB_PKGS = build-essential pkg-config llvm-19-dev clang-19 libbpf-dev \
 	libelf-dev libmsgpack-dev zlib1g-dev libzstd-dev check bats bpftool \
-	jq systemtap-sdt-dev python3
+	jq systemtap-sdt-dev python3 time chromium
 
 deps:
 	@missing=; for p in $(DEB_PKGS); do \
@@ -157,12 +157,14 @@ deps:
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/bt \
-		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man8
+		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man7 \
+		$(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/libexec/bt/
 	install -m 755 bpftrace $(DESTDIR)$(PREFIX)/libexec/bt/bpftrace
 	ln -sf ../libexec/bt/bpftrace $(DESTDIR)$(PREFIX)/bin/bpftrace
 	for t in $(TOOLS); do ln -sf ../libexec/bt/$$t $(DESTDIR)$(PREFIX)/bin/$$t; done
 	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 man/*.7 $(DESTDIR)$(PREFIX)/share/man/man7/
 	install -m 644 man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 
 clean:

@@ -345,22 +345,36 @@ static int ev_diag(struct fmt_state *st, const struct val *ev, bool error)
 
 /*
  * cat(), join() and system() output: {"e": "text", "kind": "cat"|"join"|
- * "system", "data": str}.  Text prints data as it is; JSON names system's
- * output "syscall", as upstream does.
+ * "system", "data": str}, one event per call, data as upstream hands it
+ * to its writers (cat: the file's bytes; join: the joined arguments;
+ * system: the command's whole output).  Text prints data, and a newline
+ * after join and system, as upstream does; JSON names system's output
+ * "syscall" and adds nothing.
  */
 static int ev_text(struct fmt_state *st, const struct val *ev)
 {
 	const char *kind = val_get_str(ev, "kind");
 	const struct val *data = val_get(ev, "data");
+	bool newline;
 
 	if (!kind || (strcmp(kind, "cat") && strcmp(kind, "join") &&
 		      strcmp(kind, "system")))
 		return bad_event("text", "'kind' is not cat, join or system");
 	if (!data || (data->kind != VAL_STR && data->kind != VAL_BIN))
 		return bad_event("text", "no string 'data'");
-	if (st->format == FMT_JSON && !strcmp(kind, "system"))
-		kind = "syscall";
-	side_text(st, kind, data->s, data->n);
+	newline = strcmp(kind, "cat") != 0;
+	if (st->format == FMT_JSON) {
+		if (!strcmp(kind, "system"))
+			kind = "syscall";
+		json_text_event(&st->out, kind, data->s, data->n);
+	} else if (st->format == FMT_CSV) {
+		/* the row holds the text without its last newline anyway */
+		csv_text_row(st, kind, NULL, data->s, data->n);
+	} else {
+		side_text(st, kind, data->s, data->n);
+		if (newline)
+			side_text(st, kind, "\n", 1);
+	}
 	return 0;
 }
 

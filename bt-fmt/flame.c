@@ -10,13 +10,14 @@
  * has more than one map keyed by a stack, each line starts with the map's
  * name ("@cpu;..."), so that their samples stay apart.  The stream sends
  * stacks leaf first (the order of the kernel's stack map); they are
- * reversed here.  Frames lose their "+offset" and perf mode's address, so
- * that samples in one function merge; ';' in a name becomes ':'.  COUNT
- * is the value (count, sum, integers, min, max), the number of samples of
- * avg/stats, or a histogram's total; entries whose COUNT is not positive
- * are left out.  Lines are sorted and equal stacks merged per map event;
- * each map event adds its lines (flame graph tools add up repeated
- * stacks, which is right for print-and-clear scripts).
+ * reversed here.  Frames lose their "+offset", perf mode's address and
+ * " (object path)", so that samples in one function merge; ';' in a
+ * name becomes ':'.  COUNT is the value (count, sum, integers, min,
+ * max), the number of samples of avg/stats, or a histogram's total;
+ * entries whose COUNT is not positive are left out.  Lines are sorted
+ * and equal stacks merged per map event; each map event adds its lines
+ * (flame graph tools add up repeated stacks, which is right for
+ * print-and-clear scripts).
  *
  * svg: the folded lines of the whole run, kept until the end of the
  * input, drawn as one self-contained interactive SVG (flame_svg()).
@@ -124,6 +125,14 @@ static void stack_frame_add(struct strbuf *sb, const struct val *f)
 			n -= (size_t)(sp + 1 - s);
 			s = sp + 1;
 		}
+	}
+	/* perf mode's " (/path/to/object)" after a user frame */
+	if (n > 2 && s[n - 1] == ')') {
+		for (i = n - 1; i-- > 0;)
+			if (s[i] == '(' && i > 0 && s[i - 1] == ' ')
+				break;
+		if (i > 1 && i < n)
+			n = i - 1;
 	}
 	/* "+16" or "+0x10" at the end */
 	plus = NULL;

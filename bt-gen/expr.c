@@ -626,6 +626,53 @@ static struct gv bitfield(struct gen *g, struct gv v, const struct val *e)
 	return (struct gv){ x, v.t, 0 };
 }
 
+static bool is_args(const struct val *n)
+{
+	const char *name = val_get_str(n, "name");
+
+	return ast_kind(n) == AST_IDENT && name && !strcmp(name, "args");
+}
+
+/*
+ * The kernel address of the struct that field node e reads from, when it
+ * is in kernel memory: what a kernel pointer points to, or a struct
+ * member reached that way (`curtask->se.vruntime` reads only the leaf).
+ * Member offsets on the way are CO-RE relocated (core.c).  NULL if the
+ * base is not in kernel memory.
+ */
+static LLVMValueRef field_base_kaddr(struct gen *g, const struct val *e,
+				     struct type **st)
+{
+	const struct val *base = val_get(e, "e");
+	struct type *bt = gen_type_of(g, base);
+	LLVMValueRef addr, a;
+	struct type *outer;
+	const char *name;
+	int64_t off;
+
+	if (!base || is_args(base))
+		return NULL;
+	if (bt->kind == TY_PTR && !bt->user && bt->elem &&
+	    bt->elem->kind == TY_STRUCT && gen_is_scalar(bt)) {
+		*st = bt->elem;
+		return expr_gen(g, base).v;
+	}
+	if (bt->kind != TY_STRUCT || ast_kind(base) != AST_FIELD ||
+	    val_get(base, "bits"))
+		return NULL;
+	addr = field_base_kaddr(g, base, &outer);
+	if (!addr)
+		return NULL;
+	off = val_get_int(base, "offset", -1);
+	name = val_get_str(base, "name");
+	if (off < 0 || !name)
+		return NULL;
+	*st = bt;
+	if (core_field_addr(g, addr, outer, name, off, &a))
+		return a;
+	return LLVMBuildAdd(g->b, addr, gen_i64(g, (uint64_t)off), "");
+}
+
 static struct gv field(struct gen *g, const struct val *e)
 {
 	const struct val *base = val_get(e, "e");
@@ -634,10 +681,38 @@ static struct gv field(struct gen *g, const struct val *e)
 	struct gv b, out = { NULL, t, 0 };
 	LLVMValueRef tmp;
 
-	if (ast_kind(base) == AST_IDENT &&
-	    !strcmp(val_get_str(base, "name") ? val_get_str(base, "name") : "",
-		    "args"))
+	if (is_args(base))
 		return builtin_field_args(g, e);
+	if (off >= 0 && val_get_str(e, "name")) {
+		struct type *st = NULL;
+		LLVMValueRef ka = field_base_kaddr(g, e, &st), addr, v;
+		const char *name = val_get_str(e, "name");
+		int64_t sz = type_size(t);
+
+		if (ka && val_get(e, "bits") && gen_is_scalar(t) &&
+		    core_bitfield(g, ka, st, name, off, (int)val_get_int(e,
+				  "bitoff", 0), t->is_signed, &v))
+			return expr_convert(g, (struct gv){ v, type_int(g->a,
+					    8, t->is_signed), 0 }, t);
+		if (ka && !val_get(e, "bits")) {
+			if (!core_field_addr(g, ka, st, name, off, &addr))
+				addr = LLVMBuildAdd(g->b, ka, gen_i64(g,
+						    (uint64_t)off), "");
+			tmp = gen_tmp(g, sz > 0 ? sz : 8);
+			builtin_probe_read(g, tmp, sz, addr, false);
+			out = gen_load(g, tmp, t);
+			out.align = 8;
+			return out;
+		}
+		if (ka) {
+			tmp = gen_tmp(g, sz > 0 ? sz : 8);
+			builtin_probe_read(g, tmp, sz, LLVMBuildAdd(g->b, ka,
+					   gen_i64(g, (uint64_t)off), ""), false);
+			out = gen_load(g, tmp, t);
+			out.align = 8;
+			return bitfield(g, out, e);
+		}
+	}
 	b = expr_gen(g, base);
 	if (off < 0 && (b.t->kind == TY_TUPLE) && val_get_str(e, "name")) {
 		int i = atoi(val_get_str(e, "name"));

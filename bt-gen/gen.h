@@ -12,6 +12,7 @@
  *   stmt.c      statements and control flow, variable slots
  *   callbacks.c `for` loops, whose bodies are callback functions
  *   builtins.c  builtins (pid, comm, args...) and calls (printf, str...)
+ *   core.c      CO-RE relocated member reads of kernel structs
  *   bundle.c    the bundle stream value (tables for bt-load and bt-fmt)
  *   main.c      the command line
  *
@@ -309,6 +310,15 @@ LLVMValueRef builtin_record_begin(struct gen *g, int action, int64_t id,
 /* submit; continues in the block after the record (also reached when the
  * reservation failed and the loss was counted) */
 void builtin_record_end(struct gen *g, LLVMValueRef rec);
+
+/* core.c: base is an i64 kernel address of a struct st; false when
+ * vmlinux BTF has no member of that name at off (then use off as is) */
+bool core_field_addr(struct gen *g, LLVMValueRef base, const struct type *st,
+		     const char *member, int64_t off, LLVMValueRef *addr);
+/* a bitfield's value as an i64 (sign-extended if is_signed) */
+bool core_bitfield(struct gen *g, LLVMValueRef base, const struct type *st,
+		   const char *member, int64_t off, int bitoff, bool is_signed,
+		   LLVMValueRef *out);
 
 /* bundle.c */
 struct val *bundle_make(struct gen *g, const void *obj, size_t len);

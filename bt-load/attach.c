@@ -75,6 +75,14 @@ void attach_report(struct load *l, struct diag_loc loc, const char *fmt, ...)
 		diag_error(loc, "%s", msg);
 }
 
+/* begin and end are run (BPF_PROG_TEST_RUN), not attached */
+bool attach_is_special(const struct val *ap)
+{
+	const char *prov = val_get_str(ap, "provider");
+
+	return prov && (!strcmp(prov, "begin") || !strcmp(prov, "end"));
+}
+
 /* the name bpftrace prints for an attach point */
 const char *attach_describe(struct arena *a, const struct val *ap)
 {
@@ -96,9 +104,12 @@ int attach_probe(struct load *l, struct load_probe *p)
 	for (i = 0; i < p->attach->n; i++) {
 		const struct val *ap = p->attach->items[i];
 		const char *prov = val_get_str(ap, "provider");
-		const char *why = features_missing(l->arena, ap);
+		const char *why;
 		int err = -EOPNOTSUPP;
 
+		if (attach_is_special(ap))
+			continue;   /* run by run.c, not attached */
+		why = features_missing(l->arena, ap);
 		if (why) {
 			attach_report(l, p->loc, "%s", why);
 			if (l->missing_probes == MISSING_ERROR)

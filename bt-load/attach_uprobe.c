@@ -1,7 +1,8 @@
 /*
  * attach_uprobe.c - uprobe, uretprobe and usdt probes.  An attach point
- * names the binary in "target" and the symbol in "func" (or a file
- * offset in "address"); "pid" limits it to one process, else the process
+ * names the binary in "target" and the symbol in "func" with an
+ * optional "offset" into it (or, without "func", a file offset in
+ * "address"); "pid" limits it to one process, else the process
  * of -p or -c does.  usdt probes name
  * the USDT provider in "ns" and the probe in "func"; libbpf finds the
  * note and sets up the argument spec.
@@ -36,11 +37,13 @@ int attach_uprobe(struct load *l, struct load_probe *p, const struct val *ap)
 		link = bpf_program__attach_usdt(p->bpf, pid, path,
 						ns ? ns : "", func, NULL);
 	} else {
+		/* by name, libbpf finds the symbol and adds "offset" to it;
+		 * without a name, "address" is taken as a file offset */
 		opts.retprobe = !strcmp(prov, "uretprobe");
-		if (!addr)
-			opts.func_name = func;
+		opts.func_name = func;
 		link = bpf_program__attach_uprobe_opts(p->bpf, pid, path,
-						       addr, &opts);
+						       func ? val_get_int(ap, "offset", 0) : addr,
+						       &opts);
 	}
 	if (!link) {
 		err = -errno;

@@ -16,19 +16,6 @@ static int bad(const char *what)
 	return -EBADMSG;
 }
 
-static bool is_special(const struct val *attach, bool *is_end)
-{
-	const char *prov;
-
-	if (!attach || attach->kind != VAL_ARR || attach->n != 1)
-		return false;
-	prov = val_get_str(attach->items[0], "provider");
-	if (!prov)
-		return false;
-	*is_end = !strcmp(prov, "end");
-	return *is_end || !strcmp(prov, "begin");
-}
-
 static int read_probes(struct load *l, const struct val *probes)
 {
 	size_t i, j;
@@ -49,9 +36,10 @@ static int read_probes(struct load *l, const struct val *probes)
 			if (p->attach->items[j]->kind != VAL_MAP ||
 			    !val_get_str(p->attach->items[j], "provider"))
 				return bad("an attach point lacks 'provider'");
+			p->nbegin += !strcmp(val_get_str(p->attach->items[j], "provider"), "begin");
+			p->nend += !strcmp(val_get_str(p->attach->items[j], "provider"), "end");
 		}
 		p->loc = diag_loc_of(pv);
-		p->special = is_special(p->attach, &p->is_end);
 	}
 	return 0;
 }

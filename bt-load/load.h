@@ -64,8 +64,8 @@ struct load_probe {
 	const struct val *attach;   /* [ATTACH_POINT] */
 	struct diag_loc loc;
 	struct bpf_program *bpf;
-	bool special;               /* begin or end: run, not attached */
-	bool is_end;
+	int nbegin, nend;           /* begin/end attach points: run, not
+				       attached (begin,end { } has both) */
 };
 
 struct load_map {
@@ -156,6 +156,7 @@ void attach_report(struct load *l, struct diag_loc loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void attach_detach_all(struct load *l);
 const char *attach_describe(struct arena *a, const struct val *ap);
+bool attach_is_special(const struct val *ap);
 
 /* attach_<provider>.c: each returns 0 or a negative errno after a message */
 int attach_tracepoint(struct load *l, struct load_probe *p,

@@ -94,7 +94,7 @@ static int run_special(struct load *l, bool end)
 		LIBBPF_OPTS(bpf_test_run_opts, opts);
 		int err;
 
-		if (!p->special || p->is_end != end)
+		if (!(end ? p->nend : p->nbegin))
 			continue;
 		err = bpf_prog_test_run_opts(bpf_program__fd(p->bpf), &opts);
 		if (err) {
@@ -117,7 +117,7 @@ static int count_end(const struct load *l)
 	int i, n = 0;
 
 	for (i = 0; i < l->nprobes; i++)
-		n += l->probes[i].special && l->probes[i].is_end;
+		n += l->probes[i].nend;
 	return n;
 }
 
@@ -126,7 +126,8 @@ static int attach_all(struct load *l)
 	int i, err;
 
 	for (i = 0; i < l->nprobes; i++) {
-		if (l->probes[i].special)
+		if (l->probes[i].nbegin + l->probes[i].nend ==
+		    (int)l->probes[i].attach->n)
 			continue;
 		err = attach_probe(l, &l->probes[i]);
 		if (err)
@@ -143,11 +144,13 @@ static void dry_run_report(struct load *l)
 	for (i = 0; i < l->nprobes; i++) {
 		const struct load_probe *p = &l->probes[i];
 
-		for (j = 0; j < p->attach->n; j++)
+		for (j = 0; j < p->attach->n; j++) {
+			const struct val *ap = p->attach->items[j];
+
 			fprintf(stderr, "%s %s (program %s)\n",
-				p->special ? "would run" : "would attach",
-				attach_describe(l->ev, p->attach->items[j]),
-				p->prog);
+				attach_is_special(ap) ? "would run" : "would attach",
+				attach_describe(l->ev, ap), p->prog);
+		}
 	}
 }
 

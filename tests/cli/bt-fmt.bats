@@ -280,10 +280,10 @@ setup_file() {
 @test "text events: cat, join and system in text, json and csv" {
 	run "$BTF" "$G/text_output.events"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *$'/bin/ls -l /tmp\nhello from system\n'* ]]
+	[[ "$output" == *$'/bin/ls -l /tmp\nhello from system\n\nno newline'* ]]
 	run "$BTF" -f json "$G/text_output.events"
 	[[ "$output" == *'{"type": "syscall", "data": "hello from system\n"}'* ]]
-	[[ "$output" == *'{"type": "join", "data": "/bin/ls -l /tmp\n"}'* ]]
+	[[ "$output" == *'{"type": "join", "data": "/bin/ls -l /tmp"}'* ]]
 }
 
 @test "a text event of an unknown kind is a malformed stream (2)" {

@@ -58,6 +58,15 @@ events() {
 	[[ "$output" == *'{"e":"exit","code":3}' ]]
 }
 
+@test "a msgpack bundle runs like its JSON form" {
+	"$DATA/json2msgpack" < "$OUT/begin_end.bundle" > "$BATS_TEST_TMPDIR/mp.bundle"
+	first=$(head -c1 "$BATS_TEST_TMPDIR/mp.bundle" | od -An -tx1 | tr -d ' ')
+	[ "$first" = df ]
+	"$BTL" --json "$BATS_TEST_TMPDIR/mp.bundle" > "$BATS_TEST_TMPDIR/a"
+	"$BTL" --json < "$OUT/begin_end.bundle" > "$BATS_TEST_TMPDIR/b"
+	diff "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b"
+}
+
 @test "the default output is msgpack, -o writes a file" {
 	"$BTL" -o "$BATS_TEST_TMPDIR/mp" "$OUT/begin_end.bundle"
 	# a msgpack map (fixmap 0x8X or map16 0xde) comes first, not '{'

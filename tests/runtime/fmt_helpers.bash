@@ -23,7 +23,8 @@ chromium_run() {
 		return 1
 	}
 	timeout 90 chromium --headless --no-sandbox --disable-gpu \
-		--no-first-run --hide-scrollbars --user-data-dir="$BATS_TEST_TMPDIR/chromium" \
+		--no-first-run --disable-quic --disable-background-networking \
+		--disable-component-update --disable-sync --hide-scrollbars --user-data-dir="$BATS_TEST_TMPDIR/chromium" \
 		"$@" 2>/dev/null
 }
 

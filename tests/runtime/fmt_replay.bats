@@ -72,7 +72,7 @@ busy() {
 	grep -q '^@;' "$W/prof.folded"
 	grep -q '^@by;' "$W/prof.folded"
 	# kernel stacks root first: the line's second frame is an entry point
-	run grep -c '^@;\(entry_SYSCALL\|common_startup\|ret_from_fork\|asm_\|secondary_startup\|\[unknown\]\)' "$W/prof.folded"
+	run grep -c '^@;\(entry_SYSCALL\|common_startup\|ret_from_fork\|asm_\|secondary_startup\)' "$W/prof.folded"
 	[ "$output" -gt 0 ]
 	"$BIN/bt-fmt" -f svg "$W/prof.events" >"$W/prof.svg" 2>/dev/null
 	$CHECK svg "$W/prof.svg"

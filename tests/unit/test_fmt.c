@@ -457,6 +457,7 @@ START_TEST(folded_lines)
 	static const char *s1[] = { "entry_SYSCALL_64+5", "vfs_read+16" };
 	static const char *s2[] = { "entry_SYSCALL_64+9", "vfs_read+0x20" };
 	static const char *s3[] = { "ffffffff81000010 idle+3" };
+	static const char *s4[] = { "7f0000001234 main+4 (/usr/bin/bash)" };
 	struct fmt_state st = { .format = FMT_FOLDED };
 	struct fmt_map m = { .name = "@", .key = type_new(A, TY_KSTACK),
 			     .val = type_new(A, TY_COUNT) };
@@ -481,11 +482,15 @@ START_TEST(folded_lines)
 	val_push(A, e, stack_of(1, s3));
 	val_push(A, e, val_int(A, 0));    /* no samples: left out */
 	val_push(A, ents, e);
+	e = val_arr(A);
+	val_push(A, e, stack_of(1, s4));
+	val_push(A, e, val_int(A, 2));
+	val_push(A, ents, e);
 	val_set(A, ev, "entries", ents);
 	ck_assert_int_eq(flame_map(&st, A, &m, ev), 0);
 	/* offsets and perf addresses gone, equal stacks merged, sorted */
 	ck_assert_str_eq(strbuf_cstr(&st.out),
-			 "entry_SYSCALL_64;vfs_read 5\nidle 1\n");
+			 "entry_SYSCALL_64;vfs_read 5\nidle 1\nmain 2\n");
 	flame_free(st.flame);
 	strbuf_free(&st.out);
 }

@@ -226,9 +226,9 @@ START_TEST(bundle_good)
 		"\"printf\":[{\"fmt\":\"%d %d\",\"args\":[{\"t\":\"int\",\"size\":1},{\"t\":\"int\",\"size\":8}]}],"
 		"\"time\":[\"%H\"]}"), 0);
 	ck_assert_int_eq(l.nprobes, 2);
-	ck_assert(l.probes[0].special);
-	ck_assert(!l.probes[0].is_end);
-	ck_assert(!l.probes[1].special);
+	ck_assert_int_eq(l.probes[0].nbegin, 1);
+	ck_assert_int_eq(l.probes[0].nend, 0);
+	ck_assert_int_eq(l.probes[1].nbegin + l.probes[1].nend, 0);
 	ck_assert_int_eq(l.probes[0].loc.start, 3);
 	ck_assert_int_eq(bundle_count_attach(&l), 3);
 	ck_assert_int_eq(l.nmaps, 1);
