@@ -230,8 +230,13 @@ struct type *check_builtin(struct check *ck, struct val *node,
 
 	*known = true;
 	/* the stdlib's primitives are the builtins under another name */
-	if (!strncmp(name, "__builtin_", 10))
+	if (!strncmp(name, "__builtin_", 10)) {
 		name += 10;
+		/* bt-gen sees one spelling (the node's name is not used below) */
+		if (ck->final && val_get_str(node, "name") &&
+		    !strncmp(val_get_str(node, "name"), "__builtin_", 10))
+			val_set_str(ck->a, node, "name", name);
+	}
 	/* a for body is a callback: the probe's context is not there */
 	if (ck->for_depth && (!strcmp(name, "retval") || !strcmp(name, "args") ||
 			      !strcmp(name, "ctx") ||

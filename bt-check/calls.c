@@ -208,15 +208,35 @@ static struct type *call_str(struct check *ck, struct val *call,
 	int64_t cap = ck->cfg.max_strlen, n;
 	struct type *t;
 
-	if (ast_kind(args->items[0]) == AST_PARAM) {
-		/* str($1) is the parameter's text */
-		struct val *params = val_get(ck->hdr, "params");
-		int64_t i = val_get_int(args->items[0], "n", 0);
-		const char *s = i >= 1 ? provider_part(params, i - 1) : NULL;
-		struct val *lit = check_node(ck, "str", args->items[0]);
+	{
+		/* str($1) is the parameter's text, str($1 + k) its tail */
+		struct val *arg = args->items[0], *pn = NULL, *kn = NULL;
+		int64_t k = 0;
+		bool u;
 
-		val_set_str(ck->a, lit, "v", s ? s : "");
-		args->items[0] = lit;
+		if (ast_kind(arg) == AST_PARAM)
+			pn = arg;
+		else if (ast_kind(arg) == AST_BINOP &&
+			 !strcmp(val_get_str(arg, "op") ? val_get_str(arg, "op") : "", "+") &&
+			 ast_kind(val_get(arg, "l")) == AST_PARAM &&
+			 check_int_literal((kn = val_get(arg, "r")), &k, &u))
+			pn = val_get(arg, "l");
+		if (pn && val_get_int(pn, "n", 0) >= 1) {
+			struct val *params = val_get(ck->hdr, "params");
+			int64_t i = val_get_int(pn, "n", 0);
+			const char *s = provider_part(params, i - 1);
+			struct val *lit = check_node(ck, "str", arg);
+
+			if (!s)
+				s = "";
+			if (k < 0 || (size_t)k > strlen(s)) {
+				check_error(ck, arg, "cannot use offset %lld into a positional parameter of length %zu",
+					    (long long)k, strlen(s));
+				k = 0;
+			}
+			val_set_str(ck->a, lit, "v", s + k);
+			args->items[0] = lit;
+		}
 	}
 	t = check_expr(ck, &args->items[0]);
 	if (args->n == 2) {
@@ -1174,6 +1194,11 @@ struct type *check_call(struct check *ck, struct val **ref, bool is_stmt,
 		if (!strcmp(name, call_table[i].name))
 			def = &call_table[i];
 	}
+	/* $N arguments are literals before any argument is looked at */
+	if (strcmp(name, "str"))
+		for (i = 0; i < args->n; i++)
+			if (ast_kind(args->items[i]) == AST_PARAM)
+				check_expr(ck, &args->items[i]);
 	if (!def && !args->n) {
 		/* builtins may be called: comm() == comm */
 		t = check_builtin(ck, call, name, &known);

@@ -77,12 +77,18 @@ static struct type *check_param(struct check *ck, struct val **ref)
 		val_set_int(ck->a, lit, "v", 0);
 	} else {
 		long long v;
+		unsigned long long uv;
 
 		errno = 0;
 		v = strtoll(s, &end, 0);
 		if (*s && !*end && !errno && !isspace((unsigned char)*s)) {
 			lit = check_node(ck, "int", *ref);
 			val_set_int(ck->a, lit, "v", v);
+		} else if (*s && *s != '-' && !isspace((unsigned char)*s) &&
+			   (errno = 0, uv = strtoull(s, &end, 0), !*end && !errno)) {
+			/* 0xffffffffffffffff: above INT64_MAX, a uint64 */
+			lit = check_node(ck, "int", *ref);
+			val_set(ck->a, lit, "v", val_uint(ck->a, uv));
 		} else {
 			lit = check_node(ck, "str", *ref);
 			val_set_str(ck->a, lit, "v", s);

@@ -33,6 +33,7 @@ struct val *bundle_make(struct gen *g, const void *obj, size_t len)
 	val_set(g->a, b, "printf", g->printfs);
 	val_set(g->a, b, "print", g->prints);
 	val_set(g->a, b, "time", g->times);
+	val_set(g->a, b, "helper_errors", g->helper_errors);
 	val_set(g->a, b, "config", cfg && cfg->kind == VAL_MAP ?
 		val_copy(g->a, cfg) : val_map(g->a));
 	val_set_str(g->a, b, "ringbuf", g->ringbuf.elf);

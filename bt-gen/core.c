@@ -46,8 +46,8 @@ static struct btf *core_btf(void)
 	tried = true;
 	path = getenv("BPFTRACE_BTF");
 	btf = path && *path ? btf__parse(path, NULL) : btf__load_vmlinux_btf();
-	if (libbpf_get_error(btf))
-		btf = NULL;
+	if ((unsigned long)btf >= (unsigned long)-4095)
+		btf = NULL;     /* libbpf before 1.0 returned ERR_PTR */
 	return btf;
 }
 

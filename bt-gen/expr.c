@@ -426,8 +426,10 @@ static struct gv incdec(struct gen *g, const struct val *e)
 	if (slot)
 		gen_store(g, slot, expr_convert(g, nv, stmt_slot_info(g, lv)->t),
 			  stmt_slot_info(g, lv)->t);
-	else
+	else {
+		g->update_at = e;
 		maps_write(g, lv, nv);
+	}
 	return expr_convert(g, post ? old : nv, gen_type_of(g, e));
 }
 

@@ -84,6 +84,7 @@ enum {
 	GEN_ACT_ZERO_MAP = 5,
 	GEN_ACT_EXIT = 6,
 	GEN_ACT_TIME = 7,
+	GEN_ACT_HELPER_ERROR = 8,
 };
 
 struct gv {
@@ -135,6 +136,10 @@ struct gen {
 
 	/* bundle tables being built */
 	struct val *printfs, *prints, *times, *probes;
+	struct val *helper_errors;    /* [{"helper", "loc"}] (WIRE.md) */
+	/* the node whose location a failed map update reports: the
+	 * assignment, the aggregation call or the ++/-- (upstream's) */
+	const struct val *update_at;
 
 	/* the program being generated */
 	const struct val *probe;

@@ -124,6 +124,7 @@ int main(int argc, char **argv)
 	g.printfs = val_arr(g.a);
 	g.prints = val_arr(g.a);
 	g.times = val_arr(g.a);
+	g.helper_errors = val_arr(g.a);
 	g.probes = val_arr(g.a);
 	ret = gen_program(&g);
 	if (ret) {

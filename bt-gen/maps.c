@@ -217,13 +217,46 @@ LLVMValueRef maps_lookup(struct gen *g, struct gmap *m, LLVMValueRef key)
 			  LLVMPointerTypeInContext(g->ctx, 0), args, 2);
 }
 
+/*
+ * A failed update (a full hash: -E2BIG) is reported as upstream does, by
+ * a HELPER_ERROR record ({i64 retcode}) whose id indexes the bundle's
+ * "helper_errors" table: the helper and the script location.
+ */
 void maps_update(struct gen *g, struct gmap *m, LLVMValueRef key,
 		 LLVMValueRef val, uint64_t flags)
 {
 	LLVMValueRef args[4] = { m->global, key, val, gen_i64(g, flags) };
+	LLVMValueRef ret, failed, rec, st;
+	LLVMBasicBlockRef fail, done;
+	struct val *row;
+	int64_t id;
 
-	gen_helper(g, BPF_FUNC_map_update_elem,
-		   LLVMInt64TypeInContext(g->ctx), args, 4);
+	ret = gen_helper(g, BPF_FUNC_map_update_elem,
+			 LLVMInt64TypeInContext(g->ctx), args, 4);
+	if (!g->update_at)
+		return;
+	id = (int64_t)g->helper_errors->n;
+	row = val_map(g->a);
+	val_set_int(g->a, row, "helper", BPF_FUNC_map_update_elem);
+	if (val_get(g->update_at, "loc"))
+		val_set(g->a, row, "loc", val_copy(g->a,
+			val_get(g->update_at, "loc")));
+	val_push(g->a, g->helper_errors, row);
+
+	fail = gen_block(g, "update_failed");
+	done = gen_block(g, "update_done");
+	ret = LLVMBuildSExt(g->b, LLVMBuildTrunc(g->b, ret,
+			    LLVMInt32TypeInContext(g->ctx), ""),
+			    LLVMInt64TypeInContext(g->ctx), "");
+	failed = LLVMBuildICmp(g->b, LLVMIntSLT, ret, gen_i64(g, 0), "");
+	LLVMBuildCondBr(g->b, failed, fail, done);
+	LLVMPositionBuilderAtEnd(g->b, fail);
+	rec = builtin_record_begin(g, GEN_ACT_HELPER_ERROR, id, 8);
+	st = LLVMBuildStore(g->b, ret, gen_ptr_add(g, rec, 8));
+	LLVMSetAlignment(st, 8);
+	builtin_record_end(g, rec);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
 }
 
 static struct gmap *map_of(struct gen *g, const struct val *mapnode)
@@ -553,6 +586,7 @@ int maps_aggregate(struct gen *g, const struct val *mapnode,
 
 	if (!m)
 		return -EINVAL;
+	g->update_at = call;
 	if (!type_is_aggregation(m->val) || !fn ||
 	    strcmp(fn, type_kind_name(m->val->kind)))
 		return diag_error_at(call, "'%s' does not match the type of "

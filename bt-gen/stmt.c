@@ -140,6 +140,7 @@ static int assign_map(struct gen *g, const struct val *st,
 	struct gv cur, r;
 	char aop[4];
 
+	g->update_at = st;
 	if (!strcmp(op, "=") && is_aggregation_call(rhs))
 		return maps_aggregate(g, lhs, rhs);
 	if (!strcmp(op, "=") && ast_kind(rhs) == AST_BLOCK_EXPR &&

@@ -42,6 +42,7 @@ static const struct {
 	{ "usdt", attach_uprobe },
 	{ "fentry", attach_fentry },
 	{ "fexit", attach_fentry },
+	{ "self", attach_self },
 };
 
 int attach_add_link(struct load *l, struct bpf_link *link)
@@ -73,6 +74,15 @@ void attach_report(struct load *l, struct diag_loc loc, const char *fmt, ...)
 		diag_warn(loc, "%s", msg);
 	else
 		diag_error(loc, "%s", msg);
+}
+
+/* strerror that knows libbpf's own error codes */
+const char *attach_strerror(int err)
+{
+	static char buf[128];
+
+	libbpf_strerror(err, buf, sizeof(buf));
+	return buf;
 }
 
 /* begin and end are run (BPF_PROG_TEST_RUN), not attached */

@@ -19,7 +19,7 @@ int attach_fentry(struct load *l, struct load_probe *p, const struct val *ap)
 	if (!link) {
 		err = -errno;
 		attach_report(l, p->loc, "cannot attach probe '%s': %s",
-			   attach_describe(l->arena, ap), strerror(-err));
+			   attach_describe(l->arena, ap), attach_strerror(err));
 		return err;
 	}
 	return attach_add_link(l, link);

@@ -94,7 +94,7 @@ static int attach_on_cpu(struct load *l, struct load_probe *p,
 	if (fd < 0) {
 		err = -errno;
 		attach_report(l, p->loc, "cannot open the perf event of probe '%s' on CPU %d: %s",
-			   attach_describe(l->arena, ap), cpu, strerror(-err));
+			   attach_describe(l->arena, ap), cpu, attach_strerror(err));
 		return err;
 	}
 	link = bpf_program__attach_perf_event(p->bpf, fd);
@@ -102,7 +102,7 @@ static int attach_on_cpu(struct load *l, struct load_probe *p,
 		err = -errno;
 		close(fd);
 		attach_report(l, p->loc, "cannot attach probe '%s': %s",
-			   attach_describe(l->arena, ap), strerror(-err));
+			   attach_describe(l->arena, ap), attach_strerror(err));
 		return err;
 	}
 	return attach_add_link(l, link);

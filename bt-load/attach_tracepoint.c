@@ -14,7 +14,7 @@ static int attach_failed(struct load *l, struct load_probe *p,
 			 const struct val *ap, int err)
 {
 	attach_report(l, p->loc, "cannot attach probe '%s': %s",
-		   attach_describe(l->arena, ap), strerror(-err));
+		   attach_describe(l->arena, ap), attach_strerror(err));
 	return err;
 }
 
@@ -32,7 +32,7 @@ int attach_tracepoint(struct load *l, struct load_probe *p,
 		return -EINVAL;
 	}
 	if (!tracefs_root(&err)) {
-		attach_report(l, p->loc, "tracepoints need tracefs: %s", strerror(-err));
+		attach_report(l, p->loc, "tracepoints need tracefs: %s", attach_strerror(err));
 		if (l->missing_probes == MISSING_ERROR)
 			diag_hint("%s", tracefs_hint());
 		return err;

@@ -14,6 +14,45 @@
 
 #include "load.h"
 
+/*
+ * What bpftrace checks before attaching: an offset must stay inside its
+ * function, a uretprobe cannot have one, and a bare address must be in a
+ * known function (it is then turned into a file offset for libbpf).
+ */
+static int uprobe_check(struct load *l, struct load_probe *p,
+			const struct val *ap, const char *path,
+			const char *func, int64_t *addr)
+{
+	int64_t off = val_get_int(ap, "offset", 0);
+	bool ret = !strcmp(val_get_str(ap, "provider"), "uretprobe");
+	uint64_t vaddr, size, file_off;
+	const char *name;
+
+	if (func) {
+		if (ret && off) {
+			attach_report(l, p->loc, "uretprobes cannot be attached at function offset. (address resolved to: %s+%lld)",
+				      func, (long long)off);
+			return -EINVAL;
+		}
+		if (off && !usym_file_symbol(path, func, &vaddr, &size) &&
+		    (uint64_t)off >= size) {
+			attach_report(l, p->loc, "Offset outside the function bounds ('%s' size is %llu)",
+				      func, (unsigned long long)size);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (usym_file_symbol_at(path, *addr, &name, &vaddr)) {
+		attach_report(l, p->loc, "Could not resolve address: %s:0x%llx",
+			      path, (unsigned long long)*addr);
+		return -ENOENT;
+	}
+	if (usym_file_offset(path, *addr, &file_off))
+		return 0;  /* not in a loaded segment: libbpf says why */
+	*addr = file_off;
+	return 0;
+}
+
 int attach_uprobe(struct load *l, struct load_probe *p, const struct val *ap)
 {
 	LIBBPF_OPTS(bpf_uprobe_opts, opts);
@@ -31,6 +70,9 @@ int attach_uprobe(struct load *l, struct load_probe *p, const struct val *ap)
 			   attach_describe(l->arena, ap));
 		return -EINVAL;
 	}
+	if (strcmp(prov, "usdt") && (err = uprobe_check(l, p, ap, path, func,
+							 &addr)))
+		return err;
 	if (!strcmp(prov, "usdt")) {
 		const char *ns = val_get_str(ap, "ns");
 
@@ -38,7 +80,7 @@ int attach_uprobe(struct load *l, struct load_probe *p, const struct val *ap)
 						ns ? ns : "", func, NULL);
 	} else {
 		/* by name, libbpf finds the symbol and adds "offset" to it;
-		 * without a name, "address" is taken as a file offset */
+		 * without a name, "address" became a file offset above */
 		opts.retprobe = !strcmp(prov, "uretprobe");
 		opts.func_name = func;
 		link = bpf_program__attach_uprobe_opts(p->bpf, pid, path,
@@ -48,7 +90,7 @@ int attach_uprobe(struct load *l, struct load_probe *p, const struct val *ap)
 	if (!link) {
 		err = -errno;
 		attach_report(l, p->loc, "cannot attach probe '%s': %s",
-			   attach_describe(l->arena, ap), strerror(-err));
+			   attach_describe(l->arena, ap), attach_strerror(err));
 		return err;
 	}
 	return attach_add_link(l, link);

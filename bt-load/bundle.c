@@ -162,6 +162,9 @@ int bundle_read(struct load *l, const struct val *hdr, const struct val *bundle)
 	if (time && time->kind != VAL_ARR)
 		return bad("'time' is not an array");
 	l->ntime = time ? time->n : 0;
+	l->helper_errors = val_get(bundle, "helper_errors");
+	if (l->helper_errors && l->helper_errors->kind != VAL_ARR)
+		return bad("'helper_errors' is not an array");
 	l->ringbuf_name = val_get_str(bundle, "ringbuf");
 	l->globals_name = val_get_str(bundle, "globals");
 	l->lost_name = val_get_str(bundle, "lost");

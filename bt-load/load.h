@@ -9,7 +9,8 @@
  *                     by provider; attach_<provider>.c do the work
  *   features.c        which kernel features this machine has
  *   decode.c          BPF bytes + type -> event VALUE (WIRE.md table)
- *   symbolize.c       addresses -> names (ksym, usym, stacks)
+ *   symbolize.c       addresses -> names (ksym, usym, stacks, cgroups)
+ *   usym.c            user addresses -> ELF symbols of the process
  *   maps.c            read, clear and zero the user maps
  *   ringbuf.c         ring-buffer records -> events
  *   emit.c            the events stream: batching, arena, flush
@@ -50,6 +51,7 @@ enum load_action {
 	ACT_ZERO_MAP = 5,
 	ACT_EXIT = 6,
 	ACT_TIME = 7,
+	ACT_HELPER_ERROR = 8,
 };
 
 /* config missing_probes: what an attach failure does */
@@ -66,6 +68,7 @@ struct load_probe {
 	struct bpf_program *bpf;
 	int nbegin, nend;           /* begin/end attach points: run, not
 				       attached (begin,end { } has both) */
+	int signal;                 /* self:signal:SIG: run when it comes */
 };
 
 struct load_map {
@@ -94,6 +97,7 @@ struct load {
 	struct type **print_types;
 	int nprint;
 	int ntime;
+	const struct val *helper_errors;  /* [{"helper": N, "loc"}] */
 	enum load_missing missing_probes;
 	bool print_maps_on_exit;
 	const char *ringbuf_name, *globals_name, *lost_name;
@@ -157,6 +161,7 @@ void attach_report(struct load *l, struct diag_loc loc, const char *fmt, ...)
 void attach_detach_all(struct load *l);
 const char *attach_describe(struct arena *a, const struct val *ap);
 bool attach_is_special(const struct val *ap);
+const char *attach_strerror(int err);
 
 /* attach_<provider>.c: each returns 0 or a negative errno after a message */
 int attach_tracepoint(struct load *l, struct load_probe *p,
@@ -167,6 +172,7 @@ int attach_perf(struct load *l, struct load_probe *p, const struct val *ap);
 int attach_kprobe(struct load *l, struct load_probe *p, const struct val *ap);
 int attach_uprobe(struct load *l, struct load_probe *p, const struct val *ap);
 int attach_fentry(struct load *l, struct load_probe *p, const struct val *ap);
+int attach_self(struct load *l, struct load_probe *p, const struct val *ap);
 
 /* decode.c: bytes of type t (at least type_size(t) of them) -> VALUE */
 struct val *decode_value(struct arena *a, const struct type *t,
@@ -179,6 +185,17 @@ struct val *symbolize_cgroup(struct arena *a, uint64_t id);
 /* NULL-free: an array of frames, or nil when the stack cannot be read */
 struct val *symbolize_stack(struct arena *a, const struct type *t,
 			    const void *p);
+/* usym.c: 0 and the symbol, offset into it and file of a user address
+ * of process pid, or -ENOENT; the strings live until usym_free() */
+int usym_resolve(uint32_t pid, uint64_t addr, const char **name,
+		 uint64_t *offset, const char **module);
+int usym_file_symbol(const char *path, const char *name, uint64_t *vaddr,
+		     uint64_t *size);
+int usym_file_symbol_at(const char *path, uint64_t vaddr, const char **name,
+			uint64_t *start);
+int usym_file_offset(const char *path, uint64_t vaddr, uint64_t *offset);
+void usym_free(void);
+
 /* the stack-trace map that stack ids index (bundle "stacks") */
 void symbolize_set_stackmap(int fd, size_t value_size);
 void symbolize_free(void);
@@ -211,6 +228,10 @@ int emit_close(struct load *l);
 /* signals.c */
 void signals_install(void);
 bool signals_stop_requested(void);
+int signals_number(const char *name);
+int signals_watch(int sig);
+/* a watched signal that arrived since the last call, or 0 */
+int signals_take_pending(void);
 
 /* child.c: -c CMD and -p PID */
 int child_start(struct load *l, const char *cmd, int stdout_fd);

@@ -106,25 +106,24 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	l.arena = arena_new();
 	in = wire_in_open(fin, "bt-load");
+	status = EXIT_USAGE;
 	if (wire_read_header(in, l.arena, "bundle", &hdr))
-		return EXIT_USAGE;
+		goto bad_input;
 	diag_set_source_from_header(hdr);
 	err = wire_in_next(in, l.arena, &bundle);
-	if (err == -ENODATA) {
+	if (err == -ENODATA)
 		fprintf(stderr, "bt-load: the bundle stream ends after its header\n");
-		return EXIT_USAGE;
-	}
-	if (err)
-		return EXIT_USAGE;
+	if (err || bundle_read(&l, hdr, bundle))
+		goto bad_input;
 	wire_in_close(in);
 	if (fin != stdin)
 		fclose(fin);
-	if (bundle_read(&l, hdr, bundle))
-		return EXIT_USAGE;
 
 	fout = cli_open_output();
-	if (!fout)
+	if (!fout) {
+		arena_free(l.arena);
 		return EXIT_USAGE;
+	}
 	/* one write per batch: run.c flushes after every poll round */
 	setvbuf(fout, NULL, _IOFBF, 1 << 16);
 	object_log_init(l.verbose);
@@ -142,5 +141,12 @@ int main(int argc, char **argv)
 	arena_free(l.arena);
 	if (cli_close_output(fout) && status == 0 && !l.out_broken)
 		status = EXIT_USAGE;
+	return status;
+
+bad_input:
+	wire_in_close(in);
+	if (fin != stdin)
+		fclose(fin);
+	arena_free(l.arena);
 	return status;
 }

@@ -1,7 +1,9 @@
 /*
  * ringbuf.c - records from the BPF side (WIRE.md "Ring-buffer records")
  * turned into events: printf, print, time and print(@map) become events;
- * clear() and zero() are done here in userspace; exit() stops the run.
+ * clear() and zero() are done here in userspace; exit() stops the run;
+ * a failed helper call (HELPER_ERROR) becomes a `warn` event in
+ * upstream's words.
  * After exit() further records are ignored, as bpftrace does.  A record
  * bt-load does not understand is reported as an `error` event and on
  * stderr, never dropped in silence.
@@ -32,6 +34,47 @@ static void record_error(struct load *l, const char *msg)
 
 	fprintf(stderr, "bt-load: %s\n", msg);
 	val_set_str(l->ev, ev, "msg", msg);
+	emit_put(l, ev);
+}
+
+/* helper numbers -> names, from the kernel's own list */
+#define HELPER_NAME(x) #x
+static const char *const helper_names[] = { __BPF_FUNC_MAPPER(HELPER_NAME) };
+#undef HELPER_NAME
+
+/* upstream's words for a failed helper call */
+static const char *helper_error_text(struct arena *a, int64_t helper,
+				     int64_t ret)
+{
+	if (helper == BPF_FUNC_map_update_elem && ret == -E2BIG)
+		return "Map full; can't update element. Try increasing max_map_keys config or manually setting the max entries in a map declaration e.g. `let @a = hash(5000)`";
+	if (helper == BPF_FUNC_map_delete_elem && ret == -ENOENT)
+		return "Can't delete map element because it does not exist.";
+	if (helper == BPF_FUNC_map_lookup_elem)
+		return "Can't lookup map element because it does not exist.";
+	return arena_strdup(a, strerror((int)-ret));
+}
+
+static void record_helper_error(struct load *l, uint32_t id,
+				const unsigned char *p)
+{
+	const struct val *he = val_at(l->helper_errors, id);
+	int64_t helper = val_get_int(he, "helper", -1), ret;
+	const char *name;
+	struct val *ev, *loc = val_get(he, "loc");
+
+	memcpy(&ret, p, 8);
+	name = helper >= 0 && helper < (int64_t)ARRAY_SIZE(helper_names) ?
+	       helper_names[helper] : arena_printf(l->ev, "helper %lld", (long long)helper);
+	ev = emit_event(l, "warn");
+	val_set_str(l->ev, ev, "msg",
+		    arena_printf(l->ev, "%s\nAdditional Info - helper: %s, retcode: %lld",
+				 helper_error_text(l->ev, helper, ret), name,
+				 (long long)ret));
+	if (loc)
+		val_set(l->ev, ev, "loc", val_copy(l->ev, loc));
+	val_set_str(l->ev, ev, "helper", name);
+	val_set_int(l->ev, ev, "retcode", ret);
 	emit_put(l, ev);
 }
 
@@ -124,6 +167,13 @@ static int record_process(struct load *l, void *data, size_t size)
 		memcpy(&code, p, 8);
 		l->exiting = true;
 		l->exit_code = (int)code;
+		return 0;
+	case ACT_HELPER_ERROR:
+		if (!val_at(l->helper_errors, h.id))
+			break;
+		if (n < 8)
+			goto short_record;
+		record_helper_error(l, h.id, p);
 		return 0;
 	case ACT_TIME:
 		if (h.id >= (uint32_t)l->ntime)

@@ -112,6 +112,26 @@ static int run_special(struct load *l, bool end)
 	return 0;
 }
 
+/* self:signal probes whose signal came, once per arrival */
+static void run_signalled(struct load *l)
+{
+	int sig, i;
+
+	while ((sig = signals_take_pending())) {
+		for (i = 0; i < l->nprobes && !l->exiting; i++) {
+			struct load_probe *p = &l->probes[i];
+			LIBBPF_OPTS(bpf_test_run_opts, opts);
+
+			if (p->signal != sig)
+				continue;
+			if (bpf_prog_test_run_opts(bpf_program__fd(p->bpf), &opts))
+				diag_error(p->loc, "cannot run the signal probe: %s",
+					   strerror(errno));
+			ringbuf_poll(l, 0);
+		}
+	}
+}
+
 static int count_end(const struct load *l)
 {
 	int i, n = 0;
@@ -248,6 +268,7 @@ int run_bundle(struct load *l)
 				strerror(-err));
 			break;
 		}
+		run_signalled(l);
 		ringbuf_check_lost(l);
 		emit_flush(l);
 	}

@@ -8,9 +8,9 @@
  * "sym+off" in bpftrace mode, "addr sym+off" in perf mode, "addr" in raw
  * mode); cgroup ids -> "unified:/path,..." for every mounted hierarchy.
  *
- * Not yet: user symbols.  A user address prints in hex, as bpftrace does
- * for an address it cannot resolve; ELF symbol tables per process
- * (/proc/PID/maps + libelf) are the next step, here.
+ * User symbols come from usym.c.  What cannot be resolved prints as a hex
+ * address, as bpftrace does.  Not yet: DWARF (file:line, inlined frames)
+ * and C++ demangling.
  */
 #include <ftw.h>
 #include <bpf/bpf.h>
@@ -115,9 +115,27 @@ struct val *symbolize_ksym(struct arena *a, uint64_t addr)
 	return val_str(a, ksym_name(a, addr, false));
 }
 
+/* mode: 0 name, 1 name+off, 2 name+off (module) */
+static const char *usym_name(struct arena *a, uint64_t addr, uint32_t pid,
+			     int mode)
+{
+	const char *name, *module;
+	uint64_t off;
+
+	if (usym_resolve(pid, addr, &name, &off, &module))
+		return arena_printf(a, "0x%llx%s", (unsigned long long)addr,
+				    mode == 2 ? " ([unknown])" : "");
+	if (mode == 0)
+		return name;
+	if (mode == 1)
+		return arena_printf(a, "%s+%llu", name, (unsigned long long)off);
+	return arena_printf(a, "%s+%llu (%s)", name, (unsigned long long)off,
+			    module);
+}
+
 struct val *symbolize_usym(struct arena *a, uint64_t addr, uint32_t pid)
 {
-	return val_str(a, arena_printf(a, "0x%llx", (unsigned long long)addr));
+	return val_str(a, usym_name(a, addr, pid, 0));
 }
 
 static uint64_t cgroup_want;
@@ -240,7 +258,7 @@ struct val *symbolize_stack(struct arena *a, const struct type *t,
 						     (unsigned long long)addrs[i])));
 			continue;
 		}
-		sym = user ? arena_printf(a, "0x%llx", (unsigned long long)addrs[i])
+		sym = user ? usym_name(a, addrs[i], pid, strcmp(mode, "perf") ? 1 : 2)
 			   : ksym_name(a, addrs[i], true);
 		if (!strcmp(mode, "perf"))
 			sym = arena_printf(a, "%llx %s",
@@ -260,4 +278,5 @@ void symbolize_free(void)
 	ksyms = NULL;
 	nksyms = 0;
 	ksyms_loaded = false;
+	usym_free();
 }

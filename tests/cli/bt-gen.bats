@@ -274,3 +274,126 @@ load_fixture() {
 	echo "$output" | head -40 >&2
 	[ "$status" -eq 0 ]
 }
+
+# --- CO-RE: kernel struct members are relocated by libbpf at load ---
+
+# compile data/gen/core_kernel.c (a made-up kernel's BTF) to $FAKE_BTF
+fake_kernel_btf() {
+	local clang
+	clang=$(command -v clang-19 || command -v clang) || skip "needs clang"
+	FAKE_BTF="$BATS_TEST_TMPDIR/core_kernel.o"
+	"$clang" -target bpf -g -O2 -c "$DATA/core_kernel.c" -o "$FAKE_BTF"
+}
+
+# script $1 compiled against the made-up kernel: bundle and object
+core_build() {
+	local bin="$BATS_TEST_DIRNAME/../../build/bin"
+	fake_kernel_btf
+	"$bin/bt-parse" -e "$1" | BPFTRACE_BTF="$FAKE_BTF" "$bin/bt-check" |
+		BPFTRACE_BTF="$FAKE_BTF" "$BTG" --emit-obj \
+			"$BATS_TEST_TMPDIR/core.o" -o "$BATS_TEST_TMPDIR/core.bundle"
+}
+
+@test "CO-RE: member reads of kernel structs carry .BTF.ext field relocations" {
+	core_build 'begin { printf("%d %d %s\n", curtask->real_parent->tgid, ((struct task_struct *)curtask)->tgid, curtask->comm); exit(); }'
+	run "$OBJDUMP" -dr "$BATS_TEST_TMPDIR/core.o"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"CO-RE <byte_off> ["*"] struct task_struct::real_parent (0:0)"* ]]
+	[[ "$output" == *"CO-RE <byte_off> ["*"] struct task_struct::tgid (0:0)"* ]]
+	[[ "$output" == *"CO-RE <byte_off> ["*"] struct task_struct::comm (0:0)"* ]]
+	[ "$(echo "$output" | grep -c 'CO-RE <byte_off>')" -eq 3 ]
+	# the local type is a partial struct with the made-up offsets
+	run bpftool btf dump file "$BATS_TEST_TMPDIR/core.o"
+	[[ "$output" == *"STRUCT 'task_struct' size=80 vlen=1"* ]]
+	[[ "$output" == *"'tgid' type_id="*" bits_offset=320"* ]]
+}
+
+@test "CO-RE: bitfields are read through byte offset, size and shift relocations" {
+	core_build 'begin { printf("%d\n", curtask->in_execve); exit(); }'
+	run "$OBJDUMP" -dr "$BATS_TEST_TMPDIR/core.o"
+	[[ "$output" == *"CO-RE <byte_off> ["*"] struct task_struct::in_execve"* ]]
+	[[ "$output" == *"CO-RE <byte_sz> ["*"] struct task_struct::in_execve"* ]]
+	[[ "$output" == *"CO-RE <lshift_u64> ["*"] struct task_struct::in_execve"* ]]
+	[[ "$output" == *"CO-RE <rshift_u64> ["*"] struct task_struct::in_execve"* ]]
+}
+
+@test "CO-RE: the script's own struct definitions are not relocated" {
+	run bash -c "'$BATS_TEST_DIRNAME/../../build/bin/bt-parse' -e 'struct task_struct { int x; int tgid; } begin { printf(\"%d\n\", ((struct task_struct *)0)->tgid); }' | '$BATS_TEST_DIRNAME/../../build/bin/bt-check' | '$BTG' --emit-obj '$BATS_TEST_TMPDIR/own.o' -o /dev/null"
+	[ "$status" -eq 0 ]
+	run "$OBJDUMP" -dr "$BATS_TEST_TMPDIR/own.o"
+	[[ "$output" != *"CO-RE"* ]]
+}
+
+@test "CO-RE: a bundle built for another kernel loads and reads the right members here" {
+	can_load
+	local bin="$BATS_TEST_DIRNAME/../../build/bin" pin="/sys/fs/bpf/bt_gen_test_$$_core"
+	core_build 'begin { printf("parent %d self %d %s %d\n", curtask->real_parent->tgid, curtask->tgid == pid, curtask->comm, curtask->in_execve); exit(); }'
+	# bpftool (libbpf) applies the relocations against this kernel
+	rm -rf "$pin"
+	run bpftool -d prog loadall "$BATS_TEST_TMPDIR/core.o" "$pin"
+	rm -rf "$pin"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"struct task_struct: found target candidate"* ]]
+	[[ "$output" == *"patched insn"* ]]
+	# bt-load runs it: its tgid is pid, its parent the shell, comm its name
+	run bash -c "'$bin/bt-load' < '$BATS_TEST_TMPDIR/core.bundle' | '$bin/bt-fmt' 2>/dev/null; echo \"shell \$\$\""
+	echo "$output" >&2
+	[ "$status" -eq 0 ]
+	local shell
+	shell=$(echo "$output" | sed -n 's/^shell //p')
+	[[ "$output" == *"parent $shell self 1 bt-load 0"* ]]
+}
+
+@test "CO-RE: rawtracepoint args pointing to kernel structs are relocated" {
+	can_load
+	local bin="$BATS_TEST_DIRNAME/../../build/bin"
+	"$bin/bt-parse" -e 'rawtracepoint:sched_process_exec /args.p->comm == "true"/ { printf("%s %d %s\n", args.p->comm, args.p->tgid == args.old_pid, str(args.bprm->filename)); exit(); }' |
+		"$bin/bt-check" | "$BTG" --emit-obj "$BATS_TEST_TMPDIR/raw.o" -o /dev/null
+	run "$OBJDUMP" -dr "$BATS_TEST_TMPDIR/raw.o"
+	[[ "$output" == *"struct task_struct::comm"* ]]
+	[[ "$output" == *"struct linux_binprm::filename"* ]]
+	run timeout 20 "$BATS_TEST_DIRNAME/../../bpftrace" -c /bin/true -e 'rawtracepoint:sched_process_exec /args.p->comm == "true"/ { printf("%s %d %s\n", args.p->comm, args.p->tgid == args.old_pid, str(args.bprm->filename)); exit(); }'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"true 1 /bin/true"* ]]
+}
+
+# --- map declarations and failed updates ---
+
+# the bundle of script $1 as JSON (the last line)
+bundle_of() {
+	local bin="$BATS_TEST_DIRNAME/../../build/bin"
+	"$bin/bt-parse" -e "$1" | "$bin/bt-check" | "$BTG" --json | tail -1
+}
+
+@test "map declarations choose the BPF map type and size; max_map_keys the rest" {
+	command -v jq >/dev/null || skip "needs jq"
+	run bash -c "$(declare -f bundle_of); BTG='$BTG' BATS_TEST_DIRNAME='$BATS_TEST_DIRNAME' bundle_of 'config = { max_map_keys = 7 } let @a = hash(1); let @l = lruhash(2); let @p = percpulruhash(3); let @q = percpuhash(4); begin { @a[1] = 1; @l[1] = 1; @p[1] = count(); @q[2] = sum(3); @d[1] = 2; }' | jq -c '.maps[] | [.name, .bpf, .max_entries]'"
+	[ "$status" -eq 0 ]
+	[ "$output" = '["@a","hash",1]
+["@l","lru_hash",2]
+["@p","lru_percpu_hash",3]
+["@q","percpu_hash",4]
+["@d","hash",7]' ]
+}
+
+@test "every map update can report a failure at its script location (HELPER_ERROR)" {
+	command -v jq >/dev/null || skip "needs jq"
+	run bash -c "$(declare -f bundle_of); BTG='$BTG' BATS_TEST_DIRNAME='$BATS_TEST_DIRNAME' bundle_of 'let @a = hash(1); begin { @a[1] = 1; @a[2]++; @c = count(); }' | jq -c '.helper_errors'"
+	[ "$status" -eq 0 ]
+	# the assignment, the ++ and the aggregation call, as upstream
+	[ "$output" = '[{"helper":2,"loc":[26,35]},{"helper":2,"loc":[37,44]},{"helper":2,"loc":[51,58]}]' ]
+}
+
+@test "a full hash map warns at run time (needs bt-load's HELPER_ERROR decoding)" {
+	can_load
+	run timeout 20 "$BATS_TEST_DIRNAME/../../bpftrace" -e 'let @a = hash(1); begin { @a[1] = 1; @a[2] = 2; exit(); }'
+	echo "$output" >&2
+	[[ "$output" != *"unknown ring-buffer record action 8"* ]] ||
+		skip "bt-load does not decode HELPER_ERROR records yet"
+	[[ "$output" == *"stdin:1:38-47: WARNING: Map full; can't update element. Try increasing max_map_keys config or manually setting the max entries in a map declaration e.g. \`let @a = hash(5000)\`"* ]]
+	[[ "$output" == *"Additional Info - helper: map_update_elem, retcode: -7"* ]]
+	[[ "$output" == *"@a[1]: 1"* ]]
+	# an LRU hash evicts instead
+	run timeout 20 "$BATS_TEST_DIRNAME/../../bpftrace" -e 'let @a = lruhash(1); begin { @a[1] = 1; @a[2] = 2; exit(); }'
+	[[ "$output" != *"Map full"* ]]
+}

@@ -343,3 +343,83 @@ with_config() {
 	# the tuple: the pid of bt-load itself (begin runs in its context)
 	echo "$output" | jq -s -e 'map(select(.e == "print" and .id == 1)) | .[0] | (.v[0] > 0 and .v[1] == "x")'
 }
+
+@test "a probe attached to begin and end runs at both" {
+	head -1 "$OUT/begin_end_noexit.bundle" > "$BATS_TEST_TMPDIR/both.bundle"
+	tail -1 "$OUT/begin_end_noexit.bundle" |
+		jq -c '.probes[1].attach = [{"provider": "begin", "name": "begin"}, {"provider": "end", "name": "end"}]' \
+		>> "$BATS_TEST_TMPDIR/both.bundle"
+	"$BTL" --json "$BATS_TEST_TMPDIR/both.bundle" > "$BATS_TEST_TMPDIR/ev" &
+	pid=$!
+	wait_attached "$BATS_TEST_TMPDIR/ev"
+	kill -INT $pid
+	wait $pid
+	[ "$(events "$BATS_TEST_TMPDIR/ev" printf | jq -c .id | tr '\n' ' ')" = "0 1 1 " ]
+	[ "$(events "$BATS_TEST_TMPDIR/ev" attached)" = '{"e":"attached","n":3}' ]
+}
+
+@test "user symbols and stacks are resolved from the process's ELF files" {
+	run --separate-stderr "$BTL" --json -c 'sleep 0.3' "$OUT/ustack.bundle" 3>&-
+	[ "$status" -eq 0 ]
+	echo "$output" > "$BATS_TEST_TMPDIR/ev"
+	# usym(ip) at the probed function, and its first frame in perf mode
+	[ "$(events "$BATS_TEST_TMPDIR/ev" printf | head -1 | jq -r '.args[0]')" = nanosleep ]
+	events "$BATS_TEST_TMPDIR/ev" printf | head -1 |
+		jq -e '.args[1][0] | test("^[0-9a-f]+ nanosleep\\+0 \\(/.*libc\\.so\\.6\\)$")'
+	[ "$(events "$BATS_TEST_TMPDIR/ev" map | jq -c '.entries[0][0]')" = '["nanosleep+0"]' ]
+}
+
+@test "self:signal:SIGUSR1 runs its probe when bt-load gets the signal" {
+	head -1 "$OUT/comm.bundle" > "$BATS_TEST_TMPDIR/self.bundle"
+	tail -1 "$OUT/comm.bundle" |
+		jq -c '.probes[0].attach = [{"provider": "self", "name": "self:signal:SIGUSR1", "target": "signal", "func": "SIGUSR1"}]' \
+		>> "$BATS_TEST_TMPDIR/self.bundle"
+	"$BTL" --json "$BATS_TEST_TMPDIR/self.bundle" > "$BATS_TEST_TMPDIR/ev" &
+	pid=$!
+	wait_attached "$BATS_TEST_TMPDIR/ev"
+	# nothing ran yet
+	[ -z "$(events "$BATS_TEST_TMPDIR/ev" print)" ]
+	kill -USR1 $pid
+	status=0
+	wait $pid || status=$?
+	[ "$status" -eq 0 ]
+	[ "$(events "$BATS_TEST_TMPDIR/ev" print | head -1)" = '{"e":"print","id":0,"v":"bt-load"}' ]
+	[ "$(events "$BATS_TEST_TMPDIR/ev" attached)" = '{"e":"attached","n":1}' ]
+}
+
+@test "uprobe offsets are checked against the function's size" {
+	head -1 "$OUT/uprobe.bundle" > "$BATS_TEST_TMPDIR/off.bundle"
+	tail -1 "$OUT/uprobe.bundle" | jq -c '.probes[0].attach[0].offset = 1000000' >> "$BATS_TEST_TMPDIR/off.bundle"
+	run --separate-stderr "$BTL" --json "$BATS_TEST_TMPDIR/off.bundle"
+	[ "$status" -eq 3 ]
+	[[ "$stderr" == *"ERROR: Offset outside the function bounds ('exit' size is "* ]]
+}
+
+@test "a uprobe at a bare address attaches at that function" {
+	libc=$(tail -1 "$OUT/uprobe.bundle" | jq -r '.probes[0].attach[0].target')
+	addr=$(nm -D --defined-only "$libc" | awk '$3 ~ /^exit(@|$)/ { print $1; exit }')
+	[ -n "$addr" ]
+	head -1 "$OUT/uprobe.bundle" > "$BATS_TEST_TMPDIR/addr.bundle"
+	tail -1 "$OUT/uprobe.bundle" |
+		jq -c ".probes[0].attach[0] |= (del(.func) | .address = $((16#$addr)))" >> "$BATS_TEST_TMPDIR/addr.bundle"
+	run --separate-stderr "$BTL" --json -c /bin/true "$BATS_TEST_TMPDIR/addr.bundle" 3>&-
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"entries":[[null,1]]'* ]]
+	# an address in no function is refused the way bpftrace does
+	head -1 "$OUT/uprobe.bundle" > "$BATS_TEST_TMPDIR/bad.bundle"
+	tail -1 "$OUT/uprobe.bundle" |
+		jq -c '.probes[0].attach[0] |= (del(.func) | .address = 10)' >> "$BATS_TEST_TMPDIR/bad.bundle"
+	run --separate-stderr "$BTL" --json "$BATS_TEST_TMPDIR/bad.bundle"
+	[ "$status" -eq 3 ]
+	[[ "$stderr" == *"ERROR: Could not resolve address: $libc:0xa"* ]]
+}
+
+@test "a failed helper call (HELPER_ERROR) is a warn event in upstream's words" {
+	run --separate-stderr "$BTL" --json "$OUT/helper_err.bundle"
+	[ "$status" -eq 0 ]
+	w=$(echo "$output" | jq -c 'select(.e == "warn")')
+	[ "$(echo "$w" | jq -c '[.helper, .retcode, .loc]')" = '["map_update_elem",-7,[37,46]]' ]
+	[ "$(echo "$w" | jq -r .msg)" = "Map full; can't update element. Try increasing max_map_keys config or manually setting the max entries in a map declaration e.g. \`let @a = hash(5000)\`
+Additional Info - helper: map_update_elem, retcode: -7" ]
+	[[ "$output" == *'"entries":[[1,1]]'* ]]
+}

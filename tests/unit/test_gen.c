@@ -5,7 +5,10 @@
  * BPF_PROG_TEST_RUN, and its maps are read back: signed division,
  * shifts, hist/lhist bucket indices (upstream bpftrace's), zero-padded
  * tuple keys, string comparison, ++/+=, count and max, the string and
- * map builtins, and `for` loops (callbacks).
+ * map builtins, and `for` loops (callbacks).  Two more fixtures run the
+ * same way: mapfull.json (a failed update writes a HELPER_ERROR record)
+ * and core.json (compiled against the made-up kernel of core_kernel.c,
+ * its members are found through CO-RE relocations on this one).
  *
  * Needs root and BPF; otherwise every test is skipped (passes with a
  * note).  Run from the top of the tree (make unit does).
@@ -77,12 +80,17 @@ static void load_semantics(void)
 	have_bpf = true;
 }
 
-static int map_fd(const char *name)
+static int map_fd_of(struct bpf_object *o, const char *name)
 {
-	struct bpf_map *m = bpf_object__find_map_by_name(obj, name);
+	struct bpf_map *m = bpf_object__find_map_by_name(o, name);
 
 	ck_assert_msg(m != NULL, "no map %s", name);
 	return bpf_map__fd(m);
+}
+
+static int map_fd(const char *name)
+{
+	return map_fd_of(obj, name);
 }
 
 static size_t value_size(const char *name)
@@ -121,6 +129,51 @@ static uint64_t read_percpu(const char *name, const void *key)
 		sum += vals[i * stride];
 	free(vals);
 	return sum;
+}
+
+/*
+ * Compile fixture (with the environment assignments env, may be ""),
+ * load it and run begin_0 once; NULL when there is no BPF here.  The
+ * object's ring buffer is handed to on_record when rb is not NULL.
+ */
+static struct bpf_object *run_fixture(const char *fixture, const char *env,
+				      ring_buffer_sample_fn on_record,
+				      void *ctx)
+{
+	char path[] = "/tmp/test_gen_XXXXXX";
+	char cmd[1024];
+	struct bpf_object *o;
+	struct bpf_program *prog;
+	struct ring_buffer *rb = NULL;
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+	int fd;
+
+	if (!have_bpf)
+		return NULL;
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "%s build/bin/bt-gen --emit-obj %s -o "
+		 "/dev/null tests/cli/data/gen/%s", env, path, fixture);
+	ck_assert_msg(system(cmd) == 0, "%s failed", cmd);
+	o = bpf_object__open_file(path, NULL);
+	unlink(path);
+	ck_assert_msg(o != NULL, "libbpf cannot open %s", fixture);
+	ck_assert_msg(bpf_object__load(o) == 0, "%s does not load", fixture);
+	prog = bpf_object__find_program_by_name(o, "begin_0");
+	ck_assert_msg(prog != NULL, "no program 'begin_0'");
+	if (on_record) {
+		rb = ring_buffer__new(map_fd_of(o, "bt_ringbuf"), on_record,
+				      ctx, NULL);
+		ck_assert(rb != NULL);
+	}
+	ck_assert_int_eq(bpf_prog_test_run_opts(bpf_program__fd(prog), &opts),
+			 0);
+	if (rb) {
+		ring_buffer__consume(rb);
+		ring_buffer__free(rb);
+	}
+	return o;
 }
 
 #define NEED_BPF()                                                 \
@@ -283,6 +336,85 @@ START_TEST(pointers_zero_division_records)
 }
 END_TEST
 
+struct helper_error {
+	uint32_t action, id;
+	int64_t retcode;
+};
+
+static int save_record(void *ctx, void *data, size_t size)
+{
+	struct helper_error *recs = ctx;
+	int i;
+
+	for (i = 0; i < 8 && recs[i].action; i++)
+		;
+	if (i < 8 && size >= sizeof(recs[i]))
+		memcpy(&recs[i], data, sizeof(recs[i]));
+	return 0;
+}
+
+START_TEST(full_map_reports_helper_error)
+{
+	struct helper_error recs[8] = { { 0 } };
+	struct bpf_object *o;
+	uint64_t key = 1, v = 0;
+
+	NEED_BPF();
+	/* let @a = hash(1); begin { @a[1] = 1; @a[2] = 2; @a[1] = 3; } */
+	o = run_fixture("mapfull.json", "", save_record, recs);
+	/* only the second update fails: -E2BIG, id = its helper_errors row */
+	ck_assert_uint_eq(recs[0].action, 8);
+	ck_assert_uint_eq(recs[0].id, 1);
+	ck_assert_int_eq(recs[0].retcode, -E2BIG);
+	ck_assert_uint_eq(recs[1].action, 0);
+	ck_assert_int_eq(bpf_map_lookup_elem(map_fd_of(o, "AT_a"), &key, &v),
+			 0);
+	ck_assert_uint_eq(v, 3);
+	bpf_object__close(o);
+}
+END_TEST
+
+START_TEST(core_relocated_members)
+{
+	char env[256], comm[16] = { 0 }, got[16] = { 0 };
+	struct bpf_object *o;
+	uint64_t key = 0;
+	int64_t v = 0;
+	FILE *f;
+
+	NEED_BPF();
+	/* tests/cli/data/gen/core_kernel.c: a task_struct with made-up
+	 * offsets; core.json was compiled against it by bt-check */
+	if (system("clang-19 -target bpf -g -O2 -c "
+		   "tests/cli/data/gen/core_kernel.c -o /tmp/test_gen_core.o "
+		   "2>/dev/null") != 0) {
+		fprintf(stderr, "skipped: no clang-19\n");
+		return;
+	}
+	snprintf(env, sizeof(env), "BPFTRACE_BTF=/tmp/test_gen_core.o");
+	o = run_fixture("core.json", env, NULL, NULL);
+	unlink("/tmp/test_gen_core.o");
+	ck_assert_int_eq(bpf_map_lookup_elem(map_fd_of(o, "AT_tgid"), &key, &v),
+			 0);
+	ck_assert_int_eq(v, getpid());
+	ck_assert_int_eq(bpf_map_lookup_elem(map_fd_of(o, "AT_ptgid"), &key,
+					     &v), 0);
+	ck_assert_int_eq(v, getppid());
+	ck_assert_int_eq(bpf_map_lookup_elem(map_fd_of(o, "AT_ex"), &key, &v),
+			 0);
+	ck_assert_int_eq(v & 1, 0);
+	ck_assert_int_eq(bpf_map_lookup_elem(map_fd_of(o, "AT_comm"), &key,
+					     got), 0);
+	f = fopen("/proc/self/comm", "r");
+	ck_assert(f != NULL);
+	ck_assert(fgets(comm, sizeof(comm), f) != NULL);
+	fclose(f);
+	comm[strcspn(comm, "\n")] = 0;
+	ck_assert_str_eq(got, comm);
+	bpf_object__close(o);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("gen");
@@ -302,6 +434,8 @@ int main(void)
 	tcase_add_test(tc, map_builtins);
 	tcase_add_test(tc, for_loops);
 	tcase_add_test(tc, pointers_zero_division_records);
+	tcase_add_test(tc, full_map_reports_helper_error);
+	tcase_add_test(tc, core_relocated_members);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -33,3 +33,5 @@ build profile profile
 build uprobe uprobe
 build kstack kstack
 build comm comm
+build ustack ustack
+build helper_err helper_err

@@ -1,0 +1,364 @@
+/*
+ * usym.c - user addresses -> "symbol", offset and module, from the ELF
+ * symbol tables (libelf) of the files a process has mapped.
+ *
+ * A process's mappings (/proc/PID/maps) are read once and kept for a few
+ * processes; a miss re-reads them once (the process may have loaded a
+ * library since).  Each ELF file's function symbols are read once, sorted
+ * by address, and kept for the run.  Files are opened through
+ * /proc/PID/root so that processes in other mount namespaces resolve too.
+ *
+ * Ownership: everything here is malloc'd and lives until usym_free().
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "load.h"
+
+#define USYM_PROCS 16
+#define USYM_FILES 64
+
+struct usym_sym {
+	uint64_t addr, size;
+	char *name;
+	int rank;              /* among aliases the highest wins */
+};
+
+struct usym_load {             /* a PT_LOAD segment */
+	uint64_t offset, vaddr, filesz;
+};
+
+struct usym_file {
+	char *path;
+	struct usym_sym *syms;
+	size_t nsyms;
+	struct usym_load loads[16];
+	int nloads;
+};
+
+struct usym_range {
+	uint64_t start, end, pgoff;
+	char *path;
+};
+
+struct usym_proc {
+	uint32_t pid;
+	struct usym_range *ranges;
+	size_t nranges;
+};
+
+static struct usym_proc procs[USYM_PROCS];
+static unsigned next_proc;
+static struct usym_file files[USYM_FILES];
+static unsigned nfiles, next_file;
+
+static int sym_cmp(const void *x, const void *y)
+{
+	const struct usym_sym *a = x, *b = y;
+
+	if (a->addr != b->addr)
+		return a->addr < b->addr ? -1 : 1;
+	if (a->rank != b->rank)
+		return a->rank - b->rank;
+	return strcmp(b->name, a->name);
+}
+
+static void file_clear(struct usym_file *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->nsyms; i++)
+		free(f->syms[i].name);
+	free(f->syms);
+	free(f->path);
+	memset(f, 0, sizeof(*f));
+}
+
+static void file_read_syms(struct usym_file *f, Elf *elf)
+{
+	Elf_Scn *scn = NULL;
+	size_t cap = 0;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+		size_t i, n;
+
+		if (!gelf_getshdr(scn, &sh) ||
+		    (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM) ||
+		    !sh.sh_entsize)
+			continue;
+		data = elf_getdata(scn, NULL);
+		if (!data)
+			continue;
+		n = sh.sh_size / sh.sh_entsize;
+		for (i = 0; i < n; i++) {
+			GElf_Sym sym;
+			const char *name;
+			int type;
+
+			if (!gelf_getsym(data, i, &sym) || !sym.st_value)
+				continue;
+			type = GELF_ST_TYPE(sym.st_info);
+			if (type != STT_FUNC && type != STT_GNU_IFUNC)
+				continue;
+			name = elf_strptr(elf, sh.sh_link, sym.st_name);
+			if (!name || !*name)
+				continue;
+			if (f->nsyms == cap) {
+				struct usym_sym *p;
+
+				cap = cap ? cap * 2 : 256;
+				p = realloc(f->syms, cap * sizeof(*p));
+				if (!p)
+					return;
+				f->syms = p;
+			}
+			f->syms[f->nsyms].addr = sym.st_value;
+			f->syms[f->nsyms].size = sym.st_size;
+			f->syms[f->nsyms].name = strdup(name);
+			/* aliases: "nanosleep" before "__nanosleep", then
+			 * global before weak before local; the look-up finds
+			 * the last of equal addresses */
+			f->syms[f->nsyms].rank = (name[0] != '_') * 4 +
+				(GELF_ST_BIND(sym.st_info) == STB_GLOBAL ? 2 :
+				 GELF_ST_BIND(sym.st_info) == STB_WEAK);
+			if (f->syms[f->nsyms].name)
+				f->nsyms++;
+		}
+	}
+	qsort(f->syms, f->nsyms, sizeof(*f->syms), sym_cmp);
+}
+
+static struct usym_file *file_get(uint32_t pid, const char *path)
+{
+	struct usym_file *f;
+	char full[4200];
+	size_t i, nph;
+	Elf *elf;
+	int fd;
+
+	for (i = 0; i < nfiles; i++)
+		if (!strcmp(files[i].path, path))
+			return &files[i];
+	if (nfiles < USYM_FILES) {
+		f = &files[nfiles++];
+	} else {
+		f = &files[next_file++ % USYM_FILES];
+		file_clear(f);
+	}
+	f->path = strdup(path);
+	if (!f->path)
+		return NULL;
+	snprintf(full, sizeof(full), "/proc/%u/root%s", pid, path);
+	fd = pid ? open(full, O_RDONLY | O_CLOEXEC) : -1;
+	if (fd < 0)
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return f;   /* known to have no symbols */
+	elf_version(EV_CURRENT);
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (elf && elf_kind(elf) == ELF_K_ELF && !elf_getphdrnum(elf, &nph)) {
+		for (i = 0; i < nph && f->nloads < 16; i++) {
+			GElf_Phdr ph;
+
+			if (gelf_getphdr(elf, i, &ph) && ph.p_type == PT_LOAD) {
+				f->loads[f->nloads].offset = ph.p_offset;
+				f->loads[f->nloads].vaddr = ph.p_vaddr;
+				f->loads[f->nloads].filesz = ph.p_filesz;
+				f->nloads++;
+			}
+		}
+		file_read_syms(f, elf);
+	}
+	if (elf)
+		elf_end(elf);
+	close(fd);
+	return f;
+}
+
+static void proc_clear(struct usym_proc *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nranges; i++)
+		free(p->ranges[i].path);
+	free(p->ranges);
+	memset(p, 0, sizeof(*p));
+}
+
+static int proc_read(struct usym_proc *p, uint32_t pid)
+{
+	char path[64], line[4608], file[4096];
+	unsigned long long start, end, pgoff;
+	size_t cap = 0;
+	FILE *f;
+
+	proc_clear(p);
+	p->pid = pid;
+	snprintf(path, sizeof(path), "/proc/%u/maps", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char perms[8];
+
+		if (sscanf(line, "%llx-%llx %7s %llx %*s %*s %4095s", &start, &end,
+			   perms, &pgoff, file) != 5 || perms[2] != 'x' ||
+		    file[0] != '/')
+			continue;
+		if (p->nranges == cap) {
+			struct usym_range *r;
+
+			cap = cap ? cap * 2 : 32;
+			r = realloc(p->ranges, cap * sizeof(*r));
+			if (!r)
+				break;
+			p->ranges = r;
+		}
+		p->ranges[p->nranges] = (struct usym_range){ start, end, pgoff, strdup(file) };
+		if (p->ranges[p->nranges].path)
+			p->nranges++;
+	}
+	fclose(f);
+	return 0;
+}
+
+static struct usym_range *proc_find(struct usym_proc *p, uint64_t addr)
+{
+	size_t i;
+
+	for (i = 0; i < p->nranges; i++)
+		if (addr >= p->ranges[i].start && addr < p->ranges[i].end)
+			return &p->ranges[i];
+	return NULL;
+}
+
+static struct usym_range *range_of(uint32_t pid, uint64_t addr)
+{
+	struct usym_proc *p = NULL;
+	struct usym_range *r;
+	unsigned i;
+
+	for (i = 0; i < USYM_PROCS; i++)
+		if (procs[i].pid == pid && procs[i].ranges)
+			p = &procs[i];
+	if (p && (r = proc_find(p, addr)))
+		return r;
+	if (!p)
+		p = &procs[next_proc++ % USYM_PROCS];
+	if (proc_read(p, pid))
+		return NULL;
+	return proc_find(p, addr);
+}
+
+int usym_resolve(uint32_t pid, uint64_t addr, const char **name,
+		 uint64_t *offset, const char **module)
+{
+	struct usym_range *r = range_of(pid, addr);
+	struct usym_file *f;
+	uint64_t off, vaddr = 0;
+	size_t lo = 0, hi;
+	int i;
+	bool mapped = false;
+
+	if (!r || !(f = file_get(pid, r->path)))
+		return -ENOENT;
+	off = addr - r->start + r->pgoff;
+	for (i = 0; i < f->nloads; i++) {
+		if (off >= f->loads[i].offset &&
+		    off < f->loads[i].offset + f->loads[i].filesz) {
+			vaddr = off - f->loads[i].offset + f->loads[i].vaddr;
+			mapped = true;
+			break;
+		}
+	}
+	if (!mapped)
+		return -ENOENT;
+	hi = f->nsyms;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (f->syms[mid].addr <= vaddr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return -ENOENT;
+	lo--;
+	if (f->syms[lo].size && vaddr >= f->syms[lo].addr + f->syms[lo].size)
+		return -ENOENT;
+	*name = f->syms[lo].name;
+	*offset = vaddr - f->syms[lo].addr;
+	*module = r->path;
+	return 0;
+}
+
+/* a function symbol of the file at path, by name */
+int usym_file_symbol(const char *path, const char *name, uint64_t *vaddr,
+		     uint64_t *size)
+{
+	struct usym_file *f = file_get(0, path);
+	size_t i;
+
+	for (i = 0; f && i < f->nsyms; i++) {
+		if (!strcmp(f->syms[i].name, name)) {
+			*vaddr = f->syms[i].addr;
+			*size = f->syms[i].size;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/* the function symbol of the file at path that holds vaddr */
+int usym_file_symbol_at(const char *path, uint64_t vaddr, const char **name,
+			uint64_t *start)
+{
+	struct usym_file *f = file_get(0, path);
+	size_t i;
+
+	for (i = 0; f && i < f->nsyms; i++) {
+		if (vaddr >= f->syms[i].addr &&
+		    vaddr < f->syms[i].addr + f->syms[i].size) {
+			*name = f->syms[i].name;
+			*start = f->syms[i].addr;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/* a virtual address of the file at path -> its offset in the file */
+int usym_file_offset(const char *path, uint64_t vaddr, uint64_t *offset)
+{
+	struct usym_file *f = file_get(0, path);
+	int i;
+
+	for (i = 0; f && i < f->nloads; i++) {
+		if (vaddr >= f->loads[i].vaddr &&
+		    vaddr < f->loads[i].vaddr + f->loads[i].filesz) {
+			*offset = vaddr - f->loads[i].vaddr + f->loads[i].offset;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+void usym_free(void)
+{
+	unsigned i;
+
+	for (i = 0; i < USYM_PROCS; i++)
+		proc_clear(&procs[i]);
+	for (i = 0; i < nfiles; i++)
+		file_clear(&files[i]);
+	nfiles = next_file = next_proc = 0;
+}
