@@ -90,8 +90,10 @@ static int check_expand_one(struct check *ck, struct val *att, struct val *out,
 	if (n == 0 && how == REPORT_NONE)
 		return 0;
 	if (n == 0 && ((missing && strcmp(missing, "error")) || how == REPORT_WARN)) {
-		if (how == REPORT_WARN || !strcmp(missing, "warn"))
+		if (how == REPORT_WARN)
 			check_warn(ck, att, "%s", err.msg);
+		else if (!strcmp(missing, "warn"))
+			check_warn(ck, att, "%s Skipping.", err.msg);
 		return 0;
 	}
 	check_error(ck, att, "%s", err.msg);
@@ -150,8 +152,13 @@ int check_attach(struct check *ck, struct val *prog)
 			    check_expand_one(ck, atts->items[j], val_arr(ck->a),
 					     exp->n ? REPORT_WARN : REPORT_ERROR) < 0)
 				ret = -EINVAL;
-		if (!exp->n)
+		if (!exp->n) {
+			const char *missing = val_get_str(ck->config, "missing_probes");
+
+			if (ret == 0 && missing && !strcmp(missing, "warn"))
+				check_warn(ck, probe, "Probe has no valid attach points. It is being removed which may cause issues with program behavior.");
 			continue;
+		}
 		split = exp->n > 1 &&
 			(check_body_depends_on_ap(val_get(probe, "body")) ||
 			 check_body_depends_on_ap(val_get(probe, "pred")));

@@ -115,3 +115,10 @@ struct type *check_btf_var(struct check *ck, const char *name)
 	v = btf__type_by_id(btf, (__u32)id);
 	return v ? kbtf_type(ck->a, btf, v->type, 1) : NULL;
 }
+
+bool check_btf_func_exists(const char *name)
+{
+	struct btf *btf = kbtf_load();
+
+	return btf && btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) > 0;
+}

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <strings.h>
 
 #include "check.h"
@@ -230,8 +231,9 @@ static struct type *call_str(struct check *ck, struct val *call,
 			if (!s)
 				s = "";
 			if (k < 0 || (size_t)k > strlen(s)) {
-				check_error(ck, arg, "cannot use offset %lld into a positional parameter of length %zu",
-					    (long long)k, strlen(s));
+				/* the first pass folds it: reported once, now */
+				diag_error_at(arg, "cannot use offset %lld into a positional parameter of length %zu",
+					      (long long)k, strlen(s));
 				k = 0;
 			}
 			val_set_str(ck->a, lit, "v", s + k);
@@ -393,6 +395,8 @@ static struct type *call_strftime(struct check *ck, struct val *call,
 			    check_type_str(ck, t));
 	t = type_new(ck->a, TY_TIMESTAMP);
 	t->mode = "boot";
+	/* the format travels with the type (bt-fmt formats the value) */
+	t->name = val_get_str(args->items[0], "v");
 	return t;
 }
 
@@ -1094,6 +1098,286 @@ static struct type *call_aggregation(struct check *ck, struct val *call,
 	return t;
 }
 
+/* the call becomes a bool literal (compile-time predicates) */
+static struct type *call_fold_bool(struct check *ck, struct val *call, bool b)
+{
+	struct val *lit = check_node(ck, "bool", call);
+
+	val_set_bool(ck->a, lit, "v", b);
+	*call = *lit;
+	return type_new(ck->a, TY_BOOL);
+}
+
+/* is_str is_ptr is_array is_integer is_unsigned_integer is_literal (F-56) */
+static struct type *call_is_type(struct check *ck, struct val *call,
+				 struct val *args, struct val *assign_map)
+{
+	const char *name = val_get_str(call, "name");
+	struct val *arg = args->items[0];
+	enum ast_kind k = ast_kind(arg);
+	struct type *t;
+	int64_t v;
+	bool u;
+
+	if (!strcmp(name, "is_literal"))
+		return call_fold_bool(ck, call, k == AST_INT || k == AST_STR ||
+				      k == AST_BOOL || check_int_literal(arg, &v, &u));
+	t = k == AST_TYPESPEC ? check_typespec(ck, arg) : check_expr(ck, &args->items[0]);
+	if (!t)
+		return type_new(ck->a, TY_BOOL);
+	if (!strcmp(name, "is_str"))
+		return call_fold_bool(ck, call, t->kind == TY_STRING);
+	if (!strcmp(name, "is_ptr"))
+		return call_fold_bool(ck, call, t->kind == TY_PTR);
+	if (!strcmp(name, "is_array"))
+		return call_fold_bool(ck, call, t->kind == TY_ARRAY);
+	if (!strcmp(name, "is_integer"))
+		return call_fold_bool(ck, call, t->kind == TY_INT || t->kind == TY_ENUM);
+	return call_fold_bool(ck, call, (t->kind == TY_INT || t->kind == TY_ENUM) &&
+			      !t->is_signed);
+}
+
+/* is_scalar(@m): the map has no keys (F-57) */
+static struct type *call_is_scalar(struct check *ck, struct val *call,
+				   struct val *args, struct val *assign_map)
+{
+	struct check_map *m;
+
+	if (!call_is_map_ref(args->items[0])) {
+		check_error(ck, call, "is_scalar() expects a map argument");
+		return type_new(ck->a, TY_BOOL);
+	}
+	m = check_map_get(ck, val_get_str(args->items[0], "name"));
+	if (!ck->final)
+		return type_new(ck->a, TY_BOOL);   /* keys known at the end */
+	return call_fold_bool(ck, call, !m->used_keyed);
+}
+
+/* kfunc_exist("f") / kfunc_allowed("f"): the kfunc is in vmlinux BTF */
+static struct type *call_kfunc_exist(struct check *ck, struct val *call,
+				     struct val *args, struct val *assign_map)
+{
+	const char *fn = val_get_str(args->items[0], "v");
+
+	if (ast_kind(args->items[0]) != AST_STR || !fn) {
+		check_error(ck, call, "%s() expects a string literal",
+			    val_get_str(call, "name"));
+		return type_new(ck->a, TY_BOOL);
+	}
+	return call_fold_bool(ck, call, check_btf_func_exists(fn));
+}
+
+/* a constant condition: check_const_eval plus comparisons and ! && || */
+static bool call_const_cond(const struct val *n, int64_t *v)
+{
+	const char *op = val_get_str(n, "op");
+	int64_t l, r;
+
+	if (ast_kind(n) == AST_BOOL) {
+		*v = val_get_bool(n, "v", false);
+		return true;
+	}
+	if (ast_kind(n) == AST_UNOP && op && !strcmp(op, "!") &&
+	    call_const_cond(val_get(n, "e"), &l)) {
+		*v = !l;
+		return true;
+	}
+	if (ast_kind(n) != AST_BINOP || !op ||
+	    !call_const_cond(val_get(n, "l"), &l) ||
+	    !call_const_cond(val_get(n, "r"), &r))
+		return check_const_eval(n, v);
+	if (!strcmp(op, "==")) *v = l == r;
+	else if (!strcmp(op, "!=")) *v = l != r;
+	else if (!strcmp(op, "<")) *v = l < r;
+	else if (!strcmp(op, "<=")) *v = l <= r;
+	else if (!strcmp(op, ">")) *v = l > r;
+	else if (!strcmp(op, ">=")) *v = l >= r;
+	else if (!strcmp(op, "&&")) *v = l && r;
+	else if (!strcmp(op, "||")) *v = l || r;
+	else return check_const_eval(n, v);
+	return true;
+}
+
+/* static_assert(cond [, msg]) and fail(msg): compile-time errors */
+static struct type *call_static_assert(struct check *ck, struct val *call,
+				       struct val *args, struct val *assign_map)
+{
+	const char *name = val_get_str(call, "name");
+	struct val *msgn = !strcmp(name, "fail") ? args->items[0] :
+			   args->n > 1 ? args->items[1] : NULL;
+	const char *msg = msgn ? val_get_str(msgn, "v") : NULL;
+	int64_t v = 0;
+
+	if (msgn && (ast_kind(msgn) != AST_STR || !msg)) {
+		check_error(ck, msgn, "%s() expects a string literal message", name);
+		return void_type(ck);
+	}
+	if (!strcmp(name, "fail")) {
+		check_error(ck, call, "%s", msg);
+		return void_type(ck);
+	}
+	if (!call_const_cond(args->items[0], &v) &&
+	    (check_expr(ck, &args->items[0]),
+	     !call_const_cond(args->items[0], &v))) {
+		check_error(ck, args->items[0], "static_assert() expects a compile-time constant condition");
+		return void_type(ck);
+	}
+	if (!v)
+		check_error(ck, call, "%s", msg ? msg : "static assertion failed");
+	return void_type(ck);
+}
+
+/* find(@m, key, $v): bool; on a hit $v gets the value (M-15) */
+static struct type *call_find(struct check *ck, struct val *call,
+			      struct val *args, struct val *assign_map)
+{
+	struct val *map = args->items[0], *keys, *probe;
+	struct type *vt;
+	int slot;
+
+	if (!call_is_map_ref(map) || (val_get(map, "keys") && val_get(map, "keys")->n)) {
+		check_error(ck, map, "find() expects a map without a key as the first argument");
+		return type_new(ck->a, TY_BOOL);
+	}
+	if (ast_kind(args->items[2]) != AST_VAR) {
+		check_error(ck, args->items[2], "find() expects a scratch variable as the third argument");
+		return type_new(ck->a, TY_BOOL);
+	}
+	keys = val_arr(ck->a);
+	val_push(ck->a, keys, args->items[1]);
+	probe = val_copy(ck->a, map);
+	val_set(ck->a, probe, "keys", keys);
+	vt = check_map_read(ck, probe);
+	args->items[1] = keys->items[0];
+	check_set_type(ck, map, check_map_get(ck, val_get_str(map, "name"))->val);
+	slot = check_var_lookup(ck, val_get_str(args->items[2], "name"));
+	if (slot < 0)
+		slot = check_var_declare(ck, val_get_str(args->items[2], "name"));
+	if (vt)
+		check_var_assign(ck, args->items[2], slot, vt, NULL);
+	check_expr(ck, &args->items[2]);
+	return type_new(ck->a, TY_BOOL);
+}
+
+/*
+ * uaddr("sym"): the address of a global of the uprobe's binary (not
+ * PIE), as a user pointer to an integer of the symbol's size
+ */
+static struct type *call_uaddr(struct check *ck, struct val *call,
+			       struct val *args, struct val *assign_map)
+{
+	const char *sym = val_get_str(args->items[0], "v");
+	const char *prov = ck->prov ? ck->prov->name : "";
+	const char *path = ck->ap ? val_get_str(ck->ap, "target") : NULL;
+	uint64_t addr = 0, size = 0;
+	struct type *t;
+	struct val *lit, *cast;
+
+	if (ast_kind(args->items[0]) != AST_STR || !sym) {
+		check_error(ck, call, "uaddr() expects a string literal");
+		return NULL;
+	}
+	if (strcmp(prov, "uprobe") && strcmp(prov, "uretprobe") && strcmp(prov, "usdt")) {
+		check_error(ck, call, "uaddr can only be used with 'uprobes', 'uretprobes' and 'usdt' probes");
+		return NULL;
+	}
+	if (!path || uprobe_find_symbol(ck->a, path, sym, &addr, &size) < 0) {
+		check_error(ck, call, "Could not resolve symbol: %s:%s",
+			    path ? path : "?", sym);
+		return NULL;
+	}
+	t = type_ptr(ck->a, type_int(ck->a, size == 1 || size == 2 || size == 4 ||
+					    size == 8 ? (int)size : 8, false), true);
+	{
+		/* (uintN *)ADDR, checked like any cast from here on */
+		struct val *spec = check_node(ck, "typespec", call);
+		struct val *suffix = val_arr(ck->a);
+
+		val_set_str(ck->a, spec, "base",
+			    arena_printf(ck->a, "uint%d", (int)t->elem->size * 8));
+		val_push(ck->a, suffix, val_str(ck->a, "*"));
+		val_set(ck->a, spec, "suffix", suffix);
+		lit = check_node(ck, "int", call);
+		val_set(ck->a, lit, "v", val_uint(ck->a, addr));
+		cast = check_node(ck, "cast", call);
+		val_set(ck->a, cast, "type", spec);
+		val_set(ck->a, cast, "e", lit);
+		*call = *cast;
+	}
+	return check_expr(ck, &(struct val *){ call });
+}
+
+/* socket_cookie(struct sock *): uint64 */
+static struct type *call_socket_cookie(struct check *ck, struct val *call,
+				       struct val *args, struct val *assign_map)
+{
+	struct type *t = check_expr(ck, &args->items[0]);
+
+	if (t && t->kind != TY_PTR)
+		check_error(ck, call, "socket_cookie() only supports 'struct sock *' as the argument (%s provided)",
+			    check_type_str(ck, t));
+	return type_int(ck->a, 8, false);
+}
+
+/* skboutput(file, skb, len, offset): uint32, 0 or an error */
+static struct type *call_skboutput(struct check *ck, struct val *call,
+				   struct val *args, struct val *assign_map)
+{
+	call_check_args(ck, args, 0);
+	if (ast_kind(args->items[0]) != AST_STR)
+		check_error(ck, args->items[0], "skboutput() expects a string literal as the file name");
+	return type_int(ck->a, 4, false);
+}
+
+/* override(rc): kprobe only, unsafe */
+static struct type *call_override(struct check *ck, struct val *call,
+				  struct val *args, struct val *assign_map)
+{
+	struct type *t = check_expr(ck, &args->items[0]);
+
+	if (!ck->prov || strcmp(ck->prov->name, "kprobe"))
+		check_error(ck, call, "override can only be used with 'kprobe' probes");
+	else if (t && !check_is_intlike(t))
+		check_error(ck, call, "override() only supports integer arguments (%s provided)",
+			    check_type_str(ck, t));
+	return void_type(ck);
+}
+
+/* unwatch(addr): async removal of a watchpoint */
+static struct type *call_unwatch(struct check *ck, struct val *call,
+				 struct val *args, struct val *assign_map)
+{
+	struct type *t = check_expr(ck, &args->items[0]);
+
+	if (t && !check_is_intlike(t) && t->kind != TY_PTR)
+		check_error(ck, call, "unwatch() expects an integer argument (%s provided)",
+			    check_type_str(ck, t));
+	return void_type(ck);
+}
+
+/* cgroupid("path"): the cgroup v2 id (inode) of path, at compile time */
+static struct type *call_cgroupid(struct check *ck, struct val *call,
+				  struct val *args, struct val *assign_map)
+{
+	const char *path = val_get_str(args->items[0], "v");
+	struct val *lit;
+	struct stat st;
+
+	if (ast_kind(args->items[0]) != AST_STR || !path) {
+		check_error(ck, call, "cgroupid() expects a string literal");
+		return type_int(ck->a, 8, false);
+	}
+	if (stat(path, &st) < 0) {
+		check_error(ck, call, "Failed to get cgroup id for '%s': %s", path,
+			    strerror(errno));
+		return type_int(ck->a, 8, false);
+	}
+	lit = check_node(ck, "int", call);
+	val_set(ck->a, lit, "v", val_uint(ck->a, (uint64_t)st.st_ino));
+	*call = *lit;
+	return check_expr(ck, &(struct val *){ call });
+}
+
 static const struct call_def call_table[] = {
 	{ "printf", 1, -1, call_printf },
 	{ "errorf", 1, -1, call_printf },
@@ -1140,6 +1424,25 @@ static const struct call_def call_table[] = {
 	{ "syscall_name", 1, 1, call_signal_name },
 	{ "tseries", 3, 4, call_tseries, true },
 	{ "len", 1, 1, call_len },
+	{ "is_str", 1, 1, call_is_type },
+	{ "is_ptr", 1, 1, call_is_type },
+	{ "is_array", 1, 1, call_is_type },
+	{ "is_integer", 1, 1, call_is_type },
+	{ "is_unsigned_integer", 1, 1, call_is_type },
+	{ "is_literal", 1, 1, call_is_type },
+	{ "is_scalar", 1, 1, call_is_scalar },
+	{ "kfunc_exist", 1, 1, call_kfunc_exist },
+	{ "kfunc_allowed", 1, 1, call_kfunc_exist },
+	{ "static_assert", 1, 2, call_static_assert },
+	{ "fail", 1, 1, call_static_assert },
+	{ "find", 3, 3, call_find },
+	{ "cgroupid", 1, 1, call_cgroupid },
+	{ "uaddr", 1, 1, call_uaddr },
+	{ "socket_cookie", 1, 1, call_socket_cookie },
+	{ "skboutput", 4, 4, call_skboutput },
+	{ "override", 1, 1, call_override },
+	{ "unwatch", 1, 1, call_unwatch },
+	{ "signal_thread", 1, 1, call_signal },
 	{ "time", 0, 1, call_time },
 	{ "kstack", 0, 2, call_stack },
 	{ "ustack", 0, 2, call_stack },
@@ -1216,6 +1519,34 @@ struct type *check_call(struct check *ck, struct val **ref, bool is_stmt,
 		if (close)
 			check_hint(ck, "did you mean '%s'?", close);
 		return NULL;
+	}
+	/* upstream's safe mode (pre_type_check.cpp and the stdlib macros) */
+	if (!provider_unsafe && !strcmp(name, "system"))
+		check_error(ck, call, "system() is an unsafe function being used in safe mode");
+	if (!strcmp(name, "signal") || !strcmp(name, "signal_thread")) {
+		static const char *const ok[] = { "kprobe", "kretprobe", "uprobe",
+			"uretprobe", "usdt", "tracepoint", "profile", "fentry",
+			"fexit", "rawtracepoint" };
+		const char *pt = ck->prov ? ck->prov->name : "";
+		bool allowed = false;
+
+		for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+			allowed |= !strcmp(pt, ok[i]);
+		if (!allowed) {
+			check_error(ck, call, "%s() can not be used for this probetype %s",
+				    name, pt);
+			return void_type(ck);
+		}
+		if (!provider_unsafe) {
+			check_error(ck, call, "%s() is unsafe. To use you need the --unsafe flag",
+				    name);
+			return void_type(ck);
+		}
+	}
+	if (!strcmp(name, "override") && ck->prov &&
+	    !strcmp(ck->prov->name, "kprobe") && !provider_unsafe) {
+		check_error(ck, call, "override() is unsafe. To use you need the --unsafe flag");
+		return void_type(ck);
 	}
 	if ((int)args->n < def->min || (def->max >= 0 && (int)args->n > def->max)) {
 		if (def->min == def->max)

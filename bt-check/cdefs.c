@@ -230,6 +230,14 @@ static struct type *cdef_base_type(struct cdefs *c)
 		return type_new(a, TY_BOOL);
 	if (!strcmp(t, "void"))
 		return type_new(a, TY_VOID);
+	if (!strcmp(t, "float") || !strcmp(t, "double")) {
+		/* no floats in bt: a value of no type that keeps the layout
+		 * (printed as null, as upstream does) */
+		struct type *f = type_new(a, TY_VOID);
+
+		f->size = t[0] == 'f' ? 4 : 8;
+		return f;
+	}
 	for (i = 0; i < n_typedefs; i++)
 		if (!strcmp(cdef_typedefs[i].name, t))
 			return cdef_typedefs[i].type;
@@ -335,9 +343,17 @@ static void cdef_layout(struct type *st, bool is_union, bool packed)
 				unit += unit_bits;  /* does not fit: next unit */
 			if (start < unit)
 				start = unit;
-			/* offset of the byte holding the first bit */
-			f->offset = start / 8;
-			f->bitfield_offset = (int)(start % 8);
+			/*
+			 * read at the storage unit (a read of the field's type
+			 * stays inside it); packed: the byte of the first bit
+			 */
+			if (packed) {
+				f->offset = start / 8;
+				f->bitfield_offset = (int)(start % 8);
+			} else {
+				f->offset = unit / 8;
+				f->bitfield_offset = (int)(start - unit);
+			}
 			start += f->bitfield_bits;
 			off = start / 8;
 			bitpos = start % 8;

@@ -211,6 +211,29 @@ struct type *check_lvalue(struct check *ck, struct val **ref)
 	return NULL;
 }
 
+/*
+ * Memory reached through a user pointer is user memory: the pointers
+ * read from it (`*$pp`, `$p.next`, `$p.z[1]`) are user pointers too
+ */
+static struct type *expr_user(struct check *ck, struct type *t)
+{
+	struct type *c;
+
+	if (!t || (t->kind != TY_PTR && t->kind != TY_ARRAY) ||
+	    (t->kind == TY_PTR && t->user))
+		return t;
+	if (t->kind == TY_ARRAY && (!t->elem || (t->elem->kind != TY_PTR &&
+						 t->elem->kind != TY_ARRAY)))
+		return t;
+	c = arena_alloc(ck->a, sizeof(*c));
+	*c = *t;
+	if (c->kind == TY_PTR)
+		c->user = true;
+	else
+		c->elem = expr_user(ck, t->elem);
+	return c;
+}
+
 static struct type *check_unop(struct check *ck, struct val *node)
 {
 	struct val **e = check_ref(node, "e");
@@ -261,7 +284,7 @@ static struct type *check_unop(struct check *ck, struct val *node)
 			check_error(ck, node, "Can not dereference a void pointer");
 			return NULL;
 		}
-		return t->elem;
+		return t->user ? expr_user(ck, t->elem) : t->elem;
 	}
 	if (!check_is_intlike(t)) {
 		check_error(ck, node, "Invalid type for '%s': %s", op,
@@ -351,15 +374,42 @@ static struct type *check_field(struct check *ck, struct val *node)
 	struct val **e = check_ref(node, "e");
 	const char *name = val_get_str(node, "name");
 	struct type *t;
+	bool user;
 	int i;
 
 	if (!e || !*e || !name) {
 		check_error(ck, node, "malformed field access");
 		return NULL;
 	}
+	if ((ast_kind(*e) == AST_CALL || ast_kind(*e) == AST_IDENT) &&
+	    (!strcmp(val_get_str(*e, "name") ? val_get_str(*e, "name") : "", "config") ||
+	     !strcmp(val_get_str(*e, "name") ? val_get_str(*e, "name") : "", "__builtin_config")) &&
+	    !(val_get(*e, "args") && val_get(*e, "args")->n)) {
+		/* config().KEY: the resolved value, as a literal (E-24) */
+		const struct val *cv = val_get(ck->config, name);
+		struct val *lit;
+
+		if (!cv) {
+			check_error(ck, node, "config() has no field named '%s'", name);
+			return NULL;
+		}
+		if (cv->kind == VAL_STR) {
+			lit = check_node(ck, "str", node);
+			val_set_str(ck->a, lit, "v", cv->s);
+		} else if (cv->kind == VAL_BOOL) {
+			lit = check_node(ck, "bool", node);
+			val_set_bool(ck->a, lit, "v", cv->b);
+		} else {
+			lit = check_node(ck, "int", node);
+			val_set(ck->a, lit, "v", (struct val *)cv);
+		}
+		*node = *lit;
+		return check_expr(ck, &(struct val *){ node });
+	}
 	t = check_expr(ck, e);
 	if (!t)
 		return NULL;
+	user = t->kind == TY_PTR && t->user;
 	if (t->kind == TY_PTR && t->elem &&
 	    (t->elem->kind == TY_STRUCT || t->elem->kind == TY_RECORD))
 		t = t->elem;
@@ -408,7 +458,7 @@ static struct type *check_field(struct check *ck, struct val *node)
 				ft = type_string(ck->a, ck->cfg.max_strlen);
 				val_set_bool(ck->a, node, "data_loc", true);
 			}
-			return ft;
+			return user ? expr_user(ck, ft) : ft;
 		}
 		names = arena_alloc(ck->a, sizeof(*names) * (t->nfields + 1));
 		for (i = 0; i < t->nfields; i++)
@@ -469,7 +519,7 @@ static struct type *check_index(struct check *ck, struct val *node)
 				    (long long)v, (long long)t->count);
 			return NULL;
 		}
-		return t->elem;
+		return t->kind == TY_PTR && t->user ? expr_user(ck, t->elem) : t->elem;
 	}
 	check_error(ck, node, "The array index operator [] can only be used on arrays and pointers, found %s",
 		    check_type_str(ck, t));

@@ -70,6 +70,35 @@ static void macro_rewrite(struct macro_subst *s, struct val **ref)
 		return;
 	k = val_get_str(n, "k");
 	name = val_get_str(n, "name");
+	if (k && !strcmp(k, "typespec") && val_get_str(n, "base")) {
+		/* a bare parameter used as a type: `sizeof(t*)`, `(t)x` */
+		for (j = 0; j < s->nident; j++) {
+			struct val *t = s->arg[j], *suf, *mine;
+
+			if (strcmp(s->ident[j], val_get_str(n, "base")) ||
+			    ast_kind(t) != AST_TYPESPEC)
+				continue;
+			/* typeof(T) passes T itself */
+			while (!strcmp(val_get_str(t, "base") ? val_get_str(t, "base") : "", "typeof") &&
+			       ast_kind(val_get(t, "type")) == AST_TYPESPEC)
+				t = val_get(t, "type");
+			t = val_copy(s->a, t);
+			mine = val_get(n, "suffix");
+			if (mine && mine->kind == VAL_ARR && mine->n) {
+				struct val *old = val_get(t, "suffix");
+
+				suf = val_arr(s->a);
+				for (i = 0; old && old->kind == VAL_ARR && i < old->n; i++)
+					val_push(s->a, suf, old->items[i]);
+				for (i = 0; i < mine->n; i++)
+					val_push(s->a, suf, mine->items[i]);
+				val_set(s->a, t, "suffix", suf);
+			}
+			val_set(s->a, t, "loc", val_get(n, "loc"));
+			*ref = t;
+			return;
+		}
+	}
 	if (k && name && !strcmp(k, "ident")) {
 		for (j = 0; j < s->nident; j++)
 			if (!strcmp(s->ident[j], name)) {
@@ -93,6 +122,13 @@ static void macro_rewrite(struct macro_subst *s, struct val **ref)
 	}
 	for (i = 0; i < n->n; i++)
 		macro_rewrite(s, &n->kv[i].v);
+	/* sizeof(t)/offsetof(t, f) with a type argument: the operand is a type */
+	if (k && (!strcmp(k, "sizeof") || !strcmp(k, "offsetof") ||
+		  !strcmp(k, "typespec")))
+		for (i = 0; i < n->n; i++)
+			if (!strcmp(n->kv[i].key, "e") &&
+			    ast_kind(n->kv[i].v) == AST_TYPESPEC)
+				n->kv[i].key = "type";
 }
 
 static void macro_expand_tree(struct macro_ctx *m, struct val **ref,

@@ -62,6 +62,8 @@ static void named_params_split(struct arena *a, struct val *hdr)
 		else
 			val_set_bool(a, named, p->s + 2, true);
 	}
+	if (!named->n)
+		return;   /* the header stays as it came */
 	val_set(a, hdr, "params", pos);
 	val_set(a, hdr, "named_params", named);
 }

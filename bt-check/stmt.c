@@ -75,6 +75,26 @@ int check_var_declare(struct check *ck, const char *name)
 	return slot;
 }
 
+/*
+ * The same type up to how much of a named struct is known (`struct C *`
+ * from a typespec and from a cast may differ in completeness)
+ */
+static bool stmt_same_named(const struct type *x, const struct type *y)
+{
+	if (!x || !y || x->kind != y->kind)
+		return false;
+	switch (x->kind) {
+	case TY_PTR:
+		return stmt_same_named(x->elem, y->elem);
+	case TY_ARRAY:
+		return x->count == y->count && stmt_same_named(x->elem, y->elem);
+	case TY_STRUCT:
+		return x->name && y->name && !strcmp(x->name, y->name);
+	default:
+		return type_equal(x, y);
+	}
+}
+
 void check_var_assign(struct check *ck, struct val *node, int slot,
 		      struct type *t, struct val **rhs_ref)
 {
@@ -99,7 +119,7 @@ void check_var_assign(struct check *ck, struct val *node, int slot,
 		int64_t lv;
 		bool lu;
 
-		if (type_equal(v->type, t) ||
+		if (type_equal(v->type, t) || stmt_same_named(v->type, t) ||
 		    (rhs && check_int_literal(rhs, &lv, &lu) &&
 		     check_literal_fits(lv, lu, v->type)) ||
 		    (v->type->kind == TY_INT && t->kind == TY_INT &&
@@ -302,6 +322,9 @@ static void check_let(struct check *ck, struct val *stmt)
 	if (spec) {
 		struct type *dt = check_typespec(ck, spec);
 
+		/* as for casts: pointers in user probes point to user memory */
+		if (dt && dt->kind == TY_PTR && ck->prov && ck->prov->user_args)
+			dt->user = true;
 		if (dt) {
 			ck->vars[slot].type = dt;
 			ck->vars[slot].declared_type = true;
@@ -474,6 +497,38 @@ void check_stmt(struct check *ck, struct val **ref)
 	}
 }
 
+/*
+ * Does control never pass this statement: return, break, continue,
+ * exit(), or an if whose branches all end so (upstream's
+ * control_flow_analyser)
+ */
+static bool stmt_terminates(const struct val *st)
+{
+	const struct val *e, *stmts;
+
+	switch (ast_kind(st)) {
+	case AST_RETURN:
+	case AST_BREAK:
+	case AST_CONTINUE:
+		return true;
+	case AST_EXPR:
+		e = val_get(st, "e");
+		return ast_kind(e) == AST_CALL &&
+		       !strcmp(val_get_str(e, "name") ? val_get_str(e, "name") : "",
+			       "exit");
+	case AST_IF:
+		if (!val_get(st, "else"))
+			return false;
+		stmts = val_get(val_get(st, "then"), "stmts");
+		if (!stmts || !stmts->n || !stmt_terminates(stmts->items[stmts->n - 1]))
+			return false;
+		stmts = val_get(val_get(st, "else"), "stmts");
+		return stmts && stmts->n && stmt_terminates(stmts->items[stmts->n - 1]);
+	default:
+		return false;
+	}
+}
+
 void check_block(struct check *ck, struct val *block, bool new_scope)
 {
 	struct val *stmts = val_get(block, "stmts");
@@ -483,6 +538,19 @@ void check_block(struct check *ck, struct val *block, bool new_scope)
 		check_scope_push(ck);
 	for (i = 0; stmts && stmts->kind == VAL_ARR && i < stmts->n; i++)
 		check_stmt(ck, &stmts->items[i]);
+	/*
+	 * Statements after one that never completes are dead: warned about
+	 * once and dropped after they were checked, so that bt-gen never
+	 * emits code after a terminator
+	 */
+	for (i = 0; ck->final && stmts && stmts->kind == VAL_ARR &&
+		    i + 1 < stmts->n; i++) {
+		if (!stmt_terminates(stmts->items[i]))
+			continue;
+		check_warn(ck, stmts->items[i + 1], "Unreachable statement.");
+		stmts->n = i + 1;
+		break;
+	}
 	if (new_scope)
 		check_scope_pop(ck);
 }

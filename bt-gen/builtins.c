@@ -14,6 +14,7 @@
 
 #include <linux/bpf.h>
 
+#include "async.h"
 #include "diag.h"
 #include "gen.h"
 
@@ -208,6 +209,8 @@ struct gv builtin_ident(struct gen *g, const struct val *e)
 		return unsupported(g, e, "an identifier without a name");
 	if (!strncmp(name, "__builtin_", 10))
 		name += 10;     /* the stdlib's names for the builtins */
+	if (async_ident(g, e, name, &v))
+		return v;
 	if (!strcmp(name, "ncpus")) {
 		/* the CPUs online where the program is compiled */
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -599,6 +602,7 @@ static struct gv call_exit(struct gen *g, const struct val *e)
 	if (nargs(e) > 0)
 		code = expr_convert(g, expr_gen(g, arg_of(e, 0)),
 				    type_int(g->a, 8, true)).v;
+	async_exit_flag(g, code);
 	rec = builtin_record_begin(g, GEN_ACT_EXIT, 0, 8);
 	st = LLVMBuildStore(g->b, code, gen_ptr_add(g, rec, 8));
 	LLVMSetAlignment(st, 8);
@@ -1130,5 +1134,11 @@ struct gv builtin_call(struct gen *g, const struct val *e)
 		return call_delete(g, e);
 	if (!strcmp(name, "str"))
 		return call_str(g, e);
+	{
+		struct gv v;
+
+		if (async_call(g, e, name, &v))
+			return v;
+	}
 	return unsupported(g, e, arena_printf(g->a, "function '%s'", name));
 }

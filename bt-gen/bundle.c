@@ -2,6 +2,7 @@
  * bundle.c - the `bundle` stream's payload (WIRE.md "bundle"): the ELF
  * object and the tables bt-load and bt-fmt need to run and render it.
  */
+#include "async.h"
 #include "gen.h"
 
 static struct val *type_or_nil(struct gen *g, const struct type *t)
@@ -34,6 +35,7 @@ struct val *bundle_make(struct gen *g, const void *obj, size_t len)
 	val_set(g->a, b, "print", g->prints);
 	val_set(g->a, b, "time", g->times);
 	val_set(g->a, b, "helper_errors", g->helper_errors);
+	async_bundle(g, b);
 	val_set(g->a, b, "config", cfg && cfg->kind == VAL_MAP ?
 		val_copy(g->a, cfg) : val_map(g->a));
 	val_set_str(g->a, b, "ringbuf", g->ringbuf.elf);

@@ -228,8 +228,9 @@ static LLVMValueRef core_access_call(struct gen *g, LLVMValueRef base,
 	int n = 0;
 
 	mt = core_di_type(g, btf, ca->type, 0);
+	msz = btf__resolve_size(btf, ca->type);
 	if (ca->bits) {
-		msz = btf__resolve_size(btf, ca->type);
+		/* the storage unit: the member type's size, aligned */
 		member = LLVMDIBuilderCreateBitFieldMemberType(g->di, g->di_cu,
 			ca->member, strlen(ca->member),
 			g->di_file, 0, ca->bits, ca->bitoff,
@@ -237,7 +238,6 @@ static LLVMValueRef core_access_call(struct gen *g, LLVMValueRef base,
 				(uint64_t)(msz > 0 ? msz * 8 : 8),
 			LLVMDIFlagZero, mt);
 	} else {
-		msz = btf__resolve_size(btf, ca->type);
 		member = LLVMDIBuilderCreateMemberType(g->di, g->di_cu,
 			ca->member, strlen(ca->member),
 			g->di_file, 0, (uint64_t)(msz > 0 ? msz : 0) * 8, 0,

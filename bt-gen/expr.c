@@ -16,6 +16,7 @@
 #include <linux/bpf.h>
 
 #include "bug.h"
+#include "async.h"
 #include "diag.h"
 #include "gen.h"
 
@@ -394,6 +395,7 @@ static struct gv binop(struct gen *g, const struct val *e)
 	}
 	l = expr_convert(g, l, t);
 	r = expr_convert(g, r, t);
+	async_div_check(g, e, op, r.v);
 	return (struct gv){ expr_arith(g, op, l.v, r.v, t), t, 0 };
 }
 

@@ -16,6 +16,7 @@
 
 #include "bug.h"
 #include "diag.h"
+#include "async.h"
 #include "gen.h"
 
 static LLVMValueRef map_global(struct gen *g, struct gmap *m)
@@ -177,7 +178,16 @@ int maps_declare(struct gen *g)
 	btf_debug_map(g, &g->ringbuf);
 	own_map(g, &g->lost, "bt_lost", GEN_MAP_PERCPU_ARRAY, 1, u32, u64);
 	btf_debug_map(g, &g->lost);
-	own_map(g, &g->globals, "bt_globals", GEN_MAP_ARRAY, 1, u32, u64);
+	{
+		/* struct { u64 start_ns; u64 cpid; u64 exit; u64 spare; }
+		 * (async.h) */
+		struct type *gl = type_new(g->a, TY_ARRAY);
+
+		gl->elem = u64;
+		gl->count = GEN_GLOBALS_SIZE / 8;
+		own_map(g, &g->globals, "bt_globals", GEN_MAP_ARRAY, 1, u32,
+			gl);
+	}
 	btf_debug_map(g, &g->globals);
 	if (uses_stacks(val_get(g->prog, "probes"))) {
 		struct type *frames = type_new(g->a, TY_ARRAY);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "async.h"
 #include "diag.h"
 #include "gen.h"
 
@@ -112,6 +113,7 @@ static int assign_var(struct gen *g, const struct val *st,
 	r = expr_convert(g, r, s->t);
 	if (s->t->kind == TY_PTR && (aop[0] == '+' || aop[0] == '-'))
 		r.v = expr_ptr_scale(g, r.v, s->t);
+	async_div_check(g, st, aop, r.v);
 	cur.v = expr_arith(g, aop, cur.v, r.v, s->t);
 	gen_store(g, p, cur, s->t);
 	return 0;
@@ -159,6 +161,7 @@ static int assign_map(struct gen *g, const struct val *st,
 	r = expr_convert(g, expr_gen(g, rhs), cur.t);
 	if (cur.t->kind == TY_PTR && (aop[0] == '+' || aop[0] == '-'))
 		r.v = expr_ptr_scale(g, r.v, cur.t);
+	async_div_check(g, st, aop, r.v);
 	cur.v = expr_arith(g, aop, cur.v, r.v, cur.t);
 	return maps_write(g, lhs, cur);
 }

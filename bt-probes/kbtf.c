@@ -68,9 +68,20 @@ static void kbtf_fields(struct arena *a, const struct btf *btf, __u32 id,
 		f->name = arena_strdup(a, name ? name : "");
 		f->type = kbtf_type(a, btf, m->type, depth + 1);
 		if (bits) {
-			f->offset = bitoff / 8;
+			/*
+			 * read the storage unit of the field's type that holds
+			 * it (a read never runs past the struct), else the
+			 * byte holding its first bit
+			 */
+			int64_t us = f->type ? type_size(f->type) : 0;
+			int64_t unit = us > 0 && us <= 8 ? bitoff / (us * 8) * us : -1;
+
+			if (unit < 0 || unit + us > t->size ||
+			    bitoff + bits > (unit + us) * 8)
+				unit = bitoff / 8;
+			f->offset = unit;
 			f->bitfield_bits = (int)bits;
-			f->bitfield_offset = (int)(bitoff % 8);
+			f->bitfield_offset = (int)(bitoff - unit * 8);
 		} else {
 			f->offset = bitoff / 8;
 		}

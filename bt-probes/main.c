@@ -61,8 +61,8 @@ static int probes_list_one(struct arena *a, const char *pat, bool verbose,
 	const char *pattern;
 	int status = EXIT_OK;
 
-	if (!strncmp(pat, "struct ", 7) || !strncmp(pat, "union ", 6) ||
-	    !strncmp(pat, "enum ", 5)) {
+	if (pat && (!strncmp(pat, "struct ", 7) || !strncmp(pat, "union ", 6) ||
+		    !strncmp(pat, "enum ", 5))) {
 		int n = kbtf_list_types(a, pat, verbose, mem);
 
 		if (n < 0) {

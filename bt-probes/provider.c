@@ -42,6 +42,7 @@ const struct provider *const provider_table[] = {
 	&provider_uretprobe,
 	&provider_usdt,
 	&provider_iter,
+	&provider_self,
 	NULL,
 };
 

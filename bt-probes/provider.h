@@ -67,7 +67,7 @@ extern const struct provider provider_begin, provider_end,
 	provider_software, provider_uprobe, provider_uretprobe,
 	provider_kprobe, provider_kretprobe, provider_fentry, provider_fexit,
 	provider_rawtracepoint, provider_usdt, provider_iter,
-	provider_hardware;
+	provider_hardware, provider_self;
 
 /* --unsafe: attach where upstream refuses without it (size-0 symbols...) */
 extern bool provider_unsafe;
@@ -139,6 +139,9 @@ bool kbtf_complete(struct arena *a, struct type *st);
 int kbtf_list_types(struct arena *a, const char *pattern, bool verbose,
 		    FILE *out);
 
+/* uprobe.c: a symbol (function or object) of an ELF file: 0 or -errno */
+int uprobe_find_symbol(struct arena *a, const char *path, const char *name,
+		       uint64_t *addr, uint64_t *size);
 /* uprobe.c: the absolute path of a binary named in an attach point */
 const char *uprobe_resolve_binary(struct arena *a, const char *bin);
 

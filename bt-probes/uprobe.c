@@ -233,7 +233,8 @@ static int uprobe_expand_path(const struct provider *p, struct arena *a,
 				 addr < syms[i].addr + syms[i].size;
 		if (!inside && !provider_unsafe) {
 			snprintf(err->msg, sizeof(err->msg),
-				 "Could not resolve address: %s:%s", bin, fn);
+				 "Could not resolve address: %s:0x%" PRIx64, bin,
+				 addr);
 			return -EINVAL;
 		}
 		ap = provider_ap_new(a, p, arena_printf(a, "%s:%s:%s", p->name,
@@ -427,3 +428,48 @@ const struct provider provider_uretprobe = {
 	.has_func = true,
 	.user_args = true,
 };
+
+int uprobe_find_symbol(struct arena *a, const char *path, const char *name,
+		       uint64_t *addr, uint64_t *size)
+{
+	Elf_Scn *scn = NULL;
+	int fd, r = -ENOENT;
+	Elf *elf;
+
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return -ENOSYS;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	elf = elf_begin(fd, ELF_C_READ, NULL);
+	while (elf && r && (scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+		size_t i, count;
+
+		if (!gelf_getshdr(scn, &sh) || !sh.sh_entsize ||
+		    (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM))
+			continue;
+		data = elf_getdata(scn, NULL);
+		count = data ? sh.sh_size / sh.sh_entsize : 0;
+		for (i = 0; i < count; i++) {
+			GElf_Sym sym;
+			const char *n;
+
+			if (!gelf_getsym(data, (int)i, &sym) ||
+			    sym.st_shndx == SHN_UNDEF || !sym.st_value)
+				continue;
+			n = elf_strptr(elf, sh.sh_link, sym.st_name);
+			if (n && !strcmp(n, name)) {
+				*addr = sym.st_value;
+				*size = sym.st_size;
+				r = 0;
+				break;
+			}
+		}
+	}
+	if (elf)
+		elf_end(elf);
+	close(fd);
+	return r;
+}

@@ -168,3 +168,111 @@ check() {
 	[ "$status" -eq 0 ]
 	[ "$(tail -1 <<<"$output" | jq -r '.probes[0].body.stmts[1].rhs.k')" = "block_expr" ]
 }
+
+@test "--include FILE makes the header's numeric macros constants" {
+	run check 'begin { print(EPERM); }' --include errno.h
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"v":1'* ]]
+	run check 'begin { print(EPERM); }'
+	[ "$status" -eq 1 ]
+}
+
+@test "-I DIR is searched by #include lines" {
+	d=$(mktemp -d)
+	printf '#define MY_ANSWER 42\n' >"$d/answer.h"
+	run check "$(printf '#include <answer.h>\nbegin { print(MY_ANSWER); }')" -I "$d"
+	rm -rf "$d"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"v":42'* ]]
+}
+
+@test "--pid is accepted (user probes of that process) and checked" {
+	run check 'begin { exit(); }' --pid $$
+	[ "$status" -eq 0 ]
+	run check 'begin { exit(); }' --pid x
+	[ "$status" -eq 2 ]
+}
+
+@test "named program options become getopt() literals" {
+	run sh -c "'$BIN/bt-parse' -e 'begin { print((getopt(\"aa\", 1), getopt(\"bb\"))); }' -- --aa=7 --bb | '$BIN/bt-check' --json"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"v":7'* && "$output" == *'"v":true'* ]]
+}
+
+@test "an unknown or mistyped named option is upstream's error" {
+	run sh -c "'$BIN/bt-parse' -e 'begin { print(getopt(\"aa\", 10)); }' -- --bb | '$BIN/bt-check'"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"ERROR: unexpected program command line options: --bb"* ]]
+	[[ "$output" == *"HINT: expected program options: --aa"* ]]
+	run sh -c "'$BIN/bt-parse' -e 'begin { print(getopt(\"aa\", 10)); }' -- --aa=False | '$BIN/bt-check'"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"ERROR: program command line option --aa invalid integer (value: False)"* ]]
+}
+
+@test "statements after exit() or return are unreachable: warned, dropped" {
+	run check 'interval:ms:100 { @++; exit(); @++ }'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"WARNING: Unreachable statement."* ]]
+	run sh -c "'$BIN/bt-parse' -e 'begin { return; print(1); }' | '$BIN/bt-check' --json 2>/dev/null | tail -1 | jq '.probes[0].body.stmts | length'"
+	[ "$output" = 1 ]
+}
+
+@test "config().KEY is the resolved config value" {
+	run check 'config = { max_strlen = 100 } begin { print((config().max_strlen, config().stack_mode)); }'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"v":100'* && "$output" == *'"v":"bpftrace"'* ]]
+}
+
+@test "__builtin_X is the builtin X" {
+	run sh -c "'$BIN/bt-parse' -e 'begin { print((__builtin_pid, __builtin_comm())); }' | '$BIN/bt-check' --json | tail -1"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"name":"pid"'* && "$output" != *"__builtin_"* ]]
+}
+
+@test "typeof() arguments of macros work as types" {
+	run check 'struct Foo { char m; } macro sof(a, b) { sizeof(a[2]) + sizeof(b*) + sizeof(b) } begin { print(sof(typeof(uint64*), typeof(struct Foo))); }'
+	[ "$status" -eq 0 ]
+}
+
+@test "float members in C definitions keep the layout" {
+	run check 'union N { int i; float f; }; struct Foo { int m; union N n; double d; }; begin { print(sizeof(struct Foo)); }'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"v":16'* ]]
+}
+
+@test "compile-time predicates fold into bool literals" {
+	run sh -c "'$BIN/bt-parse' -e 'begin { @m[1] = 1; @s = 1; print((is_str(\"a\"), is_ptr(1), is_unsigned_integer((uint8)1), is_literal(1), is_scalar(@m), is_scalar(@s))); }' | '$BIN/bt-check' --json | tail -1 | jq -c '[.probes[0].body.stmts[2].e.args[0].elems[].v]'"
+	[ "$status" -eq 0 ]
+	[ "$output" = "[true,false,true,true,false,true]" ]
+}
+
+@test "find() types its scratch variable from the map" {
+	run check 'begin { @m[1] = "x"; if (find(@m, 1, $v)) { print($v); } }'
+	[ "$status" -eq 0 ]
+}
+
+@test "uaddr() is a user pointer to the symbol of the uprobe's binary" {
+	tp="$BATS_TEST_DIRNAME/../../build/testprogs"
+	[ -x "$tp/uprobe_test" ] || skip "make testprogs first"
+	run check "uprobe:$tp/uprobe_test:uprobeFunction1 { print(*uaddr(\"GLOBAL_A\")); }"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"user":true'* ]]
+	run check 'begin { print(uaddr("GLOBAL_A")); }'
+	[ "$status" -eq 1 ]
+}
+
+@test "system() and signal() need --unsafe" {
+	run check 'begin { system("true"); }'
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"system() is an unsafe function being used in safe mode"* ]]
+	run check 'begin { system("true"); }' --unsafe
+	[ "$status" -eq 0 ]
+	run check 'tracepoint:syscalls:sys_enter_read { signal("SIGUSR1"); }'
+	[[ "$output" == *"signal() is unsafe. To use you need the --unsafe flag"* ]]
+}
+
+@test "pointers read through user pointers are user pointers" {
+	run sh -c "'$BIN/bt-parse' -e 'struct Foo { int a; } struct C { int *z[4]; } uprobe:/bin/bash:readline { \$pp = (struct Foo **)arg0; print((*\$pp).a); print(*((struct C *)arg0).z[1]); let \$c: struct C *; }' | '$BIN/bt-check' --json | tail -1 | jq -c '[.probes[0].body.stmts[1].e.args[0].e.t.user, .probes[0].body.stmts[2].e.args[0].e.t.user]'"
+	[ "$status" -eq 0 ]
+	[ "$output" = "[true,true]" ]
+}

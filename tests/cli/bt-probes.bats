@@ -103,3 +103,78 @@ setup_file() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "kprobe:vfs_read" ]
 }
+
+@test "-l lists hardware events with their aliases, sorted" {
+	run "$BTP" -l 'hardware:*'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *$'hardware:cpu-cycles:\n'* ]]
+	[[ "$output" == *$'hardware:cycles:'* ]]
+	[ "$output" = "$(sort <<<"$output")" ]
+}
+
+@test "-l lists software aliases (software:cpu:) and globbed providers" {
+	run "$BTP" -l 'software:*'
+	[[ "$output" == *$'software:cpu:\n'* ]]
+	run "$BTP" -l '*ware:*'
+	[[ "$output" == *"hardware:"* && "$output" == *"software:"* ]]
+}
+
+@test "comma-separated patterns are listed one after another" {
+	run "$BTP" -l 'software:cs:,hardware:cycles:'
+	[ "$status" -eq 0 ]
+	[ "$output" = $'software:cs:\nhardware:cycles:' ]
+}
+
+@test "-lv 'struct X' prints the kernel definition" {
+	[ -r /sys/kernel/btf/vmlinux ] || skip "no vmlinux BTF"
+	run "$BTP" -lv 'struct task_struct,struct fd'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"vmlinux: struct task_struct {"* ]]
+	[[ "$output" == *$'vmlinux: struct fd {\n'* ]]
+	run "$BTP" -l 'struct task_struct'
+	[ "$output" = "struct task_struct" ]
+}
+
+@test "user probes are listed with the path as written" {
+	tp="$BATS_TEST_DIRNAME/../../build/testprogs"
+	[ -x "$tp/uprobe_test" ] || skip "make testprogs first"
+	cd "$tp/.."
+	run "$BTP" -l 'uprobe:./testprogs/uprobe_te*:uprobeFunction1'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *$'uprobe:./testprogs/uprobe_test:uprobeFunction1'* ]]
+}
+
+@test "--pid lists the user probes of the process's binaries" {
+	tp="$BATS_TEST_DIRNAME/../../build/testprogs"
+	[ -x "$tp/uprobe_test" ] || skip "make testprogs first"
+	"$tp/uprobe_test" & pid=$!
+	sleep 0.3
+	run "$BTP" -l 'uprobe:*' --pid "$pid"
+	kill "$pid"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"/uprobe_test:uprobeFunction1"* ]]
+	run "$BTP" --pid nope -l
+	[ "$status" -eq 2 ]
+}
+
+@test "--program lists the expanded probes of a checked program" {
+	BIN="$BATS_TEST_DIRNAME/../../build/bin"
+	run sh -c "'$BIN/bt-parse' -e 'begin {} interval:ms:5 {} hardware:cache-misses:10 {} tracepoint:xdp:mem_connect {}' | '$BIN/bt-check' | '$BTP' -l --program"
+	[ "$status" -eq 0 ]
+	[ "$output" = $'interval:ms:\nhardware:cache-misses:\ntracepoint:xdp:mem_connect' ]
+}
+
+@test "--features prints upstream's --info kernel sections" {
+	run "$BTP" --features
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Kernel helpers"* && "$output" == *"Probe types"* ]]
+	[[ "$output" == *"kprobe_session: "* ]]
+}
+
+@test "-l without a pattern lists every provider" {
+	run "$BTP" -l
+	[ "$status" -eq 0 ]
+	[[ "$output" == *$'\nhardware:cpu-cycles:\n'* ]]
+	[[ "$output" == *$'\nsoftware:cpu-clock:\n'* ]]
+	[[ "$output" == *$'\ntracepoint:syscalls:sys_enter_openat\n'* ]]
+}

@@ -1,0 +1,422 @@
+/*
+ * async.c - the asynchronous actions that bt-load carries out, and the
+ * string tables and runtime warnings that go with them:
+ *
+ *   cat(fmt, ...)     CAT record {u32 10; u32 id; args tuple}, bundle "cat"
+ *   system(fmt, ...)  SYSTEM record (11), bundle "system"
+ *   join(argv[, sep]) JOIN record (12): ASYNC_JOIN_ARGNUM strings of
+ *                     ASYNC_JOIN_ARGSIZE bytes read here, bundle "join"
+ *   x / 0, x % 0      WARNING record (13), bundle "warnings" (upstream's
+ *                     message and the operator's location)
+ *   strftime(fmt, ns) a timestamp value: the ns; the format travels in the
+ *                     type's "name", bt-load makes it wall-clock time
+ *   strerror, signal_name, syscall_name
+ *                     string values copied here from constant tables in
+ *                     .rodata (one row per number, the last row unknown)
+ *   debugf(fmt, ...)  bpf_trace_printk
+ *   cpid              bt_globals offset 8, written by bt-load
+ *   exit()'s flag     bt_globals offset 16: 1 << 32 | (u32)code, set before
+ *                     the EXIT record so that a full ring buffer cannot lose
+ *                     the exit (bt-load reads it every poll round)
+ *
+ * The bundle tables live in this file's statics (one program per bt-gen
+ * run) and are added to the bundle by async_bundle().
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/bpf.h>
+
+#include "async.h"
+#include "diag.h"
+
+#define ASYNC_JOIN_ARGNUM 16     /* upstream's join limits */
+#define ASYNC_JOIN_ARGSIZE 1024
+#define ASYNC_SIGNAL_MAX 128
+
+static struct val *cats, *systems, *joins, *warnings;
+
+static const char DIVIDE_BY_ZERO_MSG[] =
+	"Divide or modulo by 0 detected. This can lead to unexpected results. "
+	"1 is being used as the result.";
+
+static struct val *table(struct gen *g, struct val **t)
+{
+	if (!*t)
+		*t = val_arr(g->a);
+	return *t;
+}
+
+static const struct val *arg_of(const struct val *e, size_t i)
+{
+	return val_at(val_get(e, "args"), i);
+}
+
+static size_t nargs(const struct val *e)
+{
+	struct val *a = val_get(e, "args");
+
+	return a && a->kind == VAL_ARR ? a->n : 0;
+}
+
+static struct gv void_value(struct gen *g)
+{
+	return (struct gv){ gen_i64(g, 0), type_int(g->a, 8, false), 0 };
+}
+
+static struct gv unsupported(struct gen *g, const struct val *e,
+			     const char *what)
+{
+	diag_error_at(e, "%s is not supported yet", what);
+	return expr_dummy(g, gen_type_of(g, e));
+}
+
+/* cat(fmt, ...) and system(fmt, ...): the arguments as a tuple, the
+ * format and argument types in the bundle table */
+static struct gv fmt_record(struct gen *g, const struct val *e, int action,
+			    struct val **tab)
+{
+	const struct val *fmt = arg_of(e, 0);
+	size_t n = nargs(e), i;
+	struct type **types;
+	struct gv *vals;
+	struct type *tup;
+	struct val *row, *targs;
+	LLVMValueRef rec;
+	int64_t id;
+
+	if (ast_kind(fmt) != AST_STR || !val_get_str(fmt, "v"))
+		return unsupported(g, e, arena_printf(g->a, "%s() without a "
+				   "literal format", val_get_str(e, "name")));
+	types = arena_alloc(g->a, sizeof(*types) * (n + 1));
+	vals = arena_alloc(g->a, sizeof(*vals) * (n + 1));
+	for (i = 1; i < n; i++) {
+		vals[i - 1] = expr_gen(g, arg_of(e, i));
+		types[i - 1] = vals[i - 1].t;
+	}
+	tup = type_tuple(g->a, types, (int)(n ? n - 1 : 0));
+	row = val_map(g->a);
+	val_set(g->a, row, "fmt", val_copy(g->a, val_get(fmt, "v")));
+	targs = val_arr(g->a);
+	for (i = 0; i + 1 < n; i++)
+		val_push(g->a, targs, type_to_val(g->a, types[i]));
+	val_set(g->a, row, "args", targs);
+	if (val_get(e, "loc"))
+		val_set(g->a, row, "loc", val_copy(g->a, val_get(e, "loc")));
+	id = (int64_t)table(g, tab)->n;
+	val_push(g->a, *tab, row);
+
+	rec = builtin_record_begin(g, action, id, type_size(tup));
+	if (type_size(tup))
+		gen_memzero(g, g->b, gen_ptr_add(g, rec, 8), type_size(tup), 8);
+	for (i = 0; i + 1 < n; i++) {
+		int64_t off = 8 + tup->fields[i].offset;
+
+		gen_store_aligned(g, gen_ptr_add(g, rec, off),
+				  gen_align_at(8, off), vals[i], types[i]);
+	}
+	builtin_record_end(g, rec);
+	return void_value(g);
+}
+
+static LLVMValueRef int_to_ptr(struct gen *g, LLVMValueRef v)
+{
+	return LLVMBuildIntToPtr(g->b, v, LLVMPointerTypeInContext(g->ctx, 0),
+				 "");
+}
+
+/* join(argv[, sep]): argv is a pointer to an array of string pointers */
+static struct gv call_join(struct gen *g, const struct val *e)
+{
+	struct gv p = expr_gen(g, arg_of(e, 0));
+	const struct val *sep = arg_of(e, 1);
+	bool user;
+	struct val *row;
+	LLVMValueRef rec, tmp, base, ptr, args[3], st;
+	int64_t id, i;
+
+	if (!gen_is_scalar(p.t))
+		return unsupported(g, e, "join() of this argument");
+	if (sep && (ast_kind(sep) != AST_STR || !val_get_str(sep, "v")))
+		return unsupported(g, e, "join() with a separator that is not "
+				   "a literal");
+	user = p.t->kind != TY_PTR || p.t->user;
+	base = expr_convert(g, p, type_int(g->a, 8, false)).v;
+	row = val_map(g->a);
+	val_set_str(g->a, row, "sep", sep ? val_get_str(sep, "v") : " ");
+	val_set_int(g->a, row, "argnum", ASYNC_JOIN_ARGNUM);
+	val_set_int(g->a, row, "argsize", ASYNC_JOIN_ARGSIZE);
+	id = (int64_t)table(g, &joins)->n;
+	val_push(g->a, joins, row);
+
+	tmp = gen_tmp(g, 8);
+	rec = builtin_record_begin(g, GEN_ACT_JOIN, id,
+				   ASYNC_JOIN_ARGNUM * ASYNC_JOIN_ARGSIZE);
+	for (i = 0; i < ASYNC_JOIN_ARGNUM; i++) {
+		st = LLVMBuildStore(g->b, gen_i64(g, 0), tmp);
+		LLVMSetAlignment(st, 8);
+		builtin_probe_read(g, tmp, 8, LLVMBuildAdd(g->b, base,
+				   gen_i64(g, (uint64_t)(8 * i)), ""), user);
+		ptr = LLVMBuildLoad2(g->b, gen_int_type(g, 8), tmp, "");
+		LLVMSetAlignment(ptr, 8);
+		/* a failed read zeroes the string: bt-load stops there */
+		args[0] = gen_ptr_add(g, rec, 8 + i * ASYNC_JOIN_ARGSIZE);
+		args[1] = gen_const(g, 4, ASYNC_JOIN_ARGSIZE);
+		args[2] = int_to_ptr(g, ptr);
+		gen_helper(g, user ? BPF_FUNC_probe_read_user_str :
+			   BPF_FUNC_probe_read_kernel_str,
+			   LLVMInt64TypeInContext(g->ctx), args, 3);
+	}
+	builtin_record_end(g, rec);
+	return void_value(g);
+}
+
+/* strftime(fmt, ns): the ns, of the timestamp type bt-check gave */
+static struct gv call_strftime(struct gen *g, const struct val *e)
+{
+	struct gv v = expr_gen(g, arg_of(e, 1));
+
+	if (!gen_is_scalar(v.t))
+		return unsupported(g, e, "strftime() of this argument");
+	v = expr_convert(g, v, type_int(g->a, 8, false));
+	return (struct gv){ v.v, gen_type_of(g, e), 0 };
+}
+
+/* a constant table of n rows of w bytes in .rodata (NULL rows: unknown) */
+static LLVMValueRef str_table(struct gen *g, const char *name,
+			      const char *const *rows, int n, int64_t w,
+			      const char *unknown)
+{
+	char *gname = arena_printf(g->a, "bt_%s_%lld", name, (long long)w);
+	LLVMValueRef gl = LLVMGetNamedGlobal(g->mod, gname), *vals, init;
+	LLVMTypeRef row = LLVMArrayType2(LLVMInt8TypeInContext(g->ctx),
+					 (uint64_t)w);
+	char *buf;
+	int i;
+
+	if (gl)
+		return gl;
+	vals = arena_alloc(g->a, sizeof(*vals) * (size_t)n);
+	buf = arena_alloc(g->a, (size_t)w + 1);
+	for (i = 0; i < n; i++) {
+		const char *s = rows[i] ? rows[i] : unknown;
+
+		memset(buf, 0, (size_t)w + 1);
+		strncpy(buf, s, (size_t)w - 1);
+		vals[i] = LLVMConstStringInContext(g->ctx, buf, (unsigned)w, 1);
+	}
+	init = LLVMConstArray2(row, vals, (uint64_t)n);
+	gl = LLVMAddGlobal(g->mod, LLVMTypeOf(init), gname);
+	LLVMSetInitializer(gl, init);
+	LLVMSetGlobalConstant(gl, 1);
+	LLVMSetLinkage(gl, LLVMInternalLinkage);
+	LLVMSetSection(gl, ".rodata");
+	LLVMSetAlignment(gl, 8);
+	return gl;
+}
+
+/* strerror(e), signal_name(s), syscall_name(n): a row of a table */
+static struct gv call_str_table(struct gen *g, const struct val *e,
+				const char *name)
+{
+	struct type *t = gen_type_of(g, e);
+	int64_t w = type_size(t);
+	struct gv v = expr_gen(g, arg_of(e, 0));
+	const char *const *rows;
+	const char *unknown;
+	static const char *sigs[ASYNC_SIGNAL_MAX];
+	int n, i;
+	LLVMValueRef x, tab, idx, src, out;
+
+	if (t->kind != TY_STRING || w <= 0 || !gen_is_scalar(v.t))
+		return unsupported(g, e, arena_printf(g->a, "%s() of this "
+				   "type", name));
+	if (!strcmp(name, "strerror")) {
+		rows = async_errnos;
+		n = ASYNC_ERRNO_MAX;
+		unknown = "Unknown error";
+	} else if (!strcmp(name, "syscall_name")) {
+		rows = async_syscalls;
+		n = ASYNC_SYSCALL_MAX;
+		unknown = "Unknown syscall";
+	} else {
+		/* strsignal(3) has upstream's words ("Unknown signal 0",
+		 * "Real-time signal 0") */
+		for (i = 0; i <= 64; i++)
+			sigs[i] = arena_strdup(g->a, strsignal(i));
+		rows = sigs;
+		n = ASYNC_SIGNAL_MAX;
+		unknown = "N/A";
+	}
+	tab = str_table(g, name, rows, n, w, unknown);
+	x = expr_convert(g, v, type_int(g->a, 4, true)).v;
+	x = LLVMBuildSExt(g->b, x, LLVMInt64TypeInContext(g->ctx), "");
+	if (!strcmp(name, "strerror"))
+		x = LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntSLT, x,
+				    gen_i64(g, 0), ""), LLVMBuildNeg(g->b, x, ""),
+				    x, "");
+	/* out of range: the last row, which is always unknown */
+	idx = LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntULT, x,
+			      gen_i64(g, (uint64_t)n), ""), x,
+			      gen_i64(g, (uint64_t)n - 1), "");
+	idx = LLVMBuildAnd(g->b, idx, gen_i64(g, (uint64_t)n - 1), "");
+	idx = LLVMBuildMul(g->b, idx, gen_i64(g, (uint64_t)w), "");
+	src = LLVMBuildGEP2(g->b, LLVMInt8TypeInContext(g->ctx), tab, &idx, 1,
+			    "");
+	out = gen_tmp(g, w);
+	gen_memcpy(g, out, src, w, w % 8 ? 1 : 8);
+	return (struct gv){ out, t, 8 };
+}
+
+/* debugf(fmt, ...): bpf_trace_printk with up to three arguments */
+static struct gv call_debugf(struct gen *g, const struct val *e)
+{
+	const struct val *fmt = arg_of(e, 0);
+	const char *f = val_get_str(fmt, "v");
+	size_t n = nargs(e), i, len;
+	LLVMValueRef args[5], gl, init;
+	struct gv v;
+
+	if (ast_kind(fmt) != AST_STR || !f)
+		return unsupported(g, e, "debugf() without a literal format");
+	if (n > 4)
+		return unsupported(g, e, "debugf() with more than 3 arguments");
+	len = strlen(f) + 1;
+	init = LLVMConstStringInContext(g->ctx, f, (unsigned)len - 1, 0);
+	gl = LLVMAddGlobal(g->mod, LLVMTypeOf(init), "bt_debugf_fmt");
+	LLVMSetInitializer(gl, init);
+	LLVMSetGlobalConstant(gl, 1);
+	LLVMSetLinkage(gl, LLVMInternalLinkage);
+	LLVMSetSection(gl, ".rodata");
+	args[0] = gl;
+	args[1] = gen_const(g, 4, len);
+	for (i = 1; i < n; i++) {
+		v = expr_gen(g, arg_of(e, i));
+		if (gen_is_scalar(v.t))
+			args[i + 1] = expr_convert(g, v, type_int(g->a, 8,
+						   v.t->is_signed)).v;
+		else
+			/* strings: %s reads the string where it is */
+			args[i + 1] = LLVMBuildPtrToInt(g->b, v.v,
+				LLVMInt64TypeInContext(g->ctx), "");
+	}
+	gen_helper(g, BPF_FUNC_trace_printk, LLVMInt64TypeInContext(g->ctx),
+		   args, (int)n + 1);
+	return void_value(g);
+}
+
+/* bt_globals[0] as a possibly-NULL pointer */
+static LLVMValueRef globals_ptr(struct gen *g)
+{
+	LLVMValueRef key = gen_tmp(g, 4), st;
+
+	st = LLVMBuildStore(g->b, gen_const(g, 4, 0), key);
+	LLVMSetAlignment(st, 4);
+	return maps_lookup(g, &g->globals, key);
+}
+
+bool async_ident(struct gen *g, const struct val *e, const char *name,
+		 struct gv *out)
+{
+	LLVMValueRef p, ld, phi, vals[2];
+	LLVMBasicBlockRef rd, done, from, blocks[2];
+
+	if (strcmp(name, "cpid"))
+		return false;
+	p = globals_ptr(g);
+	rd = gen_block(g, "cpid_read");
+	done = gen_block(g, "cpid_done");
+	from = LLVMGetInsertBlock(g->b);
+	LLVMBuildCondBr(g->b, LLVMBuildIsNotNull(g->b, p, ""), rd, done);
+	LLVMPositionBuilderAtEnd(g->b, rd);
+	ld = LLVMBuildLoad2(g->b, gen_int_type(g, 8),
+			    gen_ptr_add(g, p, GEN_GLOBALS_CPID), "");
+	LLVMSetAlignment(ld, 8);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
+	phi = LLVMBuildPhi(g->b, gen_int_type(g, 8), "");
+	vals[0] = ld;
+	vals[1] = gen_i64(g, 0);
+	blocks[0] = rd;
+	blocks[1] = from;
+	LLVMAddIncoming(phi, vals, blocks, 2);
+	*out = expr_convert(g, (struct gv){ phi, type_int(g->a, 8, false), 0 },
+			    gen_type_of(g, e));
+	return true;
+}
+
+void async_exit_flag(struct gen *g, LLVMValueRef code)
+{
+	LLVMValueRef p = globals_ptr(g), x, st;
+	LLVMBasicBlockRef set = gen_block(g, "exit_flag");
+	LLVMBasicBlockRef done = gen_block(g, "exit_flag_done");
+
+	LLVMBuildCondBr(g->b, LLVMBuildIsNotNull(g->b, p, ""), set, done);
+	LLVMPositionBuilderAtEnd(g->b, set);
+	x = LLVMBuildAnd(g->b, code, gen_i64(g, 0xffffffffull), "");
+	x = LLVMBuildOr(g->b, x, gen_i64(g, 1ull << 32), "");
+	st = LLVMBuildStore(g->b, x, gen_ptr_add(g, p, GEN_GLOBALS_EXIT));
+	LLVMSetAlignment(st, 8);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
+}
+
+void async_div_check(struct gen *g, const struct val *at, const char *op,
+		     LLVMValueRef r)
+{
+	LLVMBasicBlockRef warn, done;
+	LLVMValueRef rec;
+	struct val *row;
+	int64_t id;
+
+	if (!at || (strcmp(op, "/") && strcmp(op, "%")))
+		return;
+	/* a constant divisor other than 0 needs no check */
+	if (LLVMIsAConstantInt(r) && LLVMConstIntGetZExtValue(r))
+		return;
+	row = val_map(g->a);
+	val_set_str(g->a, row, "msg", DIVIDE_BY_ZERO_MSG);
+	if (val_get(at, "loc"))
+		val_set(g->a, row, "loc", val_copy(g->a, val_get(at, "loc")));
+	id = (int64_t)table(g, &warnings)->n;
+	val_push(g->a, warnings, row);
+	warn = gen_block(g, "div_zero");
+	done = gen_block(g, "div_ok");
+	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, r,
+			LLVMConstNull(LLVMTypeOf(r)), ""), warn, done);
+	LLVMPositionBuilderAtEnd(g->b, warn);
+	rec = builtin_record_begin(g, GEN_ACT_WARNING, id, 0);
+	builtin_record_end(g, rec);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
+}
+
+bool async_call(struct gen *g, const struct val *e, const char *name,
+		struct gv *out)
+{
+	if (!strcmp(name, "cat"))
+		*out = fmt_record(g, e, GEN_ACT_CAT, &cats);
+	else if (!strcmp(name, "system"))
+		*out = fmt_record(g, e, GEN_ACT_SYSTEM, &systems);
+	else if (!strcmp(name, "join"))
+		*out = call_join(g, e);
+	else if (!strcmp(name, "strftime"))
+		*out = call_strftime(g, e);
+	else if (!strcmp(name, "strerror") || !strcmp(name, "signal_name") ||
+		 !strcmp(name, "syscall_name"))
+		*out = call_str_table(g, e, name);
+	else if (!strcmp(name, "debugf"))
+		*out = call_debugf(g, e);
+	else
+		return false;
+	return true;
+}
+
+void async_bundle(struct gen *g, struct val *bundle)
+{
+	val_set(g->a, bundle, "cat", table(g, &cats));
+	val_set(g->a, bundle, "system", table(g, &systems));
+	val_set(g->a, bundle, "join", table(g, &joins));
+	val_set(g->a, bundle, "warnings", table(g, &warnings));
+}

@@ -1,0 +1,44 @@
+/*
+ * async.h - bt-gen's asynchronous actions and runtime warnings (async.c):
+ * cat, system, join, strftime, strerror, signal_name, syscall_name,
+ * debugf, cpid, exit()'s flag in bt_globals and the division-by-zero
+ * warning.  Their ring-buffer records and bundle tables are in WIRE.md.
+ */
+#ifndef BT_GEN_ASYNC_H
+#define BT_GEN_ASYNC_H
+
+#include "gen.h"
+
+/* ring-buffer record actions of async.c (WIRE.md) */
+enum {
+	GEN_ACT_CAT = 10,
+	GEN_ACT_SYSTEM = 11,
+	GEN_ACT_JOIN = 12,
+	GEN_ACT_WARNING = 13,
+};
+
+/* bt_globals: struct { u64 start_ns; u64 cpid; u64 exit; u64 spare; } */
+#define GEN_GLOBALS_SIZE 32
+#define GEN_GLOBALS_CPID 8
+#define GEN_GLOBALS_EXIT 16
+
+#define ASYNC_ERRNO_MAX 256      /* table sizes: powers of two */
+#define ASYNC_SYSCALL_MAX 512
+extern const char *const async_errnos[ASYNC_ERRNO_MAX];
+extern const char *const async_syscalls[ASYNC_SYSCALL_MAX];
+
+/* a call async.c compiles: true and *out set, or false (not one of its) */
+bool async_call(struct gen *g, const struct val *e, const char *name,
+		struct gv *out);
+/* an identifier async.c compiles (cpid) */
+bool async_ident(struct gen *g, const struct val *e, const char *name,
+		 struct gv *out);
+/* exit(code): set the exit flag in bt_globals before the EXIT record */
+void async_exit_flag(struct gen *g, LLVMValueRef code);
+/* before x / r or x % r at node at: warn at run time when r is 0 */
+void async_div_check(struct gen *g, const struct val *at, const char *op,
+		     LLVMValueRef r);
+/* the bundle tables of async.c */
+void async_bundle(struct gen *g, struct val *bundle);
+
+#endif
