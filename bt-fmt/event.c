@@ -317,8 +317,12 @@ static int ev_diag(struct fmt_state *st, const struct val *ev, bool error)
 	if (helper) {
 		/* a failed BPF helper: {"type": "helper_error", "msg",
 		 * "helper", "retcode", ...location} */
+		/* upstream's JSON msg is the errno text of the retcode */
+		int64_t rc = val_get_int(ev, "retcode", 0);
+		const char *why = rc < 0 && rc > -4096 ? strerror((int)-rc) : msg;
+
 		strbuf_adds(&st->out, "{\"type\": \"helper_error\", \"msg\": ");
-		json_string(&st->out, msg, strlen(msg));
+		json_string(&st->out, why, strlen(why));
 		strbuf_adds(&st->out, ", \"helper\": ");
 		json_string(&st->out, helper, strlen(helper));
 		strbuf_adds(&st->out, ", \"retcode\": ");
