@@ -5,6 +5,7 @@
  * retval) split into one probe per expanded attach point (WIRE.md).
  */
 #include <ctype.h>
+#include <regex.h>
 #include <string.h>
 
 #include "check.h"
@@ -96,7 +97,10 @@ static int check_expand_one(struct check *ck, struct val *att, struct val *out,
 			check_warn(ck, att, "%s Skipping.", err.msg);
 		return 0;
 	}
-	check_error(ck, att, "%s", err.msg);
+	if (err.no_loc && ck->final)
+		diag_error((struct diag_loc){ 0 }, "%s", err.msg);
+	else
+		check_error(ck, att, "%s", err.msg);
 	if (err.hint[0])
 		check_hint(ck, "%s", err.hint);
 	if (err.status == 3)
@@ -115,12 +119,41 @@ static bool check_attach_is_wild(const struct val *att)
 	return false;
 }
 
+/* --probe-filter: drop the attach points whose name does not match */
+static void check_probe_filter(struct check *ck, regex_t *re, struct val *exp)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < exp->n; i++) {
+		const char *prov = val_get_str(exp->items[i], "provider");
+		const char *name = val_get_str(exp->items[i], "name");
+
+		if ((prov && (!strcmp(prov, "begin") || !strcmp(prov, "end") ||
+			      !strcmp(prov, "self"))) ||
+		    (name && !regexec(re, name, 0, NULL, 0)))
+			exp->items[n++] = exp->items[i];
+	}
+	exp->n = n;
+}
+
 int check_attach(struct check *ck, struct val *prog)
 {
 	struct val *probes = val_get(prog, "probes");
 	struct val *out = val_arr(ck->a);
 	size_t i, j;
 	int ret = 0;
+	regex_t re;
+	bool filter = false;
+
+	if (ck->probe_filter) {
+		if (regcomp(&re, ck->probe_filter, REG_EXTENDED | REG_NOSUB)) {
+			diag_error((struct diag_loc){ 0 },
+				   "invalid --probe-filter regular expression: %s",
+				   ck->probe_filter);
+			return -EINVAL;
+		}
+		filter = true;
+	}
 
 	for (i = 0; probes && probes->kind == VAL_ARR && i < probes->n; i++) {
 		struct val *probe = probes->items[i];
@@ -152,6 +185,11 @@ int check_attach(struct check *ck, struct val *prog)
 			    check_expand_one(ck, atts->items[j], val_arr(ck->a),
 					     exp->n ? REPORT_WARN : REPORT_ERROR) < 0)
 				ret = -EINVAL;
+		if (filter && exp->n) {
+			check_probe_filter(ck, &re, exp);
+			if (!exp->n)
+				continue;   /* filtered out: not an error */
+		}
 		if (!exp->n) {
 			const char *missing = val_get_str(ck->config, "missing_probes");
 
@@ -177,5 +215,12 @@ int check_attach(struct check *ck, struct val *prog)
 		}
 	}
 	val_set(ck->a, prog, "probes", out);
+	if (filter) {
+		regfree(&re);
+		if (!out->n && !ret) {
+			diag_error((struct diag_loc){ 0 }, "No probes to attach");
+			return -ENOENT;
+		}
+	}
 	return ret;
 }

@@ -100,6 +100,8 @@ struct check {
 	/* command line: --include FILE and -I DIR for the C part (cdefs.c) */
 	const char **includes, **incdirs;
 	int nincludes, nincdirs;
+	/* --probe-filter REGEX: expanded attach points kept (attach.c) */
+	const char *probe_filter;
 	/* getopt() options seen (name -> description), final pass */
 	struct val *getopts;
 	bool getopt_failed;     /* one bad option value reported */

@@ -284,7 +284,15 @@ static struct type *check_unop(struct check *ck, struct val *node)
 			check_error(ck, node, "Can not dereference a void pointer");
 			return NULL;
 		}
-		return t->user ? expr_user(ck, t->elem) : t->elem;
+		{
+			struct type *el = t->elem;
+
+			/* `*p` copies the whole struct: it needs its size */
+			if (el->kind == TY_STRUCT && !el->nfields &&
+			    check_struct_full(ck, el))
+				el = check_struct_full(ck, el);
+			return t->user ? expr_user(ck, el) : el;
+		}
 	}
 	if (!check_is_intlike(t)) {
 		check_error(ck, node, "Invalid type for '%s': %s", op,
@@ -519,7 +527,14 @@ static struct type *check_index(struct check *ck, struct val *node)
 				    (long long)v, (long long)t->count);
 			return NULL;
 		}
-		return t->kind == TY_PTR && t->user ? expr_user(ck, t->elem) : t->elem;
+		{
+			struct type *el = t->elem;
+
+			if (el->kind == TY_STRUCT && !el->nfields &&
+			    check_struct_full(ck, el))
+				el = check_struct_full(ck, el);
+			return t->kind == TY_PTR && t->user ? expr_user(ck, el) : el;
+		}
 	}
 	check_error(ck, node, "The array index operator [] can only be used on arrays and pointers, found %s",
 		    check_type_str(ck, t));
@@ -592,6 +607,13 @@ static struct type *check_cast(struct check *ck, struct val *node)
 	/* pointers made from user probe arguments point to user memory */
 	if (to->kind == TY_PTR && ck->prov && ck->prov->user_args)
 		to->user = true;
+	/*
+	 * a narrow signed int becomes an address zero-extended, as upstream
+	 * does: (uint8 *)-1 is 0xff
+	 */
+	if (to->kind == TY_PTR && from->kind == TY_INT && from->is_signed &&
+	    from->size < 8)
+		check_cast_to(ck, e, from, type_int(ck->a, (int)from->size, false));
 	if ((to->kind == TY_INT || to->kind == TY_BOOL || to->kind == TY_ENUM ||
 	     to->kind == TY_PTR) &&
 	    (check_is_intlike(from) || from->kind == TY_PTR))

@@ -25,6 +25,9 @@ static const char usage_text[] =
 	"  --include FILE   #include FILE before the script's C part (repeatable)\n"
 	"  -I DIR           search DIR for #include files (repeatable)\n"
 	"  -k, --warnings   (accepted: runtime warnings are bt-load's)\n"
+	"  --probe-filter REGEX\n"
+	"                   keep only the attach points whose name matches\n"
+	"                   (begin, end and self probes are kept)\n"
 	"  -h, --help       show this help\n"
 	"  --version        show the version\n"
 	"\n"
@@ -131,6 +134,7 @@ int main(int argc, char **argv)
 		{ "pid", required_argument, NULL, 'p' },
 		{ "include", required_argument, NULL, 'N' },
 		{ "warnings", no_argument, NULL, 'k' },
+		{ "probe-filter", required_argument, NULL, 'F' },
 		{ 0 }
 	};
 	struct check ck = { 0 };
@@ -165,8 +169,11 @@ int main(int argc, char **argv)
 				memcpy(nv, *v, sizeof(*nv) * *n);
 			nv[(*n)++] = optarg;
 			*v = nv;
-		} else if (c == 'k')
+		} else if (c == 'k') {
 			;
+		} else if (c == 'F') {
+			ck.probe_filter = optarg;
+		}
 		else
 			cli_usage_error("unknown option");
 	}

@@ -12,7 +12,9 @@
  * A VALUE whose shape does not match its type (a bad producer) is
  * rendered generically from the value itself rather than rejected.
  */
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "fmt.h"
 
@@ -193,6 +195,42 @@ void value_stats(const struct type *t, const struct val *v, uint64_t div,
 	}
 }
 
+/*
+ * strftime()'s value: wall-clock ns, formatted in local time with the
+ * format in the type's name and upstream's extensions %f (microseconds),
+ * %k (nanoseconds) and %l (milliseconds) of the second; "(?)" at 0.
+ */
+static void timestamp_text(struct strbuf *sb, const char *fmt, uint64_t ns)
+{
+	time_t sec = (time_t)(ns / 1000000000ull);
+	uint64_t rem = ns % 1000000000ull;
+	char ext[3][16], out[1024];
+	struct strbuf f = { 0 };
+	struct tm tm;
+	size_t n;
+
+	if (!sec || !localtime_r(&sec, &tm)) {
+		strbuf_adds(sb, "(?)");
+		return;
+	}
+	snprintf(ext[0], sizeof(ext[0]), "%06llu", (unsigned long long)(rem / 1000));
+	snprintf(ext[1], sizeof(ext[1]), "%09llu", (unsigned long long)rem);
+	snprintf(ext[2], sizeof(ext[2]), "%03llu", (unsigned long long)(rem / 1000000));
+	for (; *fmt; fmt++) {
+		if (fmt[0] == '%' && (fmt[1] == 'f' || fmt[1] == 'k' ||
+				      fmt[1] == 'l')) {
+			strbuf_adds(&f, ext[fmt[1] == 'f' ? 0 : fmt[1] == 'k' ? 1 : 2]);
+			fmt++;
+		} else {
+			strbuf_addc(&f, *fmt);
+		}
+	}
+	strbuf_addc(&f, 0);
+	n = strftime(out, sizeof(out), f.p, &tm);
+	strbuf_add(sb, out, n);
+	strbuf_free(&f);
+}
+
 void value_text(struct strbuf *sb, const struct type *t, const struct val *v)
 {
 	struct int_val iv, c, a, s;
@@ -202,6 +240,10 @@ void value_text(struct strbuf *sb, const struct type *t, const struct val *v)
 
 	if (!t || !v) {
 		generic_text(sb, v);
+		return;
+	}
+	if (t->kind == TY_TIMESTAMP && t->name && val_is_int(v)) {
+		timestamp_text(sb, t->name, (uint64_t)val_as_int(v));
 		return;
 	}
 	switch (t->kind) {
@@ -532,7 +574,7 @@ void value_json(struct strbuf *sb, const struct type *t, const struct val *v)
 	case TY_CGROUP_PATH:
 	case TY_USERNAME:
 	case TY_TIMESTAMP:
-		if (t->kind == TY_TIMESTAMP && val_is_int(v))
+		if (t->kind == TY_TIMESTAMP && val_is_int(v) && !t->name)
 			break;
 		if (t->kind == TY_STRING && v->kind != VAL_STR &&
 		    v->kind != VAL_BIN)

@@ -420,3 +420,140 @@ void async_bundle(struct gen *g, struct val *bundle)
 	val_set(g->a, bundle, "join", table(g, &joins));
 	val_set(g->a, bundle, "warnings", table(g, &warnings));
 }
+
+/* ------------------------------------------------------------ tseries */
+
+void async_tseries_layout(struct gen *g, struct gmap *m)
+{
+	struct type *u64 = type_int(g->a, 8, false);
+	struct type *kel[2] = { m->key ? m->key : u64, u64 };
+	struct type *vel[3] = { type_int(g->a, 8, true), u64, u64 };
+
+	m->kkey = type_tuple(g->a, kel, 2);
+	m->kval = type_tuple(g->a, vel, 3);
+}
+
+static LLVMValueRef ld8(struct gen *g, LLVMValueRef p, int64_t off)
+{
+	LLVMValueRef ld = LLVMBuildLoad2(g->b, gen_int_type(g, 8),
+					 gen_ptr_add(g, p, off), "");
+
+	LLVMSetAlignment(ld, 8);
+	return ld;
+}
+
+static void st8(struct gen *g, LLVMValueRef p, int64_t off, LLVMValueRef v)
+{
+	LLVMValueRef st = LLVMBuildStore(g->b, v, gen_ptr_add(g, p, off));
+
+	LLVMSetAlignment(st, 8);
+}
+
+/*
+ * The value at p for this epoch: a new epoch clears an aggregating bucket;
+ * sum adds, avg adds and counts in meta, min/max keep the extreme (meta:
+ * set), no aggregation keeps the last value with its time in meta.
+ */
+static void ts_apply(struct gen *g, struct gmap *m, LLVMValueRef p,
+		     LLVMValueRef x, LLVMValueRef epoch, LLVMValueRef now)
+{
+	const char *agg = m->val->mode;
+	bool sgn = m->val->is_signed;
+	LLVMValueRef cur, meta, better, v;
+	LLVMBasicBlockRef clr, go;
+
+	if (agg) {
+		clr = gen_block(g, "ts_clear");
+		go = gen_block(g, "ts_go");
+		LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntNE,
+				ld8(g, p, 16), epoch, ""), clr, go);
+		LLVMPositionBuilderAtEnd(g->b, clr);
+		st8(g, p, 0, gen_i64(g, 0));
+		st8(g, p, 8, gen_i64(g, 0));
+		LLVMBuildBr(g->b, go);
+		LLVMPositionBuilderAtEnd(g->b, go);
+	}
+	if (!agg) {
+		st8(g, p, 0, x);
+		st8(g, p, 8, now);
+	} else if (!strcmp(agg, "sum") || !strcmp(agg, "avg")) {
+		st8(g, p, 0, LLVMBuildAdd(g->b, ld8(g, p, 0), x, ""));
+		if (!strcmp(agg, "avg"))
+			st8(g, p, 8, LLVMBuildAdd(g->b, ld8(g, p, 8),
+				  gen_i64(g, 1), ""));
+	} else {
+		bool is_min = !strcmp(agg, "min");
+
+		cur = ld8(g, p, 0);
+		meta = ld8(g, p, 8);
+		better = LLVMBuildICmp(g->b, is_min ?
+			(sgn ? LLVMIntSLT : LLVMIntULT) :
+			(sgn ? LLVMIntSGT : LLVMIntUGT), x, cur, "");
+		better = LLVMBuildOr(g->b, better, LLVMBuildICmp(g->b,
+				     LLVMIntEQ, meta, gen_i64(g, 0), ""), "");
+		v = LLVMBuildSelect(g->b, better, x, cur, "");
+		st8(g, p, 0, v);
+		st8(g, p, 8, gen_i64(g, 1));
+	}
+	st8(g, p, 16, epoch);
+}
+
+/* the time tseries() files under: CLOCK_TAI ns, or (for tests, as
+ * upstream) the u64 in the scalar map named by BPFTRACE_DUMMY_TS_MAP */
+static LLVMValueRef ts_now(struct gen *g)
+{
+	const char *dummy = getenv("BPFTRACE_DUMMY_TS_MAP");
+	struct gmap *dm = dummy ? maps_find(g, dummy) : NULL;
+	LLVMValueRef key, p, ld, phi, vals[2];
+	LLVMBasicBlockRef rd, done, from, blocks[2];
+
+	if (!dm || dm->key || !gen_is_scalar(dm->kval))
+		return gen_helper(g, BPF_FUNC_ktime_get_tai_ns,
+				  LLVMInt64TypeInContext(g->ctx), NULL, 0);
+	key = gen_tmp(g, 8);
+	st8(g, key, 0, gen_i64(g, 0));
+	p = maps_lookup(g, dm, key);
+	rd = gen_block(g, "ts_dummy");
+	done = gen_block(g, "ts_dummy_done");
+	from = LLVMGetInsertBlock(g->b);
+	LLVMBuildCondBr(g->b, LLVMBuildIsNotNull(g->b, p, ""), rd, done);
+	LLVMPositionBuilderAtEnd(g->b, rd);
+	ld = ld8(g, p, 0);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
+	phi = LLVMBuildPhi(g->b, gen_int_type(g, 8), "");
+	vals[0] = ld;
+	vals[1] = gen_i64(g, 0);
+	blocks[0] = rd;
+	blocks[1] = from;
+	LLVMAddIncoming(phi, vals, blocks, 2);
+	return phi;
+}
+
+void async_tseries(struct gen *g, struct gmap *m, LLVMValueRef key,
+		   LLVMValueRef x)
+{
+	int64_t interval = m->val->interval_ns > 0 ? m->val->interval_ns : 1;
+	int64_t count = m->val->count > 0 ? m->val->count : 1;
+	LLVMValueRef now = ts_now(g), epoch, p, buf;
+	LLVMBasicBlockRef found = gen_block(g, "ts_found");
+	LLVMBasicBlockRef missing = gen_block(g, "ts_missing");
+	LLVMBasicBlockRef done = gen_block(g, "ts_done");
+
+	epoch = LLVMBuildUDiv(g->b, now, gen_i64(g, (uint64_t)interval), "");
+	st8(g, key, m->kkey->fields[1].offset,
+	    LLVMBuildURem(g->b, epoch, gen_i64(g, (uint64_t)count), ""));
+	p = maps_lookup(g, m, key);
+	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, p, ""), missing, found);
+	LLVMPositionBuilderAtEnd(g->b, found);
+	ts_apply(g, m, p, x, epoch, now);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, missing);
+	buf = gen_tmp(g, 24);
+	gen_memzero(g, g->b, buf, 24, 8);
+	st8(g, buf, 16, epoch);
+	ts_apply(g, m, buf, x, epoch, now);
+	maps_update(g, m, key, buf, BPF_ANY);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
+}

@@ -38,6 +38,12 @@ void async_exit_flag(struct gen *g, LLVMValueRef code);
 /* before x / r or x % r at node at: warn at run time when r is 0 */
 void async_div_check(struct gen *g, const struct val *at, const char *op,
 		     LLVMValueRef r);
+/* tseries maps: kernel key {KEY; u64 bucket}, value {i64 value; u64 meta;
+ * u64 epoch} (WIRE.md), and one tseries() update of x at key (zeroed, the
+ * user key filled in) */
+void async_tseries_layout(struct gen *g, struct gmap *m);
+void async_tseries(struct gen *g, struct gmap *m, LLVMValueRef key,
+		   LLVMValueRef x);
 /* the bundle tables of async.c */
 void async_bundle(struct gen *g, struct val *bundle);
 

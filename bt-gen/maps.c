@@ -85,7 +85,8 @@ static int map_layout(struct gen *g, struct gmap *m, const struct val *mv)
 		m->kval = u64;
 		break;
 	case TY_TSERIES:
-		return diag_error_at(mv, "tseries() is not supported yet");
+		async_tseries_layout(g, m);
+		break;
 	default:
 		m->kval = m->val;
 		m->bpf_type = lru ? GEN_MAP_LRU_HASH : GEN_MAP_HASH;
@@ -635,6 +636,9 @@ int maps_aggregate(struct gen *g, const struct val *mapnode,
 		off = m->kkey->fields[1].offset;
 		store_at(g, key, off, idx);
 		add_or_insert(g, m, key, gen_i64(g, 1));
+		break;
+	case TY_TSERIES:
+		async_tseries(g, m, key, x);
 		break;
 	default:
 		return diag_error_at(call, "%s() is not supported yet", fn);

@@ -168,7 +168,8 @@ int bundle_read(struct load *l, const struct val *hdr, const struct val *bundle)
 	l->ringbuf_name = val_get_str(bundle, "ringbuf");
 	l->globals_name = val_get_str(bundle, "globals");
 	l->lost_name = val_get_str(bundle, "lost");
-	if ((err = read_config(l, val_get(bundle, "config"))))
+	if ((err = read_config(l, val_get(bundle, "config"))) ||
+	    (err = actions_read(l, bundle)))
 		return err;
 	if (!l->ringbuf_name)
 		l->ringbuf_name = "bt_ringbuf";

@@ -8,6 +8,7 @@
 #include <pwd.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "load.h"
 
@@ -45,6 +46,40 @@ static struct val *decode_int(struct arena *a, uint64_t u, int size,
 	if (u > INT64_MAX)
 		return val_uint(a, u);
 	return val_int(a, (int64_t)u);
+}
+
+/*
+ * A timestamp (strftime) holds ns of the clock its "mode" names; events
+ * carry wall-clock (CLOCK_REALTIME) ns.  The offsets between the clocks
+ * are measured once, as upstream measures boot time once.
+ */
+static uint64_t timestamp_wall(const struct type *t, uint64_t ns)
+{
+	static int64_t off[3];
+	static bool have;
+	struct timespec rt, c;
+	static const clockid_t ids[3] = { CLOCK_BOOTTIME, CLOCK_MONOTONIC,
+					  CLOCK_TAI };
+	int i;
+
+	if (!have) {
+		for (i = 0; i < 3; i++) {
+			clock_gettime(CLOCK_REALTIME, &rt);
+			clock_gettime(ids[i], &c);
+			off[i] = ((int64_t)rt.tv_sec - c.tv_sec) * 1000000000ll +
+				 (rt.tv_nsec - c.tv_nsec);
+		}
+		have = true;
+	}
+	if (!t->mode || !strcmp(t->mode, "boot"))
+		i = 0;
+	else if (!strcmp(t->mode, "monotonic"))
+		i = 1;
+	else if (!strcmp(t->mode, "tai") || !strcmp(t->mode, "sw_tai"))
+		i = 2;
+	else
+		return ns;
+	return ns + (uint64_t)off[i];
 }
 
 static int int_size(int64_t size)
@@ -129,8 +164,9 @@ struct val *decode_value(struct arena *a, const struct type *t,
 	case TY_BOOL:
 		return val_bool(a, p[0] != 0);
 	case TY_PTR:
-	case TY_TIMESTAMP:
 		return decode_int(a, load_uint(p, 8), 8, false);
+	case TY_TIMESTAMP:
+		return decode_int(a, timestamp_wall(t, load_uint(p, 8)), 8, false);
 	case TY_COUNT:
 	case TY_SUM:
 		return decode_int(a, load_uint(p, 8), 8,

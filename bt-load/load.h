@@ -13,6 +13,8 @@
  *   usym.c            user addresses -> ELF symbols of the process
  *   maps.c            read, clear and zero the user maps
  *   ringbuf.c         ring-buffer records -> events
+ *   actions.c         cat, system, join, runtime warnings; cpid and the
+ *                     exit flag in bt_globals
  *   emit.c            the events stream: batching, arena, flush
  *   run.c             the whole run: begin, attach, poll, end, dump
  *   signals.c         SIGINT/SIGTERM/SIGPIPE
@@ -52,6 +54,16 @@ enum load_action {
 	ACT_EXIT = 6,
 	ACT_TIME = 7,
 	ACT_HELPER_ERROR = 8,
+	ACT_CAT = 10,
+	ACT_SYSTEM = 11,
+	ACT_JOIN = 12,
+	ACT_WARNING = 13,
+};
+
+/* a cat() or system() format and its argument tuple */
+struct load_fmt {
+	const char *fmt;
+	struct type *args;
 };
 
 /* config missing_probes: what an attach failure does */
@@ -98,6 +110,11 @@ struct load {
 	int nprint;
 	int ntime;
 	const struct val *helper_errors;  /* [{"helper": N, "loc"}] */
+	struct load_fmt *cats, *systems;  /* bundle "cat", "system" */
+	int ncat, nsystem;
+	const struct val *joins;          /* [{"sep", "argnum", "argsize"}] */
+	const struct val *warnings;       /* [{"msg", "loc"}] */
+	int64_t max_cat_bytes;
 	enum load_missing missing_probes;
 	bool print_maps_on_exit;
 	const char *ringbuf_name, *globals_name, *lost_name;
@@ -119,6 +136,9 @@ struct load {
 
 	/* state */
 	bool exiting;               /* exit() seen: ignore further records */
+	bool exit_flagged;          /* exit()'s flag seen in bt_globals */
+	int flag_code;              /* its code */
+	unsigned nrecords;          /* records handled (flag checks) */
 	bool in_loop;               /* main poll loop: a signal stops a drain */
 	int exit_code;
 	bool verbose;
@@ -239,6 +259,15 @@ void child_release(struct load *l);
 bool child_exited(struct load *l);
 void child_stop(struct load *l);
 int child_check_pid(struct load *l);
+
+/* actions.c */
+int actions_read(struct load *l, const struct val *bundle);
+/* 0, -ENOENT (unknown id), -EMSGSIZE (short), -EOPNOTSUPP (not ours) */
+int actions_record(struct load *l, uint32_t action, uint32_t id,
+		   const unsigned char *p, size_t n);
+void actions_set_cpid(struct load *l);
+/* exit() was called (its flag in bt_globals is set): true and its code */
+bool actions_exit_flagged(struct load *l, int *code);
 
 /* run.c */
 int run_bundle(struct load *l);

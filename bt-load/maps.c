@@ -287,6 +287,175 @@ static int read_plain(struct load *l, struct load_map *m, struct val **out)
 	return 0;
 }
 
+/*
+ * tseries maps: key {KEY; u64 bucket}, per-CPU value {i64 value; u64 meta;
+ * u64 epoch}.  As upstream: a bucket's CPUs are combined within its latest
+ * epoch (epoch 0: never used; a bucket with no used CPU reads as epoch 0,
+ * value 0); the range shown is the last count epochs before the latest
+ * epoch of any key, each key from its first epoch with data in it.
+ */
+struct ts_point {
+	unsigned char *key;
+	uint64_t epoch;
+	int64_t v;
+};
+
+static int ts_point_cmp(const void *x, const void *y)
+{
+	const struct ts_point *a = x, *b = y;
+	int c = memcmp(a->key, b->key, hist_prefix);
+
+	if (c)
+		return c;
+	return a->epoch < b->epoch ? -1 : a->epoch > b->epoch;
+}
+
+static struct ts_point ts_reduce(const struct load *l, const struct load_map *m,
+				 const unsigned char *buf)
+{
+	const char *agg = m->val->mode;
+	size_t stride = round8(m->val_size);
+	int ncpu = m->percpu ? l->ncpus : 1, cpu, c;
+	struct ts_point r = { NULL, 0, 0 };
+	int64_t v, meta, rmeta = 0;
+	uint64_t e;
+	bool sgn = m->val->is_signed;
+
+	for (c = 0; c < 2; c++) {
+		/* pass 0: the latest epoch; pass 1: combine within it */
+		for (cpu = 0; cpu < ncpu; cpu++) {
+			const unsigned char *p = buf + cpu * stride;
+
+			memcpy(&e, p + 16, 8);
+			if (!e || (c == 0 && e <= r.epoch))
+				continue;
+			if (c == 0) {
+				r.epoch = e;
+				continue;
+			}
+			if (e != r.epoch)
+				continue;
+			memcpy(&v, p, 8);
+			memcpy(&meta, p + 8, 8);
+			if (rmeta == 0 && r.v == 0 && !r.key) {
+				r.v = v;
+				rmeta = meta;
+				r.key = (unsigned char *)1;  /* seen */
+			} else if (!agg) {
+				if ((uint64_t)meta > (uint64_t)rmeta) {
+					r.v = v;
+					rmeta = meta;
+				}
+			} else if (!strcmp(agg, "sum") || !strcmp(agg, "avg")) {
+				r.v += v;
+				rmeta += meta;
+			} else if (!strcmp(agg, "min")) {
+				if (sgn ? v < r.v : (uint64_t)v < (uint64_t)r.v)
+					r.v = v;
+			} else if (sgn ? v > r.v : (uint64_t)v > (uint64_t)r.v) {
+				r.v = v;
+			}
+		}
+	}
+	if (agg && !strcmp(agg, "avg") && rmeta)
+		r.v = sgn ? r.v / rmeta : (int64_t)((uint64_t)r.v / (uint64_t)rmeta);
+	r.key = NULL;
+	return r;
+}
+
+static int read_tseries(struct load *l, struct load_map *m, struct val **out)
+{
+	struct type *kt = hist_key_type(l, m);
+	size_t boff = kt->fields[1].offset, vsize = value_buf_size(l, m);
+	size_t max = bpf_map__max_entries(m->bpf), n = 0, cap = 64, i, j, k, walked = 0;
+	struct ts_point *pts = malloc(cap * sizeof(*pts));
+	unsigned char *prev = NULL, *key, *val = malloc(vsize);
+	struct val *entries = val_arr(l->ev);
+	uint64_t last = 0, first, interval = m->val->interval_ns;
+	uint64_t count = m->val->count > 0 ? (uint64_t)m->val->count : 1;
+	bool any = false;
+
+	if (!pts || !val)
+		BUG("out of memory");
+	if (boff + 8 > m->key_size || m->val_size < 24) {
+		fprintf(stderr, "bt-load: malformed bundle: '%s' is not laid out as a tseries map\n",
+			m->name);
+		free(pts);
+		free(val);
+		return -EBADMSG;
+	}
+	for (;;) {
+		struct ts_point p;
+
+		key = malloc(m->key_size);
+		if (!key)
+			BUG("out of memory");
+		if (walked++ > max * 2 || bpf_map_get_next_key(m->fd, prev, key)) {
+			free(key);
+			break;
+		}
+		free(prev);
+		prev = key;
+		if (bpf_map_lookup_elem(m->fd, key, val))
+			continue;
+		p = ts_reduce(l, m, val);
+		p.key = malloc(m->key_size);
+		if (!p.key)
+			BUG("out of memory");
+		memcpy(p.key, key, m->key_size);
+		if (n == cap) {
+			cap *= 2;
+			pts = realloc(pts, cap * sizeof(*pts));
+			if (!pts)
+				BUG("out of memory");
+		}
+		pts[n++] = p;
+		any = true;
+		if (p.epoch > last)
+			last = p.epoch;
+	}
+	free(prev);
+	if (!any)
+		last = UINT64_MAX;
+	first = last - count + 1;
+	hist_prefix = boff;
+	qsort(pts, n, sizeof(*pts), ts_point_cmp);
+	for (i = 0; i < n; i = j) {
+		uint64_t kfirst = last, e;
+		struct val *series = val_arr(l->ev), *pair;
+
+		for (j = i; j < n && !memcmp(pts[j].key, pts[i].key, boff); j++)
+			if (pts[j].epoch >= first && pts[j].epoch < kfirst)
+				kfirst = pts[j].epoch;
+		for (e = first; first <= last && e <= last; e++) {
+			struct val *pt;
+
+			if (e >= kfirst) {
+				pt = val_arr(l->ev);
+				val_push(l->ev, pt, val_uint(l->ev, e * interval));
+				for (k = i; k < j && pts[k].epoch != e; k++)
+					;
+				val_push(l->ev, pt, k < j ? val_int(l->ev, pts[k].v) :
+					 val_nil(l->ev));
+				val_push(l->ev, series, pt);
+			}
+			if (e == UINT64_MAX)
+				break;
+		}
+		pair = val_arr(l->ev);
+		val_push(l->ev, pair, m->key ? decode_value(l->ev, m->key, pts[i].key, boff)
+					     : val_nil(l->ev));
+		val_push(l->ev, pair, series);
+		val_push(l->ev, entries, pair);
+	}
+	for (i = 0; i < n; i++)
+		free(pts[i].key);
+	free(pts);
+	free(val);
+	*out = entries;
+	return 0;
+}
+
 int maps_read(struct load *l, int id, struct val **entries)
 {
 	struct load_map *m;
@@ -296,6 +465,8 @@ int maps_read(struct load *l, int id, struct val **entries)
 	m = &l->maps[id];
 	if (m->val->kind == TY_HIST || m->val->kind == TY_LHIST)
 		return read_hist(l, m, entries);
+	if (m->val->kind == TY_TSERIES)
+		return read_tseries(l, m, entries);
 	return read_plain(l, m, entries);
 }
 

@@ -186,6 +186,13 @@ static int record_process(struct load *l, void *data, size_t size)
 		emit_put(l, ev);
 		return 0;
 	default:
+		err = actions_record(l, h.action, h.id, p, n);
+		if (!err)
+			return 0;
+		if (err == -ENOENT)
+			break;
+		if (err == -EMSGSIZE)
+			goto short_record;
 		record_error(l, arena_printf(l->ev, "unknown ring-buffer record action %u (id %u)",
 					     h.action, h.id));
 		return 0;
@@ -207,6 +214,12 @@ static int record_handle(void *ctx, void *data, size_t size)
 	/* stop a drain that a busy producer would keep going forever */
 	if (l->out_broken || (l->in_loop && signals_stop_requested()))
 		return -ECANCELED;
+	/* exit() whose record was lost to a full ring buffer: its flag */
+	if (l->in_loop && !l->exiting && !(++l->nrecords % 1024) &&
+	    actions_exit_flagged(l, &l->flag_code)) {
+		l->exit_flagged = true;
+		return -ECANCELED;
+	}
 	return 0;
 }
 

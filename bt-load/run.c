@@ -106,6 +106,9 @@ static int run_special(struct load *l, bool end)
 		l->nattached++;
 		/* the next probe must see this one's effects, e.g. exit() */
 		ringbuf_poll(l, 0);
+		if (!end && !l->exiting &&
+		    actions_exit_flagged(l, &l->exit_code))
+			l->exiting = true;     /* its record was lost */
 		if (l->exiting)
 			return 0;
 	}
@@ -228,6 +231,7 @@ int run_bundle(struct load *l)
 
 	if (l->cmd && !l->dry_run && (err = child_start(l, l->cmd, l->cmd_stdout)))
 		return err == -ENOENT || err == -EINVAL ? EXIT_USAGE : EXIT_SYSTEM;
+	actions_set_cpid(l);
 
 	emit_put(l, wire_header(l->ev, "events", l->hdr));
 	emit_meta(l);
@@ -260,8 +264,8 @@ int run_bundle(struct load *l)
 	child_release(l);
 
 	l->in_loop = true;
-	while (!l->exiting && !l->out_broken && !signals_stop_requested() &&
-	       !child_exited(l)) {
+	while (!l->exiting && !l->exit_flagged && !l->out_broken &&
+	       !signals_stop_requested() && !child_exited(l)) {
 		err = ringbuf_poll(l, POLL_MS);
 		if (err < 0) {
 			fprintf(stderr, "ERROR: polling the ring buffer failed: %s\n",
@@ -271,6 +275,10 @@ int run_bundle(struct load *l)
 		run_signalled(l);
 		ringbuf_check_lost(l);
 		emit_flush(l);
+		/* exit() whose record the full ring buffer lost: the records
+		 * before it are drained below, after detaching */
+		if (!l->exiting && actions_exit_flagged(l, &l->flag_code))
+			l->exit_flagged = true;
 	}
 	l->in_loop = false;
 	attach_detach_all(l);
@@ -281,7 +289,7 @@ int run_bundle(struct load *l)
 	/* records written after exit() are dropped; then end runs */
 	ringbuf_poll(l, 0);
 	ringbuf_check_lost(l);
-	code = l->exiting ? l->exit_code : 0;
+	code = l->exiting ? l->exit_code : l->exit_flagged ? l->flag_code : 0;
 	l->exiting = false;
 	run_special(l, true);
 	ringbuf_poll(l, 0);

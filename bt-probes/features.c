@@ -84,7 +84,12 @@ static void features_table(FILE *out, const char *const (*rows)[2], size_t n)
 				 rows[i][1]);
 			fprintf(out, "%-35s", cell);
 		} else {
-			fprintf(out, "%s: %s\n", rows[i][0], rows[i][1]);
+			char cell[128];
+
+			/* upstream pads this column too (setw) */
+			snprintf(cell, sizeof(cell), "%s: %s", rows[i][0],
+				 rows[i][1]);
+			fprintf(out, "%-35s\n", cell);
 		}
 	}
 	if (n % 2)

@@ -236,3 +236,26 @@ const char *provider_pattern_rest(const struct provider *p,
 		return NULL;
 	return colon + 1;
 }
+
+bool provider_parse_count(const char *s, int64_t *out)
+{
+	char *end;
+	long long v, e;
+
+	if (!s || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoll(s, &end, 0);
+	if (*end == 'e' && end[1] >= '0' && end[1] <= '9') {
+		/* MeN = M * 10^N */
+		e = strtoll(end + 1, &end, 10);
+		while (e-- > 0 && v <= INT64_MAX / 10)
+			v *= 10;
+		if (e >= 0)
+			return false;
+	}
+	if (*end || errno || v <= 0)
+		return false;
+	*out = v;
+	return true;
+}

@@ -29,6 +29,8 @@ struct probe_err {
 	 * keep its own msg (a module that is not loaded, say).
 	 */
 	bool own_msg;
+	/* upstream prints this one without a source location */
+	bool no_loc;
 };
 
 struct provider {
@@ -171,6 +173,12 @@ int perf_event_list(const struct provider *p,
 
 /* features.c: `--features`, the kernel part of `bpftrace --info` */
 int features_print(FILE *out);
+
+/*
+ * A count or period as written in an attach point: decimal, 0x hex, or
+ * upstream's MeN (1e6); false if it is none of them or not positive
+ */
+bool provider_parse_count(const char *s, int64_t *out);
 
 /* timed.c: parse interval/profile parts into unit and period */
 int timed_parse(const struct val *parts, const char **unit, int64_t *period,

@@ -67,10 +67,7 @@ int perf_event_expand(struct arena *a, const struct provider *p,
 	}
 	period = e->period;
 	if (cnt && *cnt) {
-		char *end;
-
-		period = strtoll(cnt, &end, 0);
-		if (*end || period <= 0) {
+		if (!provider_parse_count(cnt, &period)) {
 			snprintf(err->msg, sizeof(err->msg),
 				 "invalid count for %s probe: '%s'", p->name, cnt);
 			return -EINVAL;

@@ -53,7 +53,7 @@ int timed_parse(const struct val *parts, const char **unit, int64_t *period,
 				 "accepted units are hz, s, ms and us");
 			return -EINVAL;
 		}
-		if (!timed_number(p1, period, &rest) || *rest) {
+		if (!provider_parse_count(p1, period)) {
 			snprintf(err->msg, sizeof(err->msg),
 				 "invalid rate of %s probe: '%s'", "timed",
 				 p1 ? p1 : "");

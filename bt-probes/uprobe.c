@@ -190,9 +190,9 @@ static const char *uprobe_abs(struct arena *a, const char *path)
 
 /* the functions fn (glob, FUNC, FUNC+OFF or an address) of one binary */
 static int uprobe_expand_path(const struct provider *p, struct arena *a,
-			      const char *bin, const char *path,
-			      const char *fn, bool many, struct val *out,
-			      struct probe_err *err)
+			      const char *bin, const char *shown,
+			      const char *path, const char *fn, bool many,
+			      struct val *out, struct probe_err *err)
 {
 	struct uprobe_sym *syms;
 	const char **names;
@@ -235,10 +235,11 @@ static int uprobe_expand_path(const struct provider *p, struct arena *a,
 			snprintf(err->msg, sizeof(err->msg),
 				 "Could not resolve address: %s:0x%" PRIx64, bin,
 				 addr);
+			err->no_loc = true;   /* upstream's plain line */
 			return -EINVAL;
 		}
 		ap = provider_ap_new(a, p, arena_printf(a, "%s:%s:%s", p->name,
-							path, fn));
+							shown, fn));
 		val_set_str(a, ap, "target", path);
 		val_set(a, ap, "address", val_uint(a, addr));
 		val_set_int(a, ap, "offset", 0);
@@ -266,16 +267,17 @@ static int uprobe_expand_path(const struct provider *p, struct arena *a,
 			if (provider_has_wildcard(fn) || many)
 				continue;
 			snprintf(err->msg, sizeof(err->msg),
-				 "Could not determine boundary for %s (symbol has size 0).",
+				 "Could not determine boundary for %s (symbol has size 0).\n"
+				 "       Use --unsafe to force attachment. WARNING: This option could lead to data corruption in the target process.",
 				 syms[i].name);
-			snprintf(err->hint, sizeof(err->hint),
-				 "use --unsafe to attach anyway");
+			err->no_loc = true;
 			return -EINVAL;
 		}
+		/* the name (what `probe` prints) keeps the path as written */
 		ap = provider_ap_new(a, p, offset ?
 				     arena_printf(a, "%s:%s:%s+%" PRId64, p->name,
-						  path, syms[i].name, offset) :
-				     arena_printf(a, "%s:%s:%s", p->name, path,
+						  shown, syms[i].name, offset) :
+				     arena_printf(a, "%s:%s:%s", p->name, shown,
 						  syms[i].name));
 		val_set_str(a, ap, "target", path);
 		val_set_str(a, ap, "func", syms[i].name);
@@ -331,7 +333,8 @@ static int uprobe_expand_as(const struct provider *p, struct arena *a,
 		return -ENOENT;
 	}
 	for (i = 0; i < nb; i++) {
-		r = uprobe_expand_path(p, a, bin, uprobe_abs(a, paths[i]), fn,
+		r = uprobe_expand_path(p, a, bin, paths[i],
+				       uprobe_abs(a, paths[i]), fn,
 				       nb > 1 || provider_has_wildcard(bin),
 				       out, err);
 		if (r < 0)

@@ -125,7 +125,7 @@ static int usdt_expand(struct arena *a, const struct val *parts,
 		return -ENOENT;
 	}
 	for (b = 0; b < nb; b++) {
-		const char *path = paths[b];
+		const char *path = paths[b], *shown = paths[b];
 		char real[PATH_MAX];
 
 		if (strncmp(path, "/proc/", 6) && realpath(path, real))
@@ -143,8 +143,9 @@ static int usdt_expand(struct arena *a, const struct val *parts,
 			if (fnmatch(prov, notes[i].provider, 0) ||
 			    fnmatch(name, notes[i].name, 0))
 				continue;
+			/* the name keeps the path as written */
 			ap = provider_ap_new(a, &provider_usdt,
-					     arena_printf(a, "usdt:%s:%s:%s", path,
+					     arena_printf(a, "usdt:%s:%s:%s", shown,
 							  notes[i].provider,
 							  notes[i].name));
 			val_set_str(a, ap, "target", path);

@@ -226,3 +226,12 @@ needs_root_and() {
 	grep -qx 'interval:ms:' <<<"$output"
 	grep -qx 'tracepoint:syscalls:sys_enter_getppid' <<<"$output"
 }
+
+@test "--probe-filter reaches bt-check; -l -e lists a program's probes" {
+	needs_root_and bt-parse bt-check bt-probes
+	run "$BT" -l --probe-filter 'ms:2' -e 'interval:ms:100 {} interval:ms:200 {} hardware:cache-misses:10 {}'
+	[ "$status" -eq 0 ]
+	[ "$output" = "interval:ms:" ]
+	run "$BT" -l -e 'hardware:cache-misses:10 { exit(); } tracepoint:syscalls:sys_enter_openat { exit(); }'
+	[ "$output" = $'hardware:cache-misses:\ntracepoint:syscalls:sys_enter_openat' ]
+}

@@ -276,3 +276,41 @@ check() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "[true,true]" ]
 }
+
+@test "--probe-filter keeps the matching attach points, begin and end" {
+	run sh -c "'$BIN/bt-parse' -e 'begin {} interval:ms:100 {} interval:ms:200 {}' | '$BIN/bt-check' --json --probe-filter 'ms:2' | tail -1 | jq -c '[.probes[].expanded[].name]'"
+	[ "$status" -eq 0 ]
+	[ "$output" = '["begin","interval:ms:200"]' ]
+	run check 'interval:ms:100 {}' --probe-filter nothing_matches
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"ERROR: No probes to attach"* ]]
+}
+
+@test "counts in attach points may be written MeN" {
+	run sh -c "'$BIN/bt-parse' -e 'software:cpu:1e6 {} interval:ms:1e2 {}' | '$BIN/bt-check' --json | tail -1 | jq -c '[.probes[].expanded[].period]'"
+	[ "$output" = "[1000000,100]" ]
+}
+
+@test "uprobe and usdt probe names keep the path as written" {
+	tp="$BATS_TEST_DIRNAME/../../build/testprogs"
+	[ -x "$tp/uprobe_test" ] || skip "make testprogs first"
+	cd "$tp/.."
+	run sh -c "'$BIN/bt-parse' -e 'uprobe:testprogs/uprobe_test:uprobeFunction1 {}' | '$BIN/bt-check' --json | tail -1 | jq -r '.probes[0].expanded[0] | .name + \" \" + .target'"
+	[ "$output" = "uprobe:testprogs/uprobe_test:uprobeFunction1 $PWD/testprogs/uprobe_test" ]
+}
+
+@test "a size-0 symbol is upstream's two-line error without --unsafe" {
+	tp="$BATS_TEST_DIRNAME/../../build/testprogs"
+	[ -x "$tp/uprobe_test" ] || skip "make testprogs first"
+	run check "uprobe:$tp/uprobe_test:_init {}"
+	[ "$status" -eq 1 ]
+	[[ "${lines[0]}" == "ERROR: Could not determine boundary for _init (symbol has size 0)." ]]
+	[[ "${lines[1]}" == "       Use --unsafe to force attachment."* ]]
+}
+
+@test "*ptr to a kernel struct has the struct's size" {
+	[ -r /sys/kernel/btf/vmlinux ] || skip "no vmlinux BTF"
+	run sh -c "'$BIN/bt-parse' -e 'tracepoint:syscalls:sys_enter_nanosleep { \$t = (*args.rqtp).tv_nsec; }' | '$BIN/bt-check' --json | tail -1 | jq -c '.probes[0].body.stmts[0].rhs.e.t.size'"
+	[ "$status" -eq 0 ]
+	[ "$output" = 16 ]
+}

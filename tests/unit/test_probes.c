@@ -125,6 +125,31 @@ START_TEST(software_events)
 }
 END_TEST
 
+START_TEST(hardware_self_counts)
+{
+	struct arena *a = arena_new();
+	struct probe_err err = { { 0 } };
+	struct val *out = val_arr(a);
+	int64_t v;
+
+	ck_assert_ptr_eq(provider_find("hardware"), &provider_hardware);
+	ck_assert_ptr_eq(provider_find("h"), &provider_hardware);
+	ck_assert_int_eq(provider_hardware.expand(a, parts_of(a, "cycles", "1e3"), out, &err), 1);
+	ck_assert_str_eq(val_get_str(out->items[0], "target"), "cpu-cycles");
+	ck_assert_str_eq(val_get_str(out->items[0], "name"), "hardware:cycles:1e3");
+	ck_assert_int_eq(val_get_int(out->items[0], "period", 0), 1000);
+	ck_assert_int_eq(provider_self.expand(a, parts_of(a, "signal", "SIGUSR1"), out, &err), 1);
+	ck_assert_str_eq(val_get_str(out->items[1], "func"), "SIGUSR1");
+	ck_assert_int_lt(provider_self.expand(a, parts_of(a, "signal", "SIGINT"), out, &err), 0);
+	ck_assert(provider_parse_count("0x10", &v) && v == 16);
+	ck_assert(provider_parse_count("2e2", &v) && v == 200);
+	ck_assert(!provider_parse_count("1e", &v));
+	ck_assert(!provider_parse_count("0", &v));
+	ck_assert(!provider_parse_count("-5", &v));
+	arena_free(a);
+}
+END_TEST
+
 START_TEST(suggestions)
 {
 	static const char *const names[] = { "printf", "print", "exit", "str" };
@@ -231,6 +256,7 @@ int main(void)
 	tcase_add_test(tc, format_parse);
 	tcase_add_test(tc, timed_forms);
 	tcase_add_test(tc, software_events);
+	tcase_add_test(tc, hardware_self_counts);
 	tcase_add_test(tc, suggestions);
 	tcase_add_test(tc, tracepoint_expand);
 	tcase_add_test(tc, uprobe_expand);
