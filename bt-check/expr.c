@@ -170,12 +170,21 @@ static struct type *check_binop(struct check *ck, struct val *node)
 			    op, check_type_str(ck, lt), check_type_str(ck, rt));
 		return cmp ? type_new(ck->a, TY_BOOL) : NULL;
 	}
+	if (cmp) {
+		check_cast_to(ck, l, lt, u);
+		check_cast_to(ck, r, rt, u);
+		return type_new(ck->a, TY_BOOL);
+	}
+	/*
+	 * Arithmetic is done in 64 bits, as upstream: the result is int64
+	 * when either side is signed or the operator is '-', else uint64
+	 * (so `$v = 123; $v *= 2` is 246, not an int8 overflow).
+	 */
+	u = type_int(ck->a, 8, u->is_signed);
 	check_cast_to(ck, l, lt, u);
 	check_cast_to(ck, r, rt, u);
-	if (cmp)
-		return type_new(ck->a, TY_BOOL);
 	if (!strcmp(op, "-") && !u->is_signed)
-		return type_int(ck->a, (int)u->size, true);
+		return type_int(ck->a, 8, true);
 	return u;
 }
 

@@ -223,6 +223,55 @@ static void macro_expand_tree(struct macro_ctx *m, struct val **ref,
 	if (n->kind != VAL_MAP)
 		return;
 	k = val_get_str(n, "k");
+	if (k && !strcmp(k, "expr") && val_get(n, "e") &&
+	    ast_kind(val_get(n, "e")) == AST_CALL &&
+	    !strcmp(val_get_str(val_get(n, "e"), "name") ?
+		    val_get_str(val_get(n, "e"), "name") : "", "assert") &&
+	    val_get(val_get(n, "e"), "args") &&
+	    val_get(val_get(n, "e"), "args")->n == 2 &&
+	    !macro_find(m, "assert", 2)) {
+		/*
+		 * upstream's stdlib macro: assert(cond, msg) is
+		 * if (!cond) { errorf("assert failed: %s", msg); exit(1); }
+		 */
+		struct arena *a = m->ck->a;
+		struct val *call = val_get(n, "e"), *args = val_get(call, "args");
+		struct val *ifn = check_node(m->ck, "if", call);
+		struct val *not = check_node(m->ck, "unop", call);
+		struct val *then = check_node(m->ck, "block", call);
+		struct val *stmts = val_arr(a), *st, *c, *cargs, *lit;
+
+		val_set_str(a, not, "op", "!");
+		val_set(a, not, "e", args->items[0]);
+		val_set_bool(a, not, "post", false);
+		c = check_node(m->ck, "call", call);
+		val_set_str(a, c, "name", "errorf");
+		cargs = val_arr(a);
+		lit = check_node(m->ck, "str", call);
+		val_set_str(a, lit, "v", "assert failed: %s");
+		val_push(a, cargs, lit);
+		val_push(a, cargs, args->items[1]);
+		val_set(a, c, "args", cargs);
+		st = check_node(m->ck, "expr", call);
+		val_set(a, st, "e", c);
+		val_push(a, stmts, st);
+		c = check_node(m->ck, "call", call);
+		val_set_str(a, c, "name", "exit");
+		cargs = val_arr(a);
+		lit = check_node(m->ck, "int", call);
+		val_set_int(a, lit, "v", 1);
+		val_push(a, cargs, lit);
+		val_set(a, c, "args", cargs);
+		st = check_node(m->ck, "expr", call);
+		val_set(a, st, "e", c);
+		val_push(a, stmts, st);
+		val_set(a, then, "stmts", stmts);
+		val_set(a, ifn, "cond", not);
+		val_set(a, ifn, "then", then);
+		*ref = ifn;
+		macro_expand_tree(m, ref, true);
+		return;
+	}
 	if (k && !strcmp(k, "expr") && val_get(n, "e")) {
 		struct val **e = check_ref(n, "e");
 
@@ -281,8 +330,9 @@ int check_macros(struct check *ck, struct val *prog)
 	unsigned before = diag_errors();
 	size_t i;
 
-	if (!m.macros || m.macros->kind != VAL_ARR || !m.macros->n)
-		return 0;
+	/* no user macros: still walked for the built-in ones (assert) */
+	if (m.macros && m.macros->kind != VAL_ARR)
+		m.macros = NULL;
 	for (i = 0; probes && probes->kind == VAL_ARR && i < probes->n; i++) {
 		struct val *p = probes->items[i];
 

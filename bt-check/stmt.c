@@ -190,9 +190,16 @@ static struct type *check_compound(struct check *ck, struct val *stmt,
 	    check_literal_fits(lits->min, false, rt) &&
 	    check_literal_fits(lits->max, false, rt))
 		return rt;
-	/* the target keeps its type: the literal adapts or the value widens */
-	return check_unify(ck, check_int_of(ck->a, lt), NULL,
-			   check_int_of(ck->a, rt), *rhs_ref, NULL);
+	/*
+	 * `x OP= y` is `x = x OP y`, and arithmetic is 64-bit (expr.c's
+	 * check_binop): the target widens to int64, or uint64 when both
+	 * sides are unsigned and OP is not '-'
+	 */
+	lt = check_unify(ck, check_int_of(ck->a, lt), NULL,
+			 check_int_of(ck->a, rt), *rhs_ref, NULL);
+	if (!lt)
+		return NULL;
+	return type_int(ck->a, 8, lt->is_signed || !strcmp(op, "-="));
 }
 
 static void check_assign(struct check *ck, struct val *stmt)

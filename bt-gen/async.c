@@ -269,6 +269,8 @@ static struct gv call_str_table(struct gen *g, const struct val *e,
 	return (struct gv){ out, t, 8 };
 }
 
+static struct gv call_percpu_kaddr(struct gen *g, const struct val *e);
+
 /* debugf(fmt, ...): bpf_trace_printk with up to three arguments */
 static struct gv call_debugf(struct gen *g, const struct val *e)
 {
@@ -408,6 +410,8 @@ bool async_call(struct gen *g, const struct val *e, const char *name,
 		*out = call_str_table(g, e, name);
 	else if (!strcmp(name, "debugf"))
 		*out = call_debugf(g, e);
+	else if (!strcmp(name, "percpu_kaddr"))
+		*out = call_percpu_kaddr(g, e);
 	else
 		return false;
 	return true;
@@ -556,4 +560,71 @@ void async_tseries(struct gen *g, struct gmap *m, LLVMValueRef key,
 	maps_update(g, m, key, buf, BPF_ANY);
 	LLVMBuildBr(g->b, done);
 	LLVMPositionBuilderAtEnd(g->b, done);
+}
+
+/* ------------------------------------------------------------ percpu */
+
+/*
+ * percpu_kaddr("sym"[, cpu]): bpf_per_cpu_ptr(&sym, cpu), or
+ * bpf_this_cpu_ptr(&sym).  sym is a typed ksym: an extern global in
+ * ".ksyms" whose BTF VAR libbpf resolves to vmlinux's (BPF_PSEUDO_BTF_ID);
+ * its local type only needs the kernel type's BTF kind (an int of the
+ * same size, or a struct of that name without members).
+ */
+static LLVMValueRef ksym_global(struct gen *g, const char *sym,
+				const struct type *t)
+{
+	LLVMValueRef gl = LLVMGetNamedGlobal(g->mod, sym);
+	LLVMMetadataRef dty, gve, expr;
+	int64_t size = t ? type_size(t) : 0;
+
+	if (gl)
+		return gl;
+	gl = LLVMAddGlobal(g->mod, LLVMInt8TypeInContext(g->ctx), sym);
+	LLVMSetLinkage(gl, LLVMExternalLinkage);
+	LLVMSetSection(gl, ".ksyms");
+	LLVMSetGlobalConstant(gl, 1);
+	if (t && t->kind == TY_STRUCT) {
+		const char *n = t->name ? t->name : "percpu";
+
+		if (!strncmp(n, "struct ", 7))
+			n += 7;
+		dty = LLVMDIBuilderCreateStructType(g->di, g->di_cu, n,
+			strlen(n), g->di_file, 0, (uint64_t)(size > 0 ? size : 1) * 8,
+			64, 0, NULL, NULL, 0, 0, NULL, "", 0);
+	} else {
+		if (size <= 0 || size > 8)
+			size = 8;
+		dty = LLVMDIBuilderCreateBasicType(g->di, "unsigned long", 13,
+			(uint64_t)size * 8, 0x08 /* DW_ATE_unsigned */, 0);
+	}
+	expr = LLVMDIBuilderCreateExpression(g->di, NULL, 0);
+	gve = LLVMDIBuilderCreateGlobalVariableExpression(g->di, g->di_cu, sym,
+		strlen(sym), "", 0, g->di_file, 0, dty, 0, expr, NULL, 0);
+	LLVMGlobalSetMetadata(gl, LLVMGetMDKindIDInContext(g->ctx, "dbg", 3),
+			      gve);
+	return gl;
+}
+
+static struct gv call_percpu_kaddr(struct gen *g, const struct val *e)
+{
+	struct type *t = gen_type_of(g, e);
+	const char *sym = val_get_str(arg_of(e, 0), "v");
+	LLVMValueRef gl, args[2], p;
+
+	if (!sym || ast_kind(arg_of(e, 0)) != AST_STR)
+		return unsupported(g, e, "percpu_kaddr() without a literal name");
+	gl = ksym_global(g, sym, t->kind == TY_PTR ? t->elem : NULL);
+	args[0] = gl;
+	if (nargs(e) > 1) {
+		args[1] = expr_convert(g, expr_gen(g, arg_of(e, 1)),
+				       type_int(g->a, 4, false)).v;
+		p = gen_helper(g, BPF_FUNC_per_cpu_ptr,
+			       LLVMPointerTypeInContext(g->ctx, 0), args, 2);
+	} else {
+		p = gen_helper(g, BPF_FUNC_this_cpu_ptr,
+			       LLVMPointerTypeInContext(g->ctx, 0), args, 1);
+	}
+	p = LLVMBuildPtrToInt(g->b, p, LLVMInt64TypeInContext(g->ctx), "");
+	return expr_convert(g, (struct gv){ p, type_int(g->a, 8, false), 0 }, t);
 }

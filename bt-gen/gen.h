@@ -13,6 +13,9 @@
  *   callbacks.c `for` loops, whose bodies are callback functions
  *   builtins.c  builtins (pid, comm, args...) and calls (printf, str...)
  *   core.c      CO-RE relocated member reads of kernel structs
+ *   async.c     cat, system, join, strftime, strerror & co, debugf,
+ *               percpu_kaddr, tseries, cpid, exit's flag, the division-by-
+ *               zero warning (async.h; async_tables.c its string tables)
  *   bundle.c    the bundle stream value (tables for bt-load and bt-fmt)
  *   main.c      the command line
  *

@@ -8,6 +8,7 @@
  *                 that cannot be opened is an `error` event, as upstream
  *   SYSTEM (11)   format the command (bundle "system"), run it with
  *                 /bin/sh -c, its stdout and stderr -> `text` kind system
+ *                 (not after SIGINT/SIGTERM: the backlog is skipped)
  *   JOIN (12)     argnum strings of argsize bytes (bundle "join"), up to
  *                 the first empty one, joined by sep -> `text` kind join
  *   WARNING (13)  a `warn` event with the bundle's "warnings" msg and loc
@@ -347,6 +348,10 @@ int actions_record(struct load *l, uint32_t action, uint32_t id,
 			return -ENOENT;
 		if (n < (size_t)type_size(l->systems[id].args))
 			return -EMSGSIZE;
+		/* after Ctrl-C, the backlog's commands would delay the end
+		 * for as long as they took to queue up: skip them */
+		if (signals_stop_requested())
+			return 0;
 		do_system(l, format_args(l->ev, l->systems[id].fmt,
 					 l->systems[id].args, p, n));
 		return 0;

@@ -143,6 +143,7 @@ struct load {
 	int exit_code;
 	bool verbose;
 	bool dry_run;
+	bool wait;                  /* --wait: no end after begin-only runs */
 	int pid;                    /* -p: trace this process, stop when gone */
 	const char *cmd;            /* -c: the command line */
 	int cmd_stdout;             /* -c: the command's stdout fd */

@@ -30,6 +30,9 @@ static const char usage_text[] =
 	"                    (the bpftrace driver passes 'bpftrace')\n"
 	"      --cmd-stdout FD  CMD's stdout (default: fd 3 when open, as the\n"
 	"                    bpftrace driver passes it, else stderr)\n"
+	"      --wait        with only begin/end probes, keep running until a\n"
+	"                    signal (as upstream, the run otherwise ends after\n"
+	"                    begin)\n"
 	"  -o, --output FILE write the events to FILE instead of stdout\n"
 	"      --json        write the events as JSON lines instead of msgpack\n"
 	"  -h, --help        this help\n"
@@ -49,6 +52,7 @@ int main(int argc, char **argv)
 		{ "cmd", required_argument, NULL, 'c' },
 		{ "cmd-stdout", required_argument, NULL, 'S' },
 		{ "comm", required_argument, NULL, 'N' },
+		{ "wait", no_argument, NULL, 'W' },
 		{ 0 }
 	};
 	struct load l = { 0 };
@@ -81,6 +85,9 @@ int main(int argc, char **argv)
 			break;
 		case 'c':
 			l.cmd = optarg;
+			break;
+		case 'W':
+			l.wait = true;
 			break;
 		case 'N':
 			/* begin/end run in this thread: their comm is ours */

@@ -319,7 +319,7 @@ static struct ts_point ts_reduce(const struct load *l, const struct load_map *m,
 	struct ts_point r = { NULL, 0, 0 };
 	int64_t v, meta, rmeta = 0;
 	uint64_t e;
-	bool sgn = m->val->is_signed;
+	bool sgn = m->val->is_signed, seen = false;
 
 	for (c = 0; c < 2; c++) {
 		/* pass 0: the latest epoch; pass 1: combine within it */
@@ -337,10 +337,10 @@ static struct ts_point ts_reduce(const struct load *l, const struct load_map *m,
 				continue;
 			memcpy(&v, p, 8);
 			memcpy(&meta, p + 8, 8);
-			if (rmeta == 0 && r.v == 0 && !r.key) {
+			if (!seen) {
 				r.v = v;
 				rmeta = meta;
-				r.key = (unsigned char *)1;  /* seen */
+				seen = true;
 			} else if (!agg) {
 				if ((uint64_t)meta > (uint64_t)rmeta) {
 					r.v = v;
@@ -359,7 +359,6 @@ static struct ts_point ts_reduce(const struct load *l, const struct load_map *m,
 	}
 	if (agg && !strcmp(agg, "avg") && rmeta)
 		r.v = sgn ? r.v / rmeta : (int64_t)((uint64_t)r.v / (uint64_t)rmeta);
-	r.key = NULL;
 	return r;
 }
 

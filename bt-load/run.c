@@ -144,6 +144,21 @@ static int count_end(const struct load *l)
 	return n;
 }
 
+/* only begin/end probes (no other attach point, no signal probe, no -c or
+ * -p): the run ends after begin, as upstream's "drain" mode */
+static bool only_special(const struct load *l)
+{
+	int i;
+
+	if (l->cmd || l->pid || l->wait)
+		return false;
+	for (i = 0; i < l->nprobes; i++)
+		if (l->probes[i].signal || l->probes[i].nbegin +
+		    l->probes[i].nend != (int)l->probes[i].attach->n)
+			return false;
+	return true;
+}
+
 static int attach_all(struct load *l)
 {
 	int i, err;
@@ -264,7 +279,7 @@ int run_bundle(struct load *l)
 	child_release(l);
 
 	l->in_loop = true;
-	while (!l->exiting && !l->exit_flagged && !l->out_broken &&
+	while (!only_special(l) && !l->exiting && !l->exit_flagged && !l->out_broken &&
 	       !signals_stop_requested() && !child_exited(l)) {
 		err = ringbuf_poll(l, POLL_MS);
 		if (err < 0) {

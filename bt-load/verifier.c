@@ -38,6 +38,8 @@ static const struct {
 	  "a value is read before it was written" },
 	{ "invalid indirect read from stack",
 	  "a value passed to a helper was not fully written" },
+	{ "failed to find the address for kernel symbol",
+	  "the kernel has no address for a per-CPU variable that percpu_kaddr() names: /proc/kallsyms lacks data symbols (the kernel needs CONFIG_KALLSYMS_ALL)" },
 	{ "unknown func",
 	  "a helper that this kernel does not offer to this probe type is called" },
 	{ "program of this type cannot use helper",

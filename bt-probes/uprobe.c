@@ -268,7 +268,7 @@ static int uprobe_expand_path(const struct provider *p, struct arena *a,
 				continue;
 			snprintf(err->msg, sizeof(err->msg),
 				 "Could not determine boundary for %s (symbol has size 0).\n"
-				 "       Use --unsafe to force attachment. WARNING: This option could lead to data corruption in the target process.",
+				 "Use --unsafe to force attachment. WARNING: This option could lead to data corruption in the target process.",
 				 syms[i].name);
 			err->no_loc = true;
 			return -EINVAL;

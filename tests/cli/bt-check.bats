@@ -305,7 +305,7 @@ check() {
 	run check "uprobe:$tp/uprobe_test:_init {}"
 	[ "$status" -eq 1 ]
 	[[ "${lines[0]}" == "ERROR: Could not determine boundary for _init (symbol has size 0)." ]]
-	[[ "${lines[1]}" == "       Use --unsafe to force attachment."* ]]
+	[[ "${lines[1]}" == "Use --unsafe to force attachment."* ]]
 }
 
 @test "*ptr to a kernel struct has the struct's size" {
@@ -313,4 +313,10 @@ check() {
 	run sh -c "'$BIN/bt-parse' -e 'tracepoint:syscalls:sys_enter_nanosleep { \$t = (*args.rqtp).tv_nsec; }' | '$BIN/bt-check' --json | tail -1 | jq -c '.probes[0].body.stmts[0].rhs.e.t.size'"
 	[ "$status" -eq 0 ]
 	[ "$output" = 16 ]
+}
+
+@test "assert(cond, msg) is upstream's stdlib macro: errorf and exit(1)" {
+	run sh -c "'$BIN/bt-parse' -e 'begin { assert(1 == 2, \"boom\"); }' | '$BIN/bt-check' --json | tail -1 | jq -c '.probes[0].body.stmts[0] | [.k, .then.stmts[0].e.name, .then.stmts[0].e.args[0].v, .then.stmts[1].e.name]'"
+	[ "$status" -eq 0 ]
+	[ "$output" = '["if","errorf","assert failed: %s","exit"]' ]
 }

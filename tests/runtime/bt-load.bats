@@ -115,7 +115,7 @@ events() {
 }
 
 stop_with() {
-	"$BTL" --json "$OUT/begin_end_noexit.bundle" > "$BATS_TEST_TMPDIR/ev" &
+	"$BTL" --wait --json "$OUT/begin_end_noexit.bundle" > "$BATS_TEST_TMPDIR/ev" &
 	pid=$!
 	wait_attached "$BATS_TEST_TMPDIR/ev"
 	sleep 0.2
@@ -349,7 +349,7 @@ with_config() {
 	tail -1 "$OUT/begin_end_noexit.bundle" |
 		jq -c '.probes[1].attach = [{"provider": "begin", "name": "begin"}, {"provider": "end", "name": "end"}]' \
 		>> "$BATS_TEST_TMPDIR/both.bundle"
-	"$BTL" --json "$BATS_TEST_TMPDIR/both.bundle" > "$BATS_TEST_TMPDIR/ev" &
+	"$BTL" --wait --json "$BATS_TEST_TMPDIR/both.bundle" > "$BATS_TEST_TMPDIR/ev" &
 	pid=$!
 	wait_attached "$BATS_TEST_TMPDIR/ev"
 	kill -INT $pid

@@ -291,7 +291,7 @@ START_TEST(macro_hygiene)
 	ck_assert_int_eq(run_check(a, "x", json, &ck, &prog), 0);
 	/* the caller's $t stays a string: the macro's $t is another variable */
 	ck_assert_str_eq(type_str(a, ck.vars[0].type), "string[7]");
-	ck_assert_str_eq(map_val_str(&ck, "@r"), "uint16");
+	ck_assert_str_eq(map_val_str(&ck, "@r"), "uint64");
 	rhs = val_get(val_at(val_get(val_get(val_at(val_get(prog, "probes"), 0),
 					     "body"), "stmts"), 2), "rhs");
 	ck_assert_str_eq(val_kind_of(rhs), "block_expr");
