@@ -681,8 +681,15 @@ static struct gv call_str(struct gen *g, const struct val *e)
 				      gen_i64(g, (uint64_t)cap), ""),
 				      gen_int_type(g, 4), "");
 	}
-	out.v = gen_tmp(g, cap);
-	gen_memzero(g, g->b, out.v, cap, 8);
+	/*
+	 * Without a length, read one byte more than the capacity, as
+	 * upstream: a string that does not end within the capacity is then
+	 * known to be truncated, and bt-fmt prints the trailer ("..").
+	 */
+	if (nargs(e) == 1)
+		size = gen_const(g, 4, (uint64_t)cap + 1);
+	out.v = gen_tmp(g, cap + 1);
+	gen_memzero(g, g->b, out.v, cap + 1, 8);
 	args[0] = out.v;
 	args[1] = size;
 	args[2] = LLVMBuildIntToPtr(g->b, p.v,
