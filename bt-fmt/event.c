@@ -262,10 +262,16 @@ static int ev_attached(struct fmt_state *st, const struct val *ev)
 			fprintf(stderr, "Attached %lld probe%s\n", (long long)n,
 				n == 1 ? "" : "s");
 	}
-	/* the conformance runner waits for this line before it goes on */
-	if (getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED"))
-		fputs("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n", stderr);
 	fflush(stderr);
+	/*
+	 * The conformance runner waits for this line before it goes on;
+	 * upstream writes it to stdout (even with -o FILE), after
+	 * everything printed so far.
+	 */
+	if (getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED")) {
+		fputs("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n", stdout);
+		fflush(stdout);
+	}
 	return 0;
 }
 
