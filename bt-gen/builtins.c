@@ -77,6 +77,11 @@ static LLVMValueRef ctx_load(struct gen *g, int64_t off, int64_t size)
 
 static struct gv arg_n(struct gen *g, const struct val *e, int n)
 {
+	if (provider_is(g, "usdt")) {
+		LLVMValueRef v = usdt_arg(g, e, n);
+
+		return v ? u64v(g, v) : expr_dummy(g, gen_type_of(g, e));
+	}
 	if (ctx_is_pt_regs(g)) {
 		if (n >= (int)(sizeof(pt_regs_arg) / sizeof(pt_regs_arg[0]))) {
 			/* past the registers: on the stack, above the return
@@ -117,6 +122,59 @@ static struct gv const_string(struct gen *g, const char *s, struct type *t)
 
 static struct gv usym_of(struct gen *g, const struct val *e,
 			 LLVMValueRef addr);
+
+/*
+ * `probe` in a probe that bt-check kept whole ("cookie"): bt-load attaches
+ * its attach point i with cookie i, and the name is row i of a .rodata
+ * table of the names, one per probe, rows padded to a power of two so that
+ * a mask bounds the index.
+ */
+static struct gv probe_by_cookie(struct gen *g, struct type *t)
+{
+	const struct val *exp = val_get(g->probe, "expanded");
+	int64_t w = type_size(t);
+	uint64_t rows = 1, i;
+	LLVMTypeRef row = LLVMArrayType2(LLVMInt8TypeInContext(g->ctx),
+					 (uint64_t)w);
+	LLVMValueRef *vals, init, gl, x, src, out;
+	char *buf = arena_alloc(g->a, (size_t)w + 1);
+	const char *gname = arena_printf(g->a, "bt_probe_names_%d", g->nprog);
+
+	gl = LLVMGetNamedGlobal(g->mod, gname);
+	if (gl)
+		goto lookup;
+	while (rows < exp->n)
+		rows <<= 1;
+	vals = arena_alloc(g->a, sizeof(*vals) * rows);
+	for (i = 0; i < rows; i++) {
+		const char *n = i < exp->n ?
+			val_get_str(exp->items[i], "name") : NULL;
+
+		memset(buf, 0, (size_t)w + 1);
+		if (n)
+			strncpy(buf, n, (size_t)w - 1);
+		vals[i] = LLVMConstStringInContext(g->ctx, buf, (unsigned)w, 1);
+	}
+	init = LLVMConstArray2(row, vals, rows);
+	gl = LLVMAddGlobal(g->mod, LLVMTypeOf(init), gname);
+	LLVMSetInitializer(gl, init);
+	LLVMSetGlobalConstant(gl, 1);
+	LLVMSetLinkage(gl, LLVMInternalLinkage);
+	LLVMSetSection(gl, ".rodata");
+	LLVMSetAlignment(gl, 8);
+lookup:
+	while (rows < exp->n)
+		rows <<= 1;
+	x = gen_helper(g, BPF_FUNC_get_attach_cookie,
+		       LLVMInt64TypeInContext(g->ctx), &g->ctxarg, 1);
+	x = LLVMBuildAnd(g->b, x, gen_i64(g, rows - 1), "");
+	x = LLVMBuildMul(g->b, x, gen_i64(g, (uint64_t)w), "");
+	src = LLVMBuildGEP2(g->b, LLVMInt8TypeInContext(g->ctx), gl, &x, 1,
+			    "probe_name");
+	out = gen_tmp(g, w);
+	gen_memcpy(g, out, src, w, w % 8 ? 1 : 8);
+	return (struct gv){ out, t, 8 };
+}
 
 /*
  * pid or tid, in bt-gen's pid namespace when it is not the initial one
@@ -290,6 +348,8 @@ struct gv builtin_ident(struct gen *g, const struct val *e)
 
 		if (t->kind != TY_STRING)
 			return unsupported(g, e, "'probe' of this type");
+		if (val_get(g->probe, "cookie"))
+			return probe_by_cookie(g, t);
 		return const_string(g, pn ? pn : "", t);
 	} else if (!strcmp(name, "args")) {
 		return args_value(g, e);
@@ -671,10 +731,10 @@ static struct gv call_str(struct gen *g, const struct val *e)
 		id = BPF_FUNC_probe_read_user_str;
 	p = expr_convert(g, p, type_int(g->a, 8, false));
 	if (nargs(e) > 1) {
-		/* at most n bytes and the NUL, within the capacity */
+		/* n bytes counting the NUL, within the capacity: str(p, 5)
+		 * is at most 4 characters, as upstream */
 		n = expr_convert(g, expr_gen(g, arg_of(e, 1)),
 				 type_int(g->a, 8, false)).v;
-		n = LLVMBuildAdd(g->b, n, gen_i64(g, 1), "");
 		ok = LLVMBuildICmp(g->b, LLVMIntULE, n, gen_i64(g,
 				   (uint64_t)cap), "");
 		size = LLVMBuildTrunc(g->b, LLVMBuildSelect(g->b, ok, n,
