@@ -219,14 +219,14 @@ static int read_hist(struct load *l, struct load_map *m, struct val **out)
 					maxb = rows[j].bucket;
 			}
 		}
-		if (!any)
-			continue;
-		len = hist_len(m, maxb);
-		if (len <= 0 || len > HIST_MAX_BUCKETS) {
+		/* a zeroed histogram keeps its key, with no buckets
+		 * (upstream prints `"@h": []`) */
+		len = any ? hist_len(m, maxb) : 0;
+		if (len < 0 || len > HIST_MAX_BUCKETS) {
 			err = -EBADMSG;
 			continue;
 		}
-		sums = calloc(len, sizeof(*sums));
+		sums = calloc(len ? len : 1, sizeof(*sums));
 		if (!sums)
 			BUG("out of memory");
 		for (r = i; r < j; r++)
