@@ -479,7 +479,9 @@ static const char *section_of(struct gen *g, const struct val *ap)
 
 	if (!prov)
 		return NULL;
-	if (!strcmp(prov, "begin") || !strcmp(prov, "end"))
+	/* begin, end and self:signal run through BPF_PROG_TEST_RUN */
+	if (!strcmp(prov, "begin") || !strcmp(prov, "end") ||
+	    !strcmp(prov, "self"))
 		return "raw_tp";
 	if (!strcmp(prov, "tracepoint"))
 		return arena_printf(g->a, "tracepoint/%s/%s",
@@ -670,6 +672,8 @@ static int gen_probe(struct gen *g, const struct val *probe)
 	for (i = 0; i < exp->n; i++)
 		val_push(g->a, arr, val_copy(g->a, exp->items[i]));
 	val_set(g->a, pv, "attach", arr);
+	if (val_get(probe, "cookie"))
+		val_set(g->a, pv, "cookie", val_bool(g->a, true));
 	if (val_get(probe, "loc"))
 		val_set(g->a, pv, "loc", val_copy(g->a, val_get(probe, "loc")));
 	val_set_str(g->a, pv, "section", sec);
