@@ -61,10 +61,11 @@ static const struct perf_name *perf_find(const struct perf_name *t, size_t n,
 	return NULL;
 }
 
-static int perf_open(struct perf_event_attr *attr, int cpu)
+/* pid > 0: only that process (any CPU; cpu must be -1) */
+static int perf_open(struct perf_event_attr *attr, int pid, int cpu)
 {
-	return syscall(__NR_perf_event_open, attr, -1, cpu, -1,
-		       PERF_FLAG_FD_CLOEXEC);
+	return syscall(__NR_perf_event_open, attr, pid > 0 ? pid : -1, cpu,
+		       -1, PERF_FLAG_FD_CLOEXEC);
 }
 
 /* period in ns of an interval/profile attach point; 0 for a frequency */
@@ -87,17 +88,18 @@ static int attach_on_cpu(struct load *l, struct load_probe *p,
 			 const struct val *ap, struct perf_event_attr *attr,
 			 int cpu)
 {
+	LIBBPF_OPTS(bpf_perf_event_opts, opts, .bpf_cookie = p->ap_cookie);
 	struct bpf_link *link;
 	int fd, err;
 
-	fd = perf_open(attr, cpu);
+	fd = perf_open(attr, cpu < 0 ? l->pid : -1, cpu);
 	if (fd < 0) {
 		err = -errno;
 		attach_report(l, p->loc, "cannot open the perf event of probe '%s' on CPU %d: %s",
 			   attach_describe(l->arena, ap), cpu, attach_strerror(err));
 		return err;
 	}
-	link = bpf_program__attach_perf_event(p->bpf, fd);
+	link = bpf_program__attach_perf_event_opts(p->bpf, fd, &opts);
 	if (!link) {
 		err = -errno;
 		close(fd);
@@ -161,9 +163,12 @@ int attach_perf(struct load *l, struct load_probe *p, const struct val *ap)
 			   strerror(err ? -err : ENOENT));
 		return err ? err : -ENOENT;
 	}
-	/* interval fires on one CPU only */
+	/* interval fires on one CPU only; with -p, profile, software and
+	 * hardware events follow that process wherever it runs */
 	if (!strcmp(prov, "interval"))
 		ncpus = 1;
+	else if (l->pid > 0)
+		ncpus = 1, cpus[0] = -1;
 	for (i = 0; i < ncpus; i++) {
 		err = attach_on_cpu(l, p, ap, &attr, cpus[i]);
 		if (err)
