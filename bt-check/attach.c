@@ -2,13 +2,24 @@
  * attach.c - attach points: providers resolved (case-insensitive full
  * names, exact short names), wildcards expanded through bt-probes, and a
  * probe whose body depends on its attach point (args, probe, func, argN,
- * retval) split into one probe per expanded attach point (WIRE.md).
+ * retval) split into one probe per expanded attach point (WIRE.md), or,
+ * when it depends only through `probe`, kept whole and marked "cookie".
  */
 #include <ctype.h>
 #include <regex.h>
 #include <string.h>
 
 #include "check.h"
+
+/* is this builtin's value a property of the attach point? */
+static bool check_name_depends_on_ap(const char *name)
+{
+	if (!strcmp(name, "args") || !strcmp(name, "probe") ||
+	    !strcmp(name, "func") || !strcmp(name, "retval") ||
+	    !strcmp(name, "probetype") || !strcmp(name, "ctx"))
+		return true;
+	return !strncmp(name, "arg", 3) && isdigit((unsigned char)name[3]);
+}
 
 bool check_body_depends_on_ap(const struct val *node)
 {
@@ -27,19 +38,182 @@ bool check_body_depends_on_ap(const struct val *node)
 		return false;
 	k = val_get_str(node, "k");
 	name = val_get_str(node, "name");
-	if (k && name && (!strcmp(k, "ident") || !strcmp(k, "call"))) {
-		if (!strcmp(name, "args") || !strcmp(name, "probe") ||
-		    !strcmp(name, "func") || !strcmp(name, "retval") ||
-		    !strcmp(name, "probetype") ||
-		    !strcmp(name, "ctx"))
-			return true;
-		if (!strncmp(name, "arg", 3) && isdigit((unsigned char)name[3]))
-			return true;
-	}
+	if (k && name && (!strcmp(k, "ident") || !strcmp(k, "call")) &&
+	    check_name_depends_on_ap(name))
+		return true;
 	for (i = 0; i < node->n; i++)
 		if (check_body_depends_on_ap(node->kv[i].v))
 			return true;
 	return false;
+}
+
+/*
+ * May one program serve every attach point of exp, telling them apart by
+ * the BPF attach cookie (the index of the attach point)?  Yes when they
+ * all have one provider whose attachment takes a cookie and the body
+ * depends on the attach point only through `probe` (a lookup in bt-gen's
+ * table of names), `probetype` (one provider) and, for uprobes, `func`
+ * (read from the instruction pointer at run time).
+ */
+static bool check_cookie_ident_ok(const char *name, const char *prov)
+{
+	if (!strcmp(name, "probe") || !strcmp(name, "probetype"))
+		return true;
+	if (!strcmp(name, "args") && !strcmp(prov, "tracepoint"))
+		return true;    /* only as args.FIELD: check_cookie_args() */
+	return !strcmp(name, "func") && (!strcmp(prov, "uprobe") ||
+					 !strcmp(prov, "uretprobe"));
+}
+
+static bool check_cookie_body_ok(const struct val *node, const char *prov)
+{
+	const char *k, *name;
+	size_t i;
+
+	if (!node)
+		return true;
+	if (node->kind == VAL_ARR) {
+		for (i = 0; i < node->n; i++)
+			if (!check_cookie_body_ok(node->items[i], prov))
+				return false;
+		return true;
+	}
+	if (node->kind != VAL_MAP)
+		return true;
+	k = val_get_str(node, "k");
+	name = val_get_str(node, "name");
+	if (k && name && (!strcmp(k, "ident") || !strcmp(k, "call")) &&
+	    check_name_depends_on_ap(name) &&
+	    !check_cookie_ident_ok(name, prov))
+		return false;
+	for (i = 0; i < node->n; i++)
+		if (!check_cookie_body_ok(node->kv[i].v, prov))
+			return false;
+	return true;
+}
+
+/*
+ * args.FIELD in a tracepoint cookie probe: every `args` must be the base of
+ * a field access, collected in names (at most 16 different fields).
+ */
+#define COOKIE_MAX_FIELDS 16
+
+static bool check_cookie_args_uses(const struct val *node, const char **names,
+				   int *n)
+{
+	const char *k, *name;
+	const struct val *e;
+	size_t i;
+	int j;
+
+	if (!node)
+		return true;
+	if (node->kind == VAL_ARR) {
+		for (i = 0; i < node->n; i++)
+			if (!check_cookie_args_uses(node->items[i], names, n))
+				return false;
+		return true;
+	}
+	if (node->kind != VAL_MAP)
+		return true;
+	k = val_get_str(node, "k");
+	name = val_get_str(node, "name");
+	e = val_get(node, "e");
+	if (k && !strcmp(k, "field") && name && e &&
+	    !val_get(e, "e") && val_get_str(e, "k") &&
+	    !strcmp(val_get_str(e, "k"), "ident") && val_get_str(e, "name") &&
+	    !strcmp(val_get_str(e, "name"), "args")) {
+		for (j = 0; j < *n && strcmp(names[j], name); j++)
+			;
+		if (j == *n) {
+			if (*n == COOKIE_MAX_FIELDS)
+				return false;
+			names[(*n)++] = name;
+		}
+		return true;
+	}
+	if (k && name && (!strcmp(k, "ident") || !strcmp(k, "call")) &&
+	    !strcmp(name, "args"))
+		return false;   /* args as a whole */
+	for (i = 0; i < node->n; i++)
+		if (!check_cookie_args_uses(node->kv[i].v, names, n))
+			return false;
+	return true;
+}
+
+static const struct type_field *check_field_named(const struct type *t,
+						  const char *name)
+{
+	int i;
+
+	for (i = 0; t && i < t->nfields; i++)
+		if (t->fields[i].name && !strcmp(t->fields[i].name, name))
+			return &t->fields[i];
+	return NULL;
+}
+
+/* do all the tracepoints lay the fields used out alike? */
+static bool check_cookie_args(struct check *ck, const struct val *probe,
+			      const struct val *exp)
+{
+	const char *names[COOKIE_MAX_FIELDS];
+	const struct type *first = NULL;
+	struct probe_err err = { { 0 } };
+	int n = 0, j;
+	size_t i;
+
+	if (!check_cookie_args_uses(val_get(probe, "body"), names, &n) ||
+	    !check_cookie_args_uses(val_get(probe, "pred"), names, &n))
+		return false;
+	if (!n)
+		return true;
+	for (i = 0; i < exp->n; i++) {
+		const struct type *t = provider_tracepoint.args(ck->a,
+							       exp->items[i],
+							       &err);
+
+		if (!t)
+			return false;
+		if (!first)
+			first = t;
+		for (j = 0; j < n; j++) {
+			const struct type_field *a = check_field_named(first,
+								       names[j]);
+			const struct type_field *b = check_field_named(t,
+								       names[j]);
+
+			if (!a || !b || a->offset != b->offset ||
+			    a->bitfield_bits != b->bitfield_bits ||
+			    a->bitfield_offset != b->bitfield_offset ||
+			    !type_equal(a->type, b->type))
+				return false;
+		}
+	}
+	return true;
+}
+
+static bool check_cookie_ok(struct check *ck, const struct val *probe,
+			    const struct val *exp)
+{
+	static const char *const ok[] = { "tracepoint", "uprobe",
+					  "uretprobe", "software", "profile",
+					  "interval", NULL };
+	const char *prov = val_get_str(val_at(exp, 0), "provider");
+	size_t i;
+
+	for (i = 0; prov && ok[i] && strcmp(prov, ok[i]); i++)
+		;
+	if (!prov || !ok[i])
+		return false;
+	for (i = 1; i < exp->n; i++) {
+		const char *p = val_get_str(exp->items[i], "provider");
+
+		if (!p || strcmp(p, prov))
+			return false;
+	}
+	return check_cookie_body_ok(val_get(probe, "body"), prov) &&
+	       check_cookie_body_ok(val_get(probe, "pred"), prov) &&
+	       (strcmp(prov, "tracepoint") || check_cookie_args(ck, probe, exp));
 }
 
 /* expand one attach node into out; returns the count or negative */
@@ -200,6 +374,11 @@ int check_attach(struct check *ck, struct val *prog)
 		split = exp->n > 1 &&
 			(check_body_depends_on_ap(val_get(probe, "body")) ||
 			 check_body_depends_on_ap(val_get(probe, "pred")));
+		if (split && check_cookie_ok(ck, probe, exp)) {
+			/* one program, attach point i attached with cookie i */
+			split = false;
+			val_set(ck->a, probe, "cookie", val_bool(ck->a, true));
+		}
 		if (!split) {
 			val_set(ck->a, probe, "expanded", exp);
 			val_push(ck->a, out, probe);

@@ -40,33 +40,13 @@ static struct type *builtin_argn(struct check *ck, struct val *node,
 		return NULL;
 	}
 	if (!strcmp(ck->prov->name, "usdt")) {
-		/* typed by the note's spec: "-4@%edi 8@%rsi" */
-		const char *spec = val_get_str(ck->ap, "args");
-		long want = strtol(name + 3, NULL, 10), i = 0;
-		const char *p = spec ? spec : "";
-
-		while (*p) {
-			char *end;
-			long size;
-
-			while (*p == ' ')
-				p++;
-			if (!*p)
-				break;
-			size = strtol(p, &end, 10);
-			if (i == want && end != p && *end == '@' && size &&
-			    (labs(size) == 1 || labs(size) == 2 ||
-			     labs(size) == 4 || labs(size) == 8))
-				return type_int(ck->a, (int)labs(size), size < 0);
-			if (i == want)
-				return type_int(ck->a, 8, false);
-			while (*p && *p != ' ')
-				p++;
-			i++;
-		}
-		check_error(ck, node, "usdt probe '%s' has %ld argument%s, %s is out of range",
-			    val_get_str(ck->ap, "name"), i, i == 1 ? "" : "s", name);
-		return NULL;
+		/*
+		 * int64, as upstream (v0.26) types every usdt argument: bt-gen
+		 * reads it by the note's spec ("-4@%edi 8@%rsi": size and
+		 * sign) and widens it to 64 bits; an argument the note does
+		 * not have reads 0, as upstream's bpf_usdt_arg() leaves it
+		 */
+		return type_int(ck->a, 8, true);
 	}
 	return type_int(ck->a, 8, false);
 }
@@ -125,8 +105,18 @@ static struct type *builtin_probe(struct check *ck, struct val *node,
 				  const char *name)
 {
 	const char *ap = val_get_str(ck->ap, "name");
+	struct val *exp = val_get(ck->probe, "expanded");
+	int64_t len = ap ? (int64_t)strlen(ap) + 1 : 64;
+	size_t i;
 
-	return type_string(ck->a, ap ? (int64_t)strlen(ap) + 1 : 64);
+	/* a cookie probe: the longest of its attach points' names */
+	for (i = 0; val_get(ck->probe, "cookie") && exp && i < exp->n; i++) {
+		const char *n = val_get_str(exp->items[i], "name");
+
+		if (n && (int64_t)strlen(n) + 1 > len)
+			len = (int64_t)strlen(n) + 1;
+	}
+	return type_string(ck->a, len);
 }
 
 static struct type *builtin_func(struct check *ck, struct val *node,

@@ -311,6 +311,9 @@ struct gv builtin_field_args(struct gen *g, const struct val *e);
 /* read size bytes from a kernel or user address into dst */
 void builtin_probe_read(struct gen *g, LLVMValueRef dst, int64_t size,
 			LLVMValueRef addr, bool user);
+/* usdt_args.c: argN of a usdt probe per the note's spec, as a u64
+ * (NULL after an error) */
+LLVMValueRef usdt_arg(struct gen *g, const struct val *e, int n);
 /* reserve a ring-buffer record of the header plus payload bytes and fill
  * the header; the builder continues where the reservation succeeded */
 LLVMValueRef builtin_record_begin(struct gen *g, int action, int64_t id,

@@ -119,6 +119,7 @@ int attach_probe(struct load *l, struct load_probe *p)
 
 		if (attach_is_special(ap))
 			continue;   /* run by run.c, not attached */
+		p->ap_cookie = p->cookie ? i : 0;
 		why = features_missing(l->arena, ap);
 		if (why) {
 			attach_report(l, p->loc, "%s", why);

@@ -23,6 +23,7 @@ int attach_tracepoint(struct load *l, struct load_probe *p,
 {
 	const char *cat = val_get_str(ap, "target");
 	const char *event = val_get_str(ap, "func");
+	LIBBPF_OPTS(bpf_tracepoint_opts, opts);
 	struct bpf_link *link;
 	int err = 0;
 
@@ -37,7 +38,8 @@ int attach_tracepoint(struct load *l, struct load_probe *p,
 			diag_hint("%s", tracefs_hint());
 		return err;
 	}
-	link = bpf_program__attach_tracepoint(p->bpf, cat, event);
+	opts.bpf_cookie = p->ap_cookie;
+	link = bpf_program__attach_tracepoint_opts(p->bpf, cat, event, &opts);
 	if (!link)
 		return attach_failed(l, p, ap, -errno);
 	return attach_add_link(l, link);

@@ -3,9 +3,8 @@
  * names the binary in "target" and the symbol in "func" with an
  * optional "offset" into it (or, without "func", a file offset in
  * "address"); "pid" limits it to one process, else the process
- * of -p or -c does.  usdt probes name
- * the USDT provider in "ns" and the probe in "func"; libbpf finds the
- * note and sets up the argument spec.
+ * of -p or -c does.  usdt probes carry the note's "address" and
+ * "semaphore" (virtual addresses in "target"): see usdt_offsets().
  */
 #include <errno.h>
 #include <string.h>
@@ -53,6 +52,43 @@ static int uprobe_check(struct load *l, struct load_probe *p,
 	return 0;
 }
 
+/*
+ * A USDT probe is a plain uprobe at the note's address, made a file offset
+ * (the note records the pc it was linked at; when .stapsdt.base moved, e.g.
+ * by prelink, "base" tells by how much -- bt-probes already reports the
+ * note as found).  A semaphore is counted by the kernel's uprobe reference
+ * counter: ref_ctr_offset is the semaphore's file offset, and the kernel
+ * raises it in every process that maps the file, now or later (so
+ * --usdt-file-activation needs nothing more).  The arguments are read by
+ * the program itself from the note's spec (bt-gen).
+ */
+static int usdt_offsets(struct load *l, struct load_probe *p,
+			const struct val *ap, const char *path, int64_t *addr,
+			struct bpf_uprobe_opts *opts)
+{
+	uint64_t pc = (uint64_t)val_get_int(ap, "address", 0);
+	uint64_t sem = (uint64_t)val_get_int(ap, "semaphore", 0);
+	uint64_t off;
+
+	if (usym_file_offset(path, pc, &off)) {
+		attach_report(l, p->loc, "cannot attach probe '%s': address 0x%llx is not in a loaded segment of %s",
+			      attach_describe(l->arena, ap),
+			      (unsigned long long)pc, path);
+		return -ENOENT;
+	}
+	*addr = (int64_t)off;
+	if (sem) {
+		if (usym_file_offset(path, sem, &off)) {
+			attach_report(l, p->loc, "cannot attach probe '%s': semaphore 0x%llx is not in a loaded segment of %s",
+				      attach_describe(l->arena, ap),
+				      (unsigned long long)sem, path);
+			return -ENOENT;
+		}
+		opts->ref_ctr_offset = off;
+	}
+	return 0;
+}
+
 int attach_uprobe(struct load *l, struct load_probe *p, const struct val *ap)
 {
 	LIBBPF_OPTS(bpf_uprobe_opts, opts);
@@ -74,15 +110,22 @@ int attach_uprobe(struct load *l, struct load_probe *p, const struct val *ap)
 							 &addr)))
 		return err;
 	if (!strcmp(prov, "usdt")) {
-		const char *ns = val_get_str(ap, "ns");
-
-		link = bpf_program__attach_usdt(p->bpf, pid, path,
-						ns ? ns : "", func, NULL);
+		if ((err = usdt_offsets(l, p, ap, path, &addr, &opts)))
+			return err;
+		opts.bpf_cookie = p->ap_cookie;
+		link = bpf_program__attach_uprobe_opts(p->bpf, pid, path, addr,
+						       &opts);
+		/* a further site of one USDT probe ("location" > 0) is not
+		 * another probe: attach.c counts this attach point, so take
+		 * it back ("Attached N probes" counts probes, as upstream) */
+		if (link && val_get_int(ap, "location", 0) > 0)
+			l->nattached--;
 	} else {
 		/* by name, libbpf finds the symbol and adds "offset" to it;
 		 * without a name, "address" became a file offset above */
 		opts.retprobe = !strcmp(prov, "uretprobe");
 		opts.func_name = func;
+		opts.bpf_cookie = p->ap_cookie;
 		link = bpf_program__attach_uprobe_opts(p->bpf, pid, path,
 						       func ? val_get_int(ap, "offset", 0) : addr,
 						       &opts);

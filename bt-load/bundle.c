@@ -40,6 +40,7 @@ static int read_probes(struct load *l, const struct val *probes)
 			p->nend += !strcmp(val_get_str(p->attach->items[j], "provider"), "end");
 		}
 		p->loc = diag_loc_of(pv);
+		p->cookie = val_get(pv, "cookie") != NULL;
 	}
 	return 0;
 }

@@ -81,6 +81,10 @@ struct load_probe {
 	int nbegin, nend;           /* begin/end attach points: run, not
 				       attached (begin,end { } has both) */
 	int signal;                 /* self:signal:SIG: run when it comes */
+	bool cookie;                /* bundle "cookie": attach point i is
+				       attached with BPF cookie i */
+	uint64_t ap_cookie;         /* while attaching: the cookie of the
+				       attach point (0 without "cookie") */
 };
 
 struct load_map {

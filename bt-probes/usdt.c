@@ -7,7 +7,9 @@
  * "target" (path), "usdt_provider", "func" (probe name), "address" (pc),
  * "base" (the .stapsdt.base address the note was linked against),
  * "semaphore" (address or 0), "args" (the note's argument spec, e.g.
- * "-4@%edi 8@%rsi", which types arg0..argN).
+ * "-4@%edi 8@%rsi", by which bt-gen reads argN), "location" (0 for the first
+ * note of a PROVIDER:NAME in the binary, 1, 2... for its further sites:
+ * one probe, attached at every site, counted once).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +33,8 @@ static int usdt_notes(struct arena *a, const char *path, struct usdt_note **out)
 	struct usdt_note *notes = NULL;
 	size_t n = 0, cap = 0;
 	Elf_Scn *scn = NULL;
+	uint64_t base = 0;
+	size_t shstrndx;
 	Elf *elf;
 	int fd;
 
@@ -45,6 +49,22 @@ static int usdt_notes(struct arena *a, const char *path, struct usdt_note **out)
 			elf_end(elf);
 		close(fd);
 		return -ENOEXEC;
+	}
+	/* where .stapsdt.base is now: a note linked against another base
+	 * (the binary was prelinked) moves by the difference, as libbpf */
+	if (!elf_getshdrstrndx(elf, &shstrndx)) {
+		while ((scn = elf_nextscn(elf, scn))) {
+			GElf_Shdr sh;
+			const char *sn;
+
+			if (gelf_getshdr(scn, &sh) &&
+			    (sn = elf_strptr(elf, shstrndx, sh.sh_name)) &&
+			    !strcmp(sn, ".stapsdt.base")) {
+				base = sh.sh_addr;
+				break;
+			}
+		}
+		scn = NULL;
 	}
 	while ((scn = elf_nextscn(elf, scn))) {
 		GElf_Shdr sh;
@@ -78,6 +98,8 @@ static int usdt_notes(struct arena *a, const char *path, struct usdt_note **out)
 			memcpy(&u->pc, d, 8);
 			memcpy(&u->base, d + 8, 8);
 			memcpy(&u->sem, d + 16, 8);
+			if (base && u->base)
+				u->pc += base - u->base;
 			p = d + 24;
 			u->provider = arena_strndup(a, p, strnlen(p, end - p));
 			p += strlen(u->provider) + 1;
@@ -139,10 +161,17 @@ static int usdt_expand(struct arena *a, const struct val *parts,
 		}
 		for (i = 0; i < n; i++) {
 			struct val *ap;
+			int j, loc = 0;
 
 			if (fnmatch(prov, notes[i].provider, 0) ||
 			    fnmatch(name, notes[i].name, 0))
 				continue;
+			/* the same probe at several sites (inlined, or written
+			 * twice): one probe of several locations */
+			for (j = 0; j < i; j++)
+				loc += !strcmp(notes[j].provider,
+					       notes[i].provider) &&
+				       !strcmp(notes[j].name, notes[i].name);
 			/* the name keeps the path as written */
 			ap = provider_ap_new(a, &provider_usdt,
 					     arena_printf(a, "usdt:%s:%s:%s", shown,
@@ -155,6 +184,7 @@ static int usdt_expand(struct arena *a, const struct val *parts,
 			val_set(a, ap, "base", val_uint(a, notes[i].base));
 			val_set(a, ap, "semaphore", val_uint(a, notes[i].sem));
 			val_set_str(a, ap, "args", notes[i].args);
+			val_set(a, ap, "location", val_int(a, loc));
 			val_push(a, out, ap);
 			matched++;
 		}

@@ -79,14 +79,43 @@ check() {
 	[ "$(jq -r '.config.stack_mode' <<<"$prog")" = "perf" ]
 }
 
-@test "a wildcard tracepoint is expanded; a body using probe is split" {
-	run check 'tracepoint:syscalls:sys_enter_open* { @[probe] = count(); }'
+@test "a body using args fields laid out differently is split" {
+	# args.__syscall_nr is at one offset in all of them, args.flags is not
+	run check 'tracepoint:syscalls:sys_enter_open, tracepoint:syscalls:sys_enter_openat { @[probe] = args.__syscall_nr; @f[probe] = args.flags; }'
 	[ "$status" -eq 0 ]
 	prog=$(tail -1 <<<"$output")
 	n=$(jq '.probes | length' <<<"$prog")
 	[ "$n" -gt 1 ]
 	jq -e '[.probes[].expanded | length] | all(. == 1)' <<<"$prog"
 	jq -e '[.probes[].expanded[0].name] | index("tracepoint:syscalls:sys_enter_openat")' <<<"$prog"
+	jq -e '[.probes[] | has("cookie")] | any | not' <<<"$prog"
+}
+
+@test "a wildcard probe whose body uses only probe is one cookie probe" {
+	run check 'tracepoint:syscalls:sys_enter_open* { @[probe] = count(); }'
+	[ "$status" -eq 0 ]
+	prog=$(tail -1 <<<"$output")
+	[ "$(jq '.probes | length' <<<"$prog")" = "1" ]
+	[ "$(jq '.probes[0].cookie' <<<"$prog")" = "true" ]
+	jq -e '[.probes[0].expanded[].name] | index("tracepoint:syscalls:sys_enter_openat")' <<<"$prog"
+	# the probe string holds the longest name
+	n=$(jq '[.probes[0].expanded[].name | length] | max' <<<"$prog")
+	jq -e --argjson n "$n" '[.. | objects | select(.k? == "ident" and .name == "probe") | .t.size] | all(. == $n + 1)' <<<"$prog"
+}
+
+@test "args fields laid out alike in every match keep one cookie probe" {
+	run check 'tracepoint:syscalls:sys_exit_* { @[probe] = hist(args.ret); }'
+	[ "$status" -eq 0 ]
+	prog=$(tail -1 <<<"$output")
+	[ "$(jq '.probes | length' <<<"$prog")" = "1" ]
+	[ "$(jq '.probes[0].cookie' <<<"$prog")" = "true" ]
+	run check 'tracepoint:syscalls:sys_enter_open, tracepoint:syscalls:sys_enter_openat { @[probe] = args.flags; }'
+	[ "$status" -eq 0 ]
+	prog=$(tail -1 <<<"$output")
+	[ "$(jq '.probes | length' <<<"$prog")" = "2" ]
+	run check 'tracepoint:syscalls:sys_exit_read, tracepoint:syscalls:sys_exit_write { print(args); }'
+	[ "$status" -eq 0 ]
+	[ "$(tail -1 <<<"$output" | jq '.probes | length')" = "2" ]
 }
 
 @test "a wildcard probe that does not depend on its attach point stays one probe" {

@@ -397,3 +397,21 @@ bundle_of() {
 	run timeout 20 "$BATS_TEST_DIRNAME/../../bpftrace" -e 'let @a = lruhash(1); begin { @a[1] = 1; @a[2] = 2; exit(); }'
 	[[ "$output" != *"Map full"* ]]
 }
+
+@test "a wildcard probe using probe is one program with a table of names" {
+	bin=$BATS_TEST_DIRNAME/../../build/bin
+	[ -r /sys/kernel/tracing/events/syscalls/sys_enter_openat/format ] ||
+		[ -r /sys/kernel/debug/tracing/events/syscalls/sys_enter_openat/format ] ||
+		skip "needs tracefs"
+	run bash -c "'$bin/bt-parse' -e 'tracepoint:syscalls:sys_enter_* { @[probe] = count(); }' | '$bin/bt-check' | '$BTG' --json | tail -1"
+	[ "$status" -eq 0 ]
+	# one probe, one program, attached to every syscall with cookies
+	[ "$(jq '.probes | length' <<<"$output")" = 1 ]
+	[ "$(jq '.probes[0].cookie' <<<"$output")" = true ]
+	[ "$(jq '.probes[0].attach | length' <<<"$output")" -gt 100 ]
+	jq -e '[.probes[0].attach[].name] | index("tracepoint:syscalls:sys_enter_openat")' <<<"$output"
+	run bash -c "'$bin/bt-parse' -e 'tracepoint:syscalls:sys_enter_* { @[probe] = count(); }' | '$bin/bt-check' | '$BTG' --emit-obj '$BATS_TEST_TMPDIR/c.o' -o /dev/null && '$OBJDUMP' -h '$BATS_TEST_TMPDIR/c.o'"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c ' tracepoint/' <<<"$output")" = 1 ]
+	[[ "$output" == *".rodata"* ]]
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bats
+# tests/runtime/cookie.bats - a wildcard probe whose body uses `probe` is
+# one program attached to every match, each attach point with its index as
+# BPF cookie; `probe` is looked up by the cookie and must name the attach
+# point that fired.
+
+load driver_helpers
+
+@test "a wildcard probe using probe attributes events to the right probe" {
+	run --separate-stderr timeout "$LIMIT" "$BT" \
+		-e 'tracepoint:syscalls:sys_enter_getp* /pid == cpid/ { @[probe] = count(); }' \
+		-c "python3 -c 'import os; os.getpgid(0); os.getpgid(0); os.getpgid(0); os.getpriority(os.PRIO_PROCESS, 0); os.getpriority(os.PRIO_PROCESS, 0)'"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"@[tracepoint:syscalls:sys_enter_getpgid]: 3"* ]]
+	[[ "$output" == *"@[tracepoint:syscalls:sys_enter_getpriority]: 2"* ]]
+	# every match attached, from one program
+	[[ "$stderr" == *"Attached "*" probes"* ]]
+}
+
+@test "a cookie probe's names are the full probe names, also in printf" {
+	run --separate-stderr timeout "$LIMIT" "$BT" \
+		-e 'tracepoint:syscalls:sys_enter_getpriorit*, tracepoint:syscalls:sys_enter_getpgi* /pid == cpid/ { printf("%s\n", probe); }' \
+		-c "python3 -c 'import os; os.getpriority(os.PRIO_PROCESS, 0); os.getpgid(0)'"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'tracepoint:syscalls:sys_enter_getpriority\ntracepoint:syscalls:sys_enter_getpgid')" ]
+}
+
+@test "args fields laid out alike keep one program; values follow the probe" {
+	run --separate-stderr timeout "$LIMIT" "$BT" \
+		-e 'tracepoint:syscalls:sys_exit_getp* /pid == cpid/ { @[probe, args.ret] = count(); }' \
+		-c "python3 -c 'import os
+try: os.getpgid(999999)
+except OSError: pass
+os.getpriority(os.PRIO_PROCESS, 0)'"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"@[tracepoint:syscalls:sys_exit_getpgid, -3]: 1"* ]]
+	[[ "$output" == *"@[tracepoint:syscalls:sys_exit_getpriority, "*"]: 1"* ]]
+}
