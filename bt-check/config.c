@@ -34,7 +34,7 @@ static const struct config_key {
 	{ "max_cat_bytes", CFG_INT, 10240 },
 	{ "max_map_keys", CFG_INT, 4096 },
 	{ "max_probes", CFG_INT, 1024 },
-	{ "max_strlen", CFG_INT, 64 },
+	{ "max_strlen", CFG_INT, 1024 },
 	{ "missing_probes", CFG_STR, 0, "error",
 	  CHOICES("error", "warn", "ignore") },
 	{ "on_stack_limit", CFG_INT, 32 },
@@ -187,7 +187,7 @@ int check_config(struct check *ck, struct val *prog)
 	struct val *cfgs = val_get(prog, "config");
 	size_t i, j;
 
-	ck->cfg.max_strlen = 64;
+	ck->cfg.max_strlen = 1024;
 	ck->cfg.max_map_keys = 4096;
 	ck->cfg.stack_mode = "bpftrace";
 	ck->config = val_map(ck->a);

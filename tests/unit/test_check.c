@@ -116,7 +116,7 @@ START_TEST(map_fixpoint)
 		ASSIGN(MAP("@x"), CAST("uint32", INT(5)))), &ck, &prog), 0);
 	ck_assert_str_eq(map_val_str(&ck, "@y"), "uint32");
 	ck_assert_int_eq(val_get(prog, "maps")->n, 2);
-	ck_assert_int_eq(val_get_int(val_get(prog, "config"), "max_strlen", 0), 64);
+	ck_assert_int_eq(val_get_int(val_get(prog, "config"), "max_strlen", 0), 1024);
 	arena_free(a);
 }
 END_TEST
