@@ -199,18 +199,27 @@ static bool check_cookie_ok(struct check *ck, const struct val *probe,
 					  "uretprobe", "software", "profile",
 					  "interval", NULL };
 	const char *prov = val_get_str(val_at(exp, 0), "provider");
-	size_t i;
+	size_t i, rows = 1, width = 1;
 
 	for (i = 0; prov && ok[i] && strcmp(prov, ok[i]); i++)
 		;
 	if (!prov || !ok[i])
 		return false;
-	for (i = 1; i < exp->n; i++) {
+	for (i = 0; i < exp->n; i++) {
 		const char *p = val_get_str(exp->items[i], "provider");
+		const char *name = val_get_str(exp->items[i], "name");
 
 		if (!p || strcmp(p, prov))
 			return false;
+		if (name && strlen(name) + 1 > width)
+			width = strlen(name) + 1;
 	}
+	/* bt-gen's table of names (rows padded to a power of two) must fit
+	 * in one .rodata map value */
+	while (rows < exp->n)
+		rows <<= 1;
+	if (rows * width > (1u << 22))
+		return false;
 	return check_cookie_body_ok(val_get(probe, "body"), prov) &&
 	       check_cookie_body_ok(val_get(probe, "pred"), prov) &&
 	       (strcmp(prov, "tracepoint") || check_cookie_args(ck, probe, exp));

@@ -60,7 +60,7 @@ check() {
 	[ "$(jq -r '.maps[0].name' <<<"$prog")" = "@x" ]
 	[ "$(jq -r '.maps[0].key.size' <<<"$prog")" = "16" ]
 	[ "$(jq -r '.maps[0].val.t' <<<"$prog")" = "count" ]
-	[ "$(jq -r '.config.max_strlen' <<<"$prog")" = "64" ]
+	[ "$(jq -r '.config.max_strlen' <<<"$prog")" = "1024" ]
 	[ "$(jq -r '.probes[0].expanded[0].name' <<<"$prog")" = "begin" ]
 }
 

@@ -36,3 +36,16 @@ os.getpriority(os.PRIO_PROCESS, 0)'"
 	[[ "$output" == *"@[tracepoint:syscalls:sys_exit_getpgid, -3]: 1"* ]]
 	[[ "$output" == *"@[tracepoint:syscalls:sys_exit_getpriority, "*"]: 1"* ]]
 }
+
+@test "a uprobe wildcard using probe is one program; names follow the function" {
+	prog=$ROOT/build/testprogs/uprobe_test
+	[ -x "$prog" ] || skip "build/testprogs/uprobe_test is not built"
+	run --separate-stderr timeout "$LIMIT" "$BT" \
+		-e "uprobe:$prog:uprobeFunction* { @[probe] = count(); } interval:ms:500 { exit(); }" -c "$prog"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"@[uprobe:$prog:uprobeFunction2]: "* ]]
+	[[ "$output" == *"@[uprobe:$prog:uprobeFunctionBar]: "* ]]
+	run sh -c "'$BIN/bt-parse' -e 'uprobe:$prog:uprobeFunction* { @[probe] = count(); }' | '$BIN/bt-check' | '$BIN/bt-gen' --json | tail -1"
+	[ "$status" -eq 0 ]
+	[ "$(jq '.probes | length' <<<"$output")" = 1 ]
+}
