@@ -151,7 +151,7 @@ static struct gv call_join(struct gen *g, const struct val *e)
 	val_push(g->a, joins, row);
 
 	tmp = gen_tmp(g, 8);
-	rec = builtin_record_begin(g, GEN_ACT_JOIN, id,
+	rec = builtin_record_begin(g, REC_JOIN, id,
 				   ASYNC_JOIN_ARGNUM * ASYNC_JOIN_ARGSIZE);
 	for (i = 0; i < ASYNC_JOIN_ARGNUM; i++) {
 		st = LLVMBuildStore(g->b, gen_i64(g, 0), tmp);
@@ -333,7 +333,7 @@ bool async_ident(struct gen *g, const struct val *e, const char *name,
 	LLVMBuildCondBr(g->b, LLVMBuildIsNotNull(g->b, p, ""), rd, done);
 	LLVMPositionBuilderAtEnd(g->b, rd);
 	ld = LLVMBuildLoad2(g->b, gen_int_type(g, 8),
-			    gen_ptr_add(g, p, GEN_GLOBALS_CPID), "");
+			    gen_ptr_add(g, p, GLOBALS_CPID), "");
 	LLVMSetAlignment(ld, 8);
 	LLVMBuildBr(g->b, done);
 	LLVMPositionBuilderAtEnd(g->b, done);
@@ -358,7 +358,7 @@ void async_exit_flag(struct gen *g, LLVMValueRef code)
 	LLVMPositionBuilderAtEnd(g->b, set);
 	x = LLVMBuildAnd(g->b, code, gen_i64(g, 0xffffffffull), "");
 	x = LLVMBuildOr(g->b, x, gen_i64(g, 1ull << 32), "");
-	st = LLVMBuildStore(g->b, x, gen_ptr_add(g, p, GEN_GLOBALS_EXIT));
+	st = LLVMBuildStore(g->b, x, gen_ptr_add(g, p, GLOBALS_EXIT));
 	LLVMSetAlignment(st, 8);
 	LLVMBuildBr(g->b, done);
 	LLVMPositionBuilderAtEnd(g->b, done);
@@ -388,7 +388,7 @@ void async_div_check(struct gen *g, const struct val *at, const char *op,
 	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, r,
 			LLVMConstNull(LLVMTypeOf(r)), ""), warn, done);
 	LLVMPositionBuilderAtEnd(g->b, warn);
-	rec = builtin_record_begin(g, GEN_ACT_WARNING, id, 0);
+	rec = builtin_record_begin(g, REC_WARNING, id, 0);
 	builtin_record_end(g, rec);
 	LLVMBuildBr(g->b, done);
 	LLVMPositionBuilderAtEnd(g->b, done);
@@ -398,9 +398,9 @@ bool async_call(struct gen *g, const struct val *e, const char *name,
 		struct gv *out)
 {
 	if (!strcmp(name, "cat"))
-		*out = fmt_record(g, e, GEN_ACT_CAT, &cats);
+		*out = fmt_record(g, e, REC_CAT, &cats);
 	else if (!strcmp(name, "system"))
-		*out = fmt_record(g, e, GEN_ACT_SYSTEM, &systems);
+		*out = fmt_record(g, e, REC_SYSTEM, &systems);
 	else if (!strcmp(name, "join"))
 		*out = call_join(g, e);
 	else if (!strcmp(name, "strftime"))

@@ -9,18 +9,6 @@
 
 #include "gen.h"
 
-/* ring-buffer record actions of async.c (WIRE.md) */
-enum {
-	GEN_ACT_CAT = 10,
-	GEN_ACT_SYSTEM = 11,
-	GEN_ACT_JOIN = 12,
-	GEN_ACT_WARNING = 13,
-};
-
-/* bt_globals: struct { u64 start_ns; u64 cpid; u64 exit; u64 spare; } */
-#define GEN_GLOBALS_SIZE 32
-#define GEN_GLOBALS_CPID 8
-#define GEN_GLOBALS_EXIT 16
 
 #define ASYNC_ERRNO_MAX 256      /* table sizes: powers of two */
 #define ASYNC_SYSCALL_MAX 512

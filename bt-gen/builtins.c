@@ -570,7 +570,7 @@ static struct gv call_printf(struct gen *g, const struct val *e)
 		val_set_str(g->a, row, "severity", "warning");
 	val_push(g->a, g->printfs, row);
 
-	rec = builtin_record_begin(g, GEN_ACT_PRINTF, id, type_size(tup));
+	rec = builtin_record_begin(g, REC_PRINTF, id, type_size(tup));
 	if (type_size(tup))
 		gen_memzero(g, g->b, gen_ptr_add(g, rec, 8), type_size(tup), 8);
 	for (i = 0; i + 1 < n; i++) {
@@ -619,7 +619,7 @@ static struct gv call_print(struct gen *g, const struct val *e)
 		for (i = 1; i < 3 && i < nargs(e); i++)
 			x[i - 1] = expr_convert(g, expr_gen(g, arg_of(e, i)),
 						type_int(g->a, 8, false)).v;
-		rec = builtin_record_begin(g, GEN_ACT_PRINT_MAP,
+		rec = builtin_record_begin(g, REC_PRINT_MAP,
 					   maps_index(g, m), 16);
 		for (i = 0; i < 2; i++) {
 			st = LLVMBuildStore(g->b, x[i],
@@ -635,7 +635,7 @@ static struct gv call_print(struct gen *g, const struct val *e)
 	row = val_map(g->a);
 	val_set(g->a, row, "type", type_to_val(g->a, v.t));
 	val_push(g->a, g->prints, row);
-	rec = builtin_record_begin(g, GEN_ACT_PRINT_VALUE,
+	rec = builtin_record_begin(g, REC_PRINT_VALUE,
 				   (int64_t)g->prints->n - 1, type_size(v.t));
 	gen_store_aligned(g, gen_ptr_add(g, rec, 8), 8, v, v.t);
 	builtin_record_end(g, rec);
@@ -663,7 +663,7 @@ static struct gv call_exit(struct gen *g, const struct val *e)
 		code = expr_convert(g, expr_gen(g, arg_of(e, 0)),
 				    type_int(g->a, 8, true)).v;
 	async_exit_flag(g, code);
-	rec = builtin_record_begin(g, GEN_ACT_EXIT, 0, 8);
+	rec = builtin_record_begin(g, REC_EXIT, 0, 8);
 	st = LLVMBuildStore(g->b, code, gen_ptr_add(g, rec, 8));
 	LLVMSetAlignment(st, 8);
 	builtin_record_end(g, rec);
@@ -684,7 +684,7 @@ static struct gv call_time(struct gen *g, const struct val *e)
 		f = val_get_str(fmt, "v");
 	}
 	val_push(g->a, g->times, val_str(g->a, f));
-	rec = builtin_record_begin(g, GEN_ACT_TIME, (int64_t)g->times->n - 1,
+	rec = builtin_record_begin(g, REC_TIME, (int64_t)g->times->n - 1,
 				   0);
 	builtin_record_end(g, rec);
 	return void_value(g);
@@ -1190,9 +1190,9 @@ struct gv builtin_call(struct gen *g, const struct val *e)
 	if (!strcmp(name, "print"))
 		return call_print(g, e);
 	if (!strcmp(name, "clear"))
-		return call_clear_zero(g, e, GEN_ACT_CLEAR_MAP);
+		return call_clear_zero(g, e, REC_CLEAR_MAP);
 	if (!strcmp(name, "zero"))
-		return call_clear_zero(g, e, GEN_ACT_ZERO_MAP);
+		return call_clear_zero(g, e, REC_ZERO_MAP);
 	if (!strcmp(name, "exit"))
 		return call_exit(g, e);
 	if (!strcmp(name, "time"))

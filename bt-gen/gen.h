@@ -78,17 +78,7 @@ enum {
 	GEN_MAP_RINGBUF = 27,
 };
 
-/* ring-buffer record actions (WIRE.md) */
-enum {
-	GEN_ACT_PRINTF = 1,
-	GEN_ACT_PRINT_VALUE = 2,
-	GEN_ACT_PRINT_MAP = 3,
-	GEN_ACT_CLEAR_MAP = 4,
-	GEN_ACT_ZERO_MAP = 5,
-	GEN_ACT_EXIT = 6,
-	GEN_ACT_TIME = 7,
-	GEN_ACT_HELPER_ERROR = 8,
-};
+#include "record.h"      /* ring-buffer record actions */
 
 struct gv {
 	LLVMValueRef v;

@@ -185,7 +185,7 @@ int maps_declare(struct gen *g)
 		struct type *gl = type_new(g->a, TY_ARRAY);
 
 		gl->elem = u64;
-		gl->count = GEN_GLOBALS_SIZE / 8;
+		gl->count = GLOBALS_SIZE / 8;
 		own_map(g, &g->globals, "bt_globals", GEN_MAP_ARRAY, 1, u32,
 			gl);
 	}
@@ -262,7 +262,7 @@ void maps_update(struct gen *g, struct gmap *m, LLVMValueRef key,
 	failed = LLVMBuildICmp(g->b, LLVMIntSLT, ret, gen_i64(g, 0), "");
 	LLVMBuildCondBr(g->b, failed, fail, done);
 	LLVMPositionBuilderAtEnd(g->b, fail);
-	rec = builtin_record_begin(g, GEN_ACT_HELPER_ERROR, id, 8);
+	rec = builtin_record_begin(g, REC_HELPER_ERROR, id, 8);
 	st = LLVMBuildStore(g->b, ret, gen_ptr_add(g, rec, 8));
 	LLVMSetAlignment(st, 8);
 	builtin_record_end(g, rec);

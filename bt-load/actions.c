@@ -35,8 +35,6 @@
 #include "bug.h"
 #include "load.h"
 
-#define GLOBALS_CPID 8
-#define GLOBALS_EXIT 16
 
 static int bad(const char *what)
 {
@@ -336,14 +334,14 @@ int actions_record(struct load *l, uint32_t action, uint32_t id,
 	int err;
 
 	switch (action) {
-	case ACT_CAT:
+	case REC_CAT:
 		if (id >= (uint32_t)l->ncat)
 			return -ENOENT;
 		if (n < (size_t)type_size(l->cats[id].args))
 			return -EMSGSIZE;
 		do_cat(l, format_args(l->ev, l->cats[id].fmt, l->cats[id].args, p, n));
 		return 0;
-	case ACT_SYSTEM:
+	case REC_SYSTEM:
 		if (id >= (uint32_t)l->nsystem)
 			return -ENOENT;
 		if (n < (size_t)type_size(l->systems[id].args))
@@ -355,10 +353,10 @@ int actions_record(struct load *l, uint32_t action, uint32_t id,
 		do_system(l, format_args(l->ev, l->systems[id].fmt,
 					 l->systems[id].args, p, n));
 		return 0;
-	case ACT_JOIN:
+	case REC_JOIN:
 		err = do_join(l, id, p, n);
 		return err == -EBADMSG ? -ENOENT : err;
-	case ACT_WARNING:
+	case REC_WARNING:
 		w = val_at(l->warnings, id);
 		if (!w || !val_get_str(w, "msg"))
 			return -ENOENT;

@@ -44,21 +44,7 @@ struct bpf_map;
 struct bpf_link;
 struct ring_buffer;
 
-/* ring-buffer record actions (WIRE.md) */
-enum load_action {
-	ACT_PRINTF = 1,
-	ACT_PRINT_VALUE = 2,
-	ACT_PRINT_MAP = 3,
-	ACT_CLEAR_MAP = 4,
-	ACT_ZERO_MAP = 5,
-	ACT_EXIT = 6,
-	ACT_TIME = 7,
-	ACT_HELPER_ERROR = 8,
-	ACT_CAT = 10,
-	ACT_SYSTEM = 11,
-	ACT_JOIN = 12,
-	ACT_WARNING = 13,
-};
+#include "record.h"      /* ring-buffer record actions */
 
 /* a cat() or system() format and its argument tuple */
 struct load_fmt {

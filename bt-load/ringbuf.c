@@ -123,7 +123,7 @@ static int record_process(struct load *l, void *data, size_t size)
 	}
 	memcpy(&h, data, sizeof(h));
 	switch (h.action) {
-	case ACT_PRINTF:
+	case REC_PRINTF:
 		if (h.id >= (uint32_t)l->nprintf)
 			break;
 		if (n < (size_t)type_size(l->printf_args[h.id]))
@@ -134,7 +134,7 @@ static int record_process(struct load *l, void *data, size_t size)
 			decode_value(l->ev, l->printf_args[h.id], p, n));
 		emit_put(l, ev);
 		return 0;
-	case ACT_PRINT_VALUE:
+	case REC_PRINT_VALUE:
 		if (h.id >= (uint32_t)l->nprint)
 			break;
 		if (n < (size_t)type_size(l->print_types[h.id]))
@@ -145,37 +145,37 @@ static int record_process(struct load *l, void *data, size_t size)
 			decode_value(l->ev, l->print_types[h.id], p, n));
 		emit_put(l, ev);
 		return 0;
-	case ACT_PRINT_MAP:
+	case REC_PRINT_MAP:
 		if (h.id >= (uint32_t)l->nmaps)
 			break;
 		record_map(l, h.id, p, n);
 		return 0;
-	case ACT_CLEAR_MAP:
-	case ACT_ZERO_MAP:
+	case REC_CLEAR_MAP:
+	case REC_ZERO_MAP:
 		if (h.id >= (uint32_t)l->nmaps)
 			break;
-		err = h.action == ACT_CLEAR_MAP ? maps_clear(l, h.id)
+		err = h.action == REC_CLEAR_MAP ? maps_clear(l, h.id)
 						: maps_zero(l, h.id);
 		if (err)
 			record_error(l, arena_printf(l->ev, "cannot %s map '%s': %s",
-						     h.action == ACT_CLEAR_MAP ? "clear" : "zero",
+						     h.action == REC_CLEAR_MAP ? "clear" : "zero",
 						     l->maps[h.id].name, strerror(-err)));
 		return 0;
-	case ACT_EXIT:
+	case REC_EXIT:
 		if (n < 8)
 			goto short_record;
 		memcpy(&code, p, 8);
 		l->exiting = true;
 		l->exit_code = (int)code;
 		return 0;
-	case ACT_HELPER_ERROR:
+	case REC_HELPER_ERROR:
 		if (!val_at(l->helper_errors, h.id))
 			break;
 		if (n < 8)
 			goto short_record;
 		record_helper_error(l, h.id, p);
 		return 0;
-	case ACT_TIME:
+	case REC_TIME:
 		if (h.id >= (uint32_t)l->ntime)
 			break;
 		clock_gettime(CLOCK_REALTIME, &ts);

@@ -1,0 +1,46 @@
+/*
+ * record.h - the ring-buffer records a BPF program sends to bt-load
+ * (WIRE.md, "Ring-buffer records"): one list, used by bt-gen, which
+ * writes them, and bt-load, which reads them.  Every record starts with
+ * struct record_head; the payload follows, 8-aligned.
+ *
+ * To add an action: take the next free number here, document its id and
+ * payload in WIRE.md, emit it in bt-gen and decode it in bt-load.
+ */
+#ifndef BT_RECORD_H
+#define BT_RECORD_H
+
+#include <stdint.h>
+
+enum record_action {
+	REC_PRINTF = 1,        /* id: printf index; payload: args tuple */
+	REC_PRINT_VALUE = 2,   /* id: print index; payload: the value */
+	REC_PRINT_MAP = 3,     /* id: map id; payload: {u64 top; u64 div} */
+	REC_CLEAR_MAP = 4,     /* id: map id */
+	REC_ZERO_MAP = 5,      /* id: map id */
+	REC_EXIT = 6,          /* payload: {i64 code} */
+	REC_TIME = 7,          /* id: time index */
+	REC_HELPER_ERROR = 8,  /* id: helper_errors index; {i64 retcode} */
+	/* 9 reserved */
+	REC_CAT = 10,          /* id: cat index; payload: args tuple */
+	REC_SYSTEM = 11,       /* id: system index; payload: args tuple */
+	REC_JOIN = 12,         /* id: join index; payload: the strings */
+	REC_WARNING = 13,      /* id: warnings index */
+};
+
+struct record_head {
+	uint32_t action;
+	uint32_t id;
+};
+
+/*
+ * bt_globals: an array map with one entry that bt-load writes and the
+ * programs read (WIRE.md, "Programs and globals"):
+ * struct { u64 start_ns; u64 cpid; u64 exit; u64 spare; }
+ */
+#define GLOBALS_START_NS 0
+#define GLOBALS_CPID 8
+#define GLOBALS_EXIT 16
+#define GLOBALS_SIZE 32
+
+#endif
