@@ -8,6 +8,7 @@
  * (build/bt-probes/lib.a), which bt-check and bt-load link.
  */
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,6 +54,24 @@ static const char *probes_canonical(struct arena *a, const char *pattern)
 	return p ? arena_printf(a, "%s%s", p->name, colon) : pattern;
 }
 
+/*
+ * Can pattern name probes of provider p?  Only the provider segment is
+ * looked at, so that `-l 'tracepoint:*'` does not read /proc/kallsyms or
+ * BTF for kprobes and fentry; a pattern without ':' searches them all.
+ */
+static bool probes_provider_may_match(const struct provider *p,
+				      const char *pattern)
+{
+	const char *colon = pattern ? strchr(pattern, ':') : NULL;
+	char prov[64];
+
+	if (!colon || (size_t)(colon - pattern) >= sizeof(prov))
+		return true;
+	memcpy(prov, pattern, (size_t)(colon - pattern));
+	prov[colon - pattern] = '\0';
+	return fnmatch(prov, p->name, 0) == 0;
+}
+
 /* one pattern: kernel types, or every provider's probes */
 static int probes_list_one(struct arena *a, const char *pat, bool verbose,
 			   FILE *mem)
@@ -76,7 +95,7 @@ static int probes_list_one(struct arena *a, const char *pat, bool verbose,
 	for (p = provider_table; *p; p++) {
 		int n;
 
-		if (!(*p)->list)
+		if (!(*p)->list || !probes_provider_may_match(*p, pattern))
 			continue;
 		n = (*p)->list(a, pattern, verbose, mem);
 		if (n == -ENOENT || n == -EACCES || n == -EPERM ||
