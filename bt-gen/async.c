@@ -48,37 +48,15 @@ static struct val *table(struct gen *g, struct val **t)
 	return *t;
 }
 
-static const struct val *arg_of(const struct val *e, size_t i)
-{
-	return val_at(val_get(e, "args"), i);
-}
 
-static size_t nargs(const struct val *e)
-{
-	struct val *a = val_get(e, "args");
-
-	return a && a->kind == VAL_ARR ? a->n : 0;
-}
-
-static struct gv void_value(struct gen *g)
-{
-	return (struct gv){ gen_i64(g, 0), type_int(g->a, 8, false), 0 };
-}
-
-static struct gv unsupported(struct gen *g, const struct val *e,
-			     const char *what)
-{
-	diag_error_at(e, "%s is not supported yet", what);
-	return expr_dummy(g, gen_type_of(g, e));
-}
 
 /* cat(fmt, ...) and system(fmt, ...): the arguments as a tuple, the
  * format and argument types in the bundle table */
 static struct gv fmt_record(struct gen *g, const struct val *e, int action,
 			    struct val **tab)
 {
-	const struct val *fmt = arg_of(e, 0);
-	size_t n = nargs(e), i;
+	const struct val *fmt = call_arg(e, 0);
+	size_t n = call_nargs(e), i;
 	struct type **types;
 	struct gv *vals;
 	struct type *tup;
@@ -87,12 +65,12 @@ static struct gv fmt_record(struct gen *g, const struct val *e, int action,
 	int64_t id;
 
 	if (ast_kind(fmt) != AST_STR || !val_get_str(fmt, "v"))
-		return unsupported(g, e, arena_printf(g->a, "%s() without a "
+		return expr_unsupported(g, e, arena_printf(g->a, "%s() without a "
 				   "literal format", val_get_str(e, "name")));
 	types = arena_alloc(g->a, sizeof(*types) * (n + 1));
 	vals = arena_alloc(g->a, sizeof(*vals) * (n + 1));
 	for (i = 1; i < n; i++) {
-		vals[i - 1] = expr_gen(g, arg_of(e, i));
+		vals[i - 1] = expr_gen(g, call_arg(e, i));
 		types[i - 1] = vals[i - 1].t;
 	}
 	tup = type_tuple(g->a, types, (int)(n ? n - 1 : 0));
@@ -117,7 +95,7 @@ static struct gv fmt_record(struct gen *g, const struct val *e, int action,
 				  gen_align_at(8, off), vals[i], types[i]);
 	}
 	builtin_record_end(g, rec);
-	return void_value(g);
+	return expr_void(g);
 }
 
 static LLVMValueRef int_to_ptr(struct gen *g, LLVMValueRef v)
@@ -129,17 +107,17 @@ static LLVMValueRef int_to_ptr(struct gen *g, LLVMValueRef v)
 /* join(argv[, sep]): argv is a pointer to an array of string pointers */
 static struct gv call_join(struct gen *g, const struct val *e)
 {
-	struct gv p = expr_gen(g, arg_of(e, 0));
-	const struct val *sep = arg_of(e, 1);
+	struct gv p = expr_gen(g, call_arg(e, 0));
+	const struct val *sep = call_arg(e, 1);
 	bool user;
 	struct val *row;
 	LLVMValueRef rec, tmp, base, ptr, args[3], st;
 	int64_t id, i;
 
 	if (!gen_is_scalar(p.t))
-		return unsupported(g, e, "join() of this argument");
+		return expr_unsupported(g, e, "join() of this argument");
 	if (sep && (ast_kind(sep) != AST_STR || !val_get_str(sep, "v")))
-		return unsupported(g, e, "join() with a separator that is not "
+		return expr_unsupported(g, e, "join() with a separator that is not "
 				   "a literal");
 	user = p.t->kind != TY_PTR || p.t->user;
 	base = expr_convert(g, p, type_int(g->a, 8, false)).v;
@@ -169,16 +147,16 @@ static struct gv call_join(struct gen *g, const struct val *e)
 			   LLVMInt64TypeInContext(g->ctx), args, 3);
 	}
 	builtin_record_end(g, rec);
-	return void_value(g);
+	return expr_void(g);
 }
 
 /* strftime(fmt, ns): the ns, of the timestamp type bt-check gave */
 static struct gv call_strftime(struct gen *g, const struct val *e)
 {
-	struct gv v = expr_gen(g, arg_of(e, 1));
+	struct gv v = expr_gen(g, call_arg(e, 1));
 
 	if (!gen_is_scalar(v.t))
-		return unsupported(g, e, "strftime() of this argument");
+		return expr_unsupported(g, e, "strftime() of this argument");
 	v = expr_convert(g, v, type_int(g->a, 8, false));
 	return (struct gv){ v.v, gen_type_of(g, e), 0 };
 }
@@ -222,7 +200,7 @@ static struct gv call_str_table(struct gen *g, const struct val *e,
 {
 	struct type *t = gen_type_of(g, e);
 	int64_t w = type_size(t);
-	struct gv v = expr_gen(g, arg_of(e, 0));
+	struct gv v = expr_gen(g, call_arg(e, 0));
 	const char *const *rows;
 	const char *unknown;
 	static const char *sigs[ASYNC_SIGNAL_MAX];
@@ -230,7 +208,7 @@ static struct gv call_str_table(struct gen *g, const struct val *e,
 	LLVMValueRef x, tab, idx, src, out;
 
 	if (t->kind != TY_STRING || w <= 0 || !gen_is_scalar(v.t))
-		return unsupported(g, e, arena_printf(g->a, "%s() of this "
+		return expr_unsupported(g, e, arena_printf(g->a, "%s() of this "
 				   "type", name));
 	if (!strcmp(name, "strerror")) {
 		rows = async_errnos;
@@ -274,16 +252,16 @@ static struct gv call_percpu_kaddr(struct gen *g, const struct val *e);
 /* debugf(fmt, ...): bpf_trace_printk with up to three arguments */
 static struct gv call_debugf(struct gen *g, const struct val *e)
 {
-	const struct val *fmt = arg_of(e, 0);
+	const struct val *fmt = call_arg(e, 0);
 	const char *f = val_get_str(fmt, "v");
-	size_t n = nargs(e), i, len;
+	size_t n = call_nargs(e), i, len;
 	LLVMValueRef args[5], gl, init;
 	struct gv v;
 
 	if (ast_kind(fmt) != AST_STR || !f)
-		return unsupported(g, e, "debugf() without a literal format");
+		return expr_unsupported(g, e, "debugf() without a literal format");
 	if (n > 4)
-		return unsupported(g, e, "debugf() with more than 3 arguments");
+		return expr_unsupported(g, e, "debugf() with more than 3 arguments");
 	len = strlen(f) + 1;
 	init = LLVMConstStringInContext(g->ctx, f, (unsigned)len - 1, 0);
 	gl = LLVMAddGlobal(g->mod, LLVMTypeOf(init), "bt_debugf_fmt");
@@ -294,7 +272,7 @@ static struct gv call_debugf(struct gen *g, const struct val *e)
 	args[0] = gl;
 	args[1] = gen_const(g, 4, len);
 	for (i = 1; i < n; i++) {
-		v = expr_gen(g, arg_of(e, i));
+		v = expr_gen(g, call_arg(e, i));
 		if (gen_is_scalar(v.t))
 			args[i + 1] = expr_convert(g, v, type_int(g->a, 8,
 						   v.t->is_signed)).v;
@@ -305,7 +283,7 @@ static struct gv call_debugf(struct gen *g, const struct val *e)
 	}
 	gen_helper(g, BPF_FUNC_trace_printk, LLVMInt64TypeInContext(g->ctx),
 		   args, (int)n + 1);
-	return void_value(g);
+	return expr_void(g);
 }
 
 /* bt_globals[0] as a possibly-NULL pointer */
@@ -609,15 +587,15 @@ static LLVMValueRef ksym_global(struct gen *g, const char *sym,
 static struct gv call_percpu_kaddr(struct gen *g, const struct val *e)
 {
 	struct type *t = gen_type_of(g, e);
-	const char *sym = val_get_str(arg_of(e, 0), "v");
+	const char *sym = val_get_str(call_arg(e, 0), "v");
 	LLVMValueRef gl, args[2], p;
 
-	if (!sym || ast_kind(arg_of(e, 0)) != AST_STR)
-		return unsupported(g, e, "percpu_kaddr() without a literal name");
+	if (!sym || ast_kind(call_arg(e, 0)) != AST_STR)
+		return expr_unsupported(g, e, "percpu_kaddr() without a literal name");
 	gl = ksym_global(g, sym, t->kind == TY_PTR ? t->elem : NULL);
 	args[0] = gl;
-	if (nargs(e) > 1) {
-		args[1] = expr_convert(g, expr_gen(g, arg_of(e, 1)),
+	if (call_nargs(e) > 1) {
+		args[1] = expr_convert(g, expr_gen(g, call_arg(e, 1)),
 				       type_int(g->a, 4, false)).v;
 		p = gen_helper(g, BPF_FUNC_per_cpu_ptr,
 			       LLVMPointerTypeInContext(g->ctx, 0), args, 2);

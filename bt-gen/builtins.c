@@ -23,12 +23,6 @@ static const int64_t pt_regs_arg[] = { 112, 104, 96, 88, 72, 64 };
 #define PT_REGS_AX 80
 #define PT_REGS_SP 152
 
-static struct gv unsupported(struct gen *g, const struct val *e,
-			     const char *what)
-{
-	diag_error_at(e, "%s is not supported yet", what);
-	return expr_dummy(g, gen_type_of(g, e));
-}
 
 static LLVMValueRef helper0(struct gen *g, int id)
 {
@@ -101,7 +95,7 @@ static struct gv arg_n(struct gen *g, const struct val *e, int n)
 	}
 	if (provider_is(g, "rawtracepoint"))
 		return u64v(g, ctx_load(g, (int64_t)n * 8, 8));
-	return unsupported(g, e, arena_printf(g->a, "'arg%d' in a %s probe", n,
+	return expr_unsupported(g, e, arena_printf(g->a, "'arg%d' in a %s probe", n,
 					      g->provider ? g->provider : "?"));
 }
 
@@ -216,7 +210,7 @@ static struct gv call_pid_tid(struct gen *g, const struct val *e)
 
 	if ((a || ns) && (!ns || (strcmp(ns, "init") &&
 				  strcmp(ns, "curr_ns"))))
-		return unsupported(g, e, arena_printf(g->a, "%s() of this "
+		return expr_unsupported(g, e, arena_printf(g->a, "%s() of this "
 				   "argument", name));
 	return expr_convert(g, u64v(g, pid_tid(g, name[0] == 'p',
 			    !ns || !strcmp(ns, "curr_ns"))), gen_type_of(g, e));
@@ -235,7 +229,7 @@ static struct gv stack_of(struct gen *g, const struct val *e)
 	struct gv out = { NULL, t, 8 };
 
 	if ((t->kind != TY_KSTACK && !user) || !g->stacks.global)
-		return unsupported(g, e, "this stack");
+		return expr_unsupported(g, e, "this stack");
 	args[0] = g->ctxarg;
 	args[1] = g->stacks.global;
 	args[2] = gen_i64(g, user ? BPF_F_USER_STACK : 0);
@@ -264,7 +258,7 @@ struct gv builtin_ident(struct gen *g, const struct val *e)
 	struct gv v;
 
 	if (!name)
-		return unsupported(g, e, "an identifier without a name");
+		return expr_unsupported(g, e, "an identifier without a name");
 	if (!strncmp(name, "__builtin_", 10))
 		name += 10;     /* the stdlib's names for the builtins */
 	if (async_ident(g, e, name, &v))
@@ -282,7 +276,7 @@ struct gv builtin_ident(struct gen *g, const struct val *e)
 				 g->provider ? g->provider : "";
 
 		if (t->kind != TY_STRING)
-			return unsupported(g, e, "'probetype' of this type");
+			return expr_unsupported(g, e, "'probetype' of this type");
 		return const_string(g, pt, t);
 	}
 	if (!strcmp(name, "pid") || !strcmp(name, "tid")) {
@@ -347,7 +341,7 @@ struct gv builtin_ident(struct gen *g, const struct val *e)
 		const char *pn = val_get_str(g->attach, "name");
 
 		if (t->kind != TY_STRING)
-			return unsupported(g, e, "'probe' of this type");
+			return expr_unsupported(g, e, "'probe' of this type");
 		if (val_get(g->probe, "cookie"))
 			return probe_by_cookie(g, t);
 		return const_string(g, pn ? pn : "", t);
@@ -378,14 +372,14 @@ struct gv builtin_ident(struct gen *g, const struct val *e)
 			 x, gen_i64(g, 3), ""), gen_int_type(g, 8), ""));
 	} else if (!strcmp(name, "retval")) {
 		if (!ctx_is_pt_regs(g))
-			return unsupported(g, e, arena_printf(g->a, "'retval' in "
+			return expr_unsupported(g, e, arena_printf(g->a, "'retval' in "
 					   "a %s probe", g->provider));
 		v = u64v(g, ctx_load(g, PT_REGS_AX, 8));
 	} else if (!strncmp(name, "arg", 3) && name[3] >= '0' &&
 		   name[3] <= '9') {
 		v = arg_n(g, e, atoi(name + 3));
 	} else {
-		return unsupported(g, e, arena_printf(g->a, "builtin '%s'",
+		return expr_unsupported(g, e, arena_printf(g->a, "builtin '%s'",
 						      name));
 	}
 	if (t->kind == TY_PTR)
@@ -404,12 +398,12 @@ struct gv builtin_field_args(struct gen *g, const struct val *e)
 	LLVMValueRef st;
 
 	if (off < 0)
-		return unsupported(g, e, "'args' field without an offset");
+		return expr_unsupported(g, e, "'args' field without an offset");
 	if (provider_is(g, "rawtracepoint") && gen_is_scalar(t) && off % 8 == 0)
 		/* the context is an array of u64, one per argument */
 		return expr_convert(g, u64v(g, ctx_load(g, off, 8)), t);
 	if (!provider_is(g, "tracepoint"))
-		return unsupported(g, e, arena_printf(g->a, "'args' in a %s "
+		return expr_unsupported(g, e, arena_printf(g->a, "'args' in a %s "
 				   "probe", g->provider ? g->provider : "?"));
 	if (gen_is_scalar(t)) {
 		v.v = ctx_load(g, off, size);
@@ -459,7 +453,7 @@ static struct gv args_value(struct gen *g, const struct val *e)
 
 	if (size <= 0 || (!provider_is(g, "tracepoint") &&
 			  !provider_is(g, "rawtracepoint")))
-		return unsupported(g, e, arena_printf(g->a, "'args' in a %s "
+		return expr_unsupported(g, e, arena_printf(g->a, "'args' in a %s "
 				   "probe", g->provider ? g->provider : "?"));
 	if (provider_is(g, "rawtracepoint"))
 		return (struct gv){ ctx_copy(g, 0, (size + 7) / 8 * 8), t, 8 };
@@ -516,27 +510,11 @@ void builtin_record_end(struct gen *g, LLVMValueRef rec)
 	LLVMPositionBuilderAtEnd(g->b, g->rec_done);
 }
 
-static const struct val *arg_of(const struct val *e, size_t i)
-{
-	return val_at(val_get(e, "args"), i);
-}
-
-static size_t nargs(const struct val *e)
-{
-	struct val *a = val_get(e, "args");
-
-	return a && a->kind == VAL_ARR ? a->n : 0;
-}
-
-static struct gv void_value(struct gen *g)
-{
-	return (struct gv){ gen_i64(g, 0), type_int(g->a, 8, false), 0 };
-}
 
 static struct gv call_printf(struct gen *g, const struct val *e)
 {
-	const struct val *fmt = arg_of(e, 0);
-	size_t n = nargs(e), i;
+	const struct val *fmt = call_arg(e, 0);
+	size_t n = call_nargs(e), i;
 	struct type **types;
 	struct gv *vals;
 	struct type *tup;
@@ -547,12 +525,12 @@ static struct gv call_printf(struct gen *g, const struct val *e)
 	const char *fn = val_get_str(e, "name");
 
 	if (ast_kind(fmt) != AST_STR || !val_get_str(fmt, "v"))
-		return unsupported(g, e, "printf() without a literal format");
+		return expr_unsupported(g, e, "printf() without a literal format");
 	types = arena_alloc(g->a, sizeof(*types) * (n + 1));
 	vals = arena_alloc(g->a, sizeof(*vals) * (n + 1));
 	/* evaluate every argument before reserving the record */
 	for (i = 1; i < n; i++) {
-		vals[i - 1] = expr_gen(g, arg_of(e, i));
+		vals[i - 1] = expr_gen(g, call_arg(e, i));
 		types[i - 1] = vals[i - 1].t;
 	}
 	tup = type_tuple(g->a, types, (int)(n ? n - 1 : 0));
@@ -580,12 +558,12 @@ static struct gv call_printf(struct gen *g, const struct val *e)
 				  gen_align_at(8, off), vals[i], types[i]);
 	}
 	builtin_record_end(g, rec);
-	return void_value(g);
+	return expr_void(g);
 }
 
 static struct gmap *map_arg(struct gen *g, const struct val *e, size_t i)
 {
-	const struct val *m = arg_of(e, i);
+	const struct val *m = call_arg(e, i);
 	struct gmap *gm;
 
 	if (ast_kind(m) != AST_MAP) {
@@ -602,7 +580,7 @@ static struct gmap *map_arg(struct gen *g, const struct val *e, size_t i)
 
 static struct gv call_print(struct gen *g, const struct val *e)
 {
-	const struct val *a0 = arg_of(e, 0);
+	const struct val *a0 = call_arg(e, 0);
 	struct val *keys = val_get(a0, "keys");
 	LLVMValueRef rec, st;
 	struct gmap *m;
@@ -615,9 +593,9 @@ static struct gv call_print(struct gen *g, const struct val *e)
 		LLVMValueRef x[2] = { gen_i64(g, 0), gen_i64(g, 0) };
 
 		if (!(m = map_arg(g, e, 0)))
-			return void_value(g);
-		for (i = 1; i < 3 && i < nargs(e); i++)
-			x[i - 1] = expr_convert(g, expr_gen(g, arg_of(e, i)),
+			return expr_void(g);
+		for (i = 1; i < 3 && i < call_nargs(e); i++)
+			x[i - 1] = expr_convert(g, expr_gen(g, call_arg(e, i)),
 						type_int(g->a, 8, false)).v;
 		rec = builtin_record_begin(g, REC_PRINT_MAP,
 					   maps_index(g, m), 16);
@@ -627,10 +605,10 @@ static struct gv call_print(struct gen *g, const struct val *e)
 			LLVMSetAlignment(st, 8);
 		}
 		builtin_record_end(g, rec);
-		return void_value(g);
+		return expr_void(g);
 	}
 	if (!a0)
-		return unsupported(g, e, "print() without an argument");
+		return expr_unsupported(g, e, "print() without an argument");
 	v = expr_gen(g, a0);
 	row = val_map(g->a);
 	val_set(g->a, row, "type", type_to_val(g->a, v.t));
@@ -639,7 +617,7 @@ static struct gv call_print(struct gen *g, const struct val *e)
 				   (int64_t)g->prints->n - 1, type_size(v.t));
 	gen_store_aligned(g, gen_ptr_add(g, rec, 8), 8, v, v.t);
 	builtin_record_end(g, rec);
-	return void_value(g);
+	return expr_void(g);
 }
 
 static struct gv call_clear_zero(struct gen *g, const struct val *e,
@@ -649,18 +627,18 @@ static struct gv call_clear_zero(struct gen *g, const struct val *e,
 	LLVMValueRef rec;
 
 	if (!m)
-		return void_value(g);
+		return expr_void(g);
 	rec = builtin_record_begin(g, action, maps_index(g, m), 0);
 	builtin_record_end(g, rec);
-	return void_value(g);
+	return expr_void(g);
 }
 
 static struct gv call_exit(struct gen *g, const struct val *e)
 {
 	LLVMValueRef code = gen_i64(g, 0), rec, st;
 
-	if (nargs(e) > 0)
-		code = expr_convert(g, expr_gen(g, arg_of(e, 0)),
+	if (call_nargs(e) > 0)
+		code = expr_convert(g, expr_gen(g, call_arg(e, 0)),
 				    type_int(g->a, 8, true)).v;
 	async_exit_flag(g, code);
 	rec = builtin_record_begin(g, REC_EXIT, 0, 8);
@@ -668,18 +646,18 @@ static struct gv call_exit(struct gen *g, const struct val *e)
 	LLVMSetAlignment(st, 8);
 	builtin_record_end(g, rec);
 	gen_return_zero(g);
-	return void_value(g);
+	return expr_void(g);
 }
 
 static struct gv call_time(struct gen *g, const struct val *e)
 {
-	const struct val *fmt = arg_of(e, 0);
+	const struct val *fmt = call_arg(e, 0);
 	const char *f = "%H:%M:%S\n";
 	LLVMValueRef rec;
 
 	if (fmt) {
 		if (ast_kind(fmt) != AST_STR || !val_get_str(fmt, "v"))
-			return unsupported(g, e, "time() without a literal "
+			return expr_unsupported(g, e, "time() without a literal "
 					   "format");
 		f = val_get_str(fmt, "v");
 	}
@@ -687,21 +665,21 @@ static struct gv call_time(struct gen *g, const struct val *e)
 	rec = builtin_record_begin(g, REC_TIME, (int64_t)g->times->n - 1,
 				   0);
 	builtin_record_end(g, rec);
-	return void_value(g);
+	return expr_void(g);
 }
 
 static struct gv call_delete(struct gen *g, const struct val *e)
 {
-	const struct val *m = arg_of(e, 0);
+	const struct val *m = call_arg(e, 0);
 	struct val *copy, *keys;
 
 	if (ast_kind(m) != AST_MAP)
-		return unsupported(g, e, "delete() of a non-map");
-	if (nargs(e) > 1) {
+		return expr_unsupported(g, e, "delete() of a non-map");
+	if (call_nargs(e) > 1) {
 		/* delete(@m, key) */
 		copy = val_copy(g->a, m);
 		keys = val_arr(g->a);
-		val_push(g->a, keys, val_copy(g->a, arg_of(e, 1)));
+		val_push(g->a, keys, val_copy(g->a, call_arg(e, 1)));
 		val_set(g->a, copy, "keys", keys);
 		m = copy;
 	}
@@ -713,7 +691,7 @@ static struct gv call_str(struct gen *g, const struct val *e)
 {
 	struct type *t = gen_type_of(g, e);
 	int64_t cap = type_size(t);
-	struct gv p = expr_gen(g, arg_of(e, 0));
+	struct gv p = expr_gen(g, call_arg(e, 0));
 	struct gv out = { NULL, t, 8 };
 	LLVMValueRef args[3], size = gen_const(g, 4, (uint64_t)cap), n, ok;
 	int id = BPF_FUNC_probe_read_str;
@@ -721,7 +699,7 @@ static struct gv call_str(struct gen *g, const struct val *e)
 	if (t->kind == TY_STRING && p.t->kind == TY_STRING)
 		return expr_convert(g, p, t);      /* str("literal") */
 	if (t->kind != TY_STRING || cap <= 0 || !gen_is_scalar(p.t))
-		return unsupported(g, e, "str() of this type");
+		return expr_unsupported(g, e, "str() of this type");
 	if (p.t->kind == TY_PTR)
 		id = p.t->user ? BPF_FUNC_probe_read_user_str :
 				 BPF_FUNC_probe_read_kernel_str;
@@ -730,10 +708,10 @@ static struct gv call_str(struct gen *g, const struct val *e)
 				       provider_is(g, "usdt")))
 		id = BPF_FUNC_probe_read_user_str;
 	p = expr_convert(g, p, type_int(g->a, 8, false));
-	if (nargs(e) > 1) {
+	if (call_nargs(e) > 1) {
 		/* n bytes counting the NUL, within the capacity: str(p, 5)
 		 * is at most 4 characters, as upstream */
-		n = expr_convert(g, expr_gen(g, arg_of(e, 1)),
+		n = expr_convert(g, expr_gen(g, call_arg(e, 1)),
 				 type_int(g->a, 8, false)).v;
 		ok = LLVMBuildICmp(g->b, LLVMIntULE, n, gen_i64(g,
 				   (uint64_t)cap), "");
@@ -746,7 +724,7 @@ static struct gv call_str(struct gen *g, const struct val *e)
 	 * upstream: a string that does not end within the capacity is then
 	 * known to be truncated, and bt-fmt prints the trailer ("..").
 	 */
-	if (nargs(e) == 1)
+	if (call_nargs(e) == 1)
 		size = gen_const(g, 4, (uint64_t)cap + 1);
 	out.v = gen_tmp(g, cap + 1);
 	gen_memzero(g, g->b, out.v, cap + 1, 8);
@@ -767,10 +745,10 @@ static struct gv call_has_key(struct gen *g, const struct val *e)
 
 	if (!m)
 		return expr_dummy(g, bt);
-	copy = val_copy(g->a, arg_of(e, 0));
+	copy = val_copy(g->a, call_arg(e, 0));
 	keys = val_arr(g->a);
-	if (nargs(e) > 1)
-		val_push(g->a, keys, val_copy(g->a, arg_of(e, 1)));
+	if (call_nargs(e) > 1)
+		val_push(g->a, keys, val_copy(g->a, call_arg(e, 1)));
 	val_set(g->a, copy, "keys", keys);
 	p = maps_lookup(g, m, maps_key(g, m, copy));
 	return expr_convert(g, (struct gv){ LLVMBuildIsNotNull(g->b, p, ""),
@@ -816,13 +794,13 @@ static struct gv call_len(struct gen *g, const struct val *e)
 /* strncmp(a, b, n): 0 when the first n bytes (up to a NUL) are equal */
 static struct gv call_strncmp(struct gen *g, const struct val *e)
 {
-	struct gv a = expr_gen(g, arg_of(e, 0)), b = expr_gen(g, arg_of(e, 1));
-	const struct val *nv = arg_of(e, 2);
+	struct gv a = expr_gen(g, call_arg(e, 0)), b = expr_gen(g, call_arg(e, 1));
+	const struct val *nv = call_arg(e, 2);
 	LLVMValueRef eq;
 
 	if (a.t->kind != TY_STRING || b.t->kind != TY_STRING ||
 	    ast_kind(nv) != AST_INT)
-		return unsupported(g, e, "strncmp() of these arguments");
+		return expr_unsupported(g, e, "strncmp() of these arguments");
 	eq = expr_str_equal(g, a, b, val_get_int(nv, "v", 0));
 	return expr_convert(g, (struct gv){ LLVMBuildNot(g->b, eq, ""),
 			    type_new(g->a, TY_BOOL), 0 }, gen_type_of(g, e));
@@ -831,16 +809,16 @@ static struct gv call_strncmp(struct gen *g, const struct val *e)
 /* strcontains(h, n): a bounded loop over the start in h, unrolled over n */
 static struct gv call_strcontains(struct gen *g, const struct val *e)
 {
-	struct gv h = expr_gen(g, arg_of(e, 0)), nd = expr_gen(g, arg_of(e, 1));
+	struct gv h = expr_gen(g, call_arg(e, 0)), nd = expr_gen(g, call_arg(e, 1));
 	int64_t hn = type_size(h.t), nn = type_size(nd.t), i, j;
 	LLVMBasicBlockRef yes, no, done, next, cont;
 	LLVMValueRef ch, cn, phi, vals[2];
 	LLVMBasicBlockRef blocks[2];
 
 	if (h.t->kind != TY_STRING || nd.t->kind != TY_STRING)
-		return unsupported(g, e, "strcontains() of these arguments");
+		return expr_unsupported(g, e, "strcontains() of these arguments");
 	if (hn * nn > 8192)
-		return unsupported(g, e, "strcontains() of strings this long");
+		return expr_unsupported(g, e, "strcontains() of strings this long");
 	yes = gen_block(g, "contains_yes");
 	no = gen_block(g, "contains_no");
 	done = gen_block(g, "contains_done");
@@ -896,10 +874,10 @@ static struct gv call_strcontains(struct gen *g, const struct val *e)
  * render: cgroup_path(id), ksym(addr) */
 static struct gv call_as_u64(struct gen *g, const struct val *e)
 {
-	struct gv v = expr_gen(g, arg_of(e, 0));
+	struct gv v = expr_gen(g, call_arg(e, 0));
 
 	if (!gen_is_scalar(v.t))
-		return unsupported(g, e, "this argument");
+		return expr_unsupported(g, e, "this argument");
 	v = expr_convert(g, v, type_int(g->a, 8, false));
 	return (struct gv){ v.v, gen_type_of(g, e), 0 };
 }
@@ -912,7 +890,7 @@ static struct gv usym_of(struct gen *g, const struct val *e, LLVMValueRef addr)
 	LLVMValueRef pid, st;
 
 	if (t->kind != TY_USYM)
-		return unsupported(g, e, "this symbol type");
+		return expr_unsupported(g, e, "this symbol type");
 	pid = LLVMBuildLShr(g->b, helper0(g, BPF_FUNC_get_current_pid_tgid),
 			    gen_i64(g, 32), "");
 	st = LLVMBuildStore(g->b, addr, out.v);
@@ -927,10 +905,10 @@ static struct gv usym_of(struct gen *g, const struct val *e, LLVMValueRef addr)
 
 static struct gv call_usym(struct gen *g, const struct val *e)
 {
-	struct gv v = expr_gen(g, arg_of(e, 0));
+	struct gv v = expr_gen(g, call_arg(e, 0));
 
 	if (!gen_is_scalar(v.t))
-		return unsupported(g, e, "usym() of this argument");
+		return expr_unsupported(g, e, "usym() of this argument");
 	return usym_of(g, e, expr_convert(g, v, type_int(g->a, 8, false)).v);
 }
 
@@ -948,19 +926,19 @@ static const struct {
 
 static struct gv call_reg(struct gen *g, const struct val *e)
 {
-	const char *r = val_get_str(arg_of(e, 0), "v");
+	const char *r = val_get_str(call_arg(e, 0), "v");
 	size_t i;
 
 	if (!ctx_is_pt_regs(g) && !provider_is(g, "profile") &&
 	    !provider_is(g, "interval") && !provider_is(g, "software") &&
 	    !provider_is(g, "hardware"))
-		return unsupported(g, e, arena_printf(g->a, "reg() in a %s "
+		return expr_unsupported(g, e, arena_printf(g->a, "reg() in a %s "
 				   "probe", g->provider));
 	for (i = 0; r && i < sizeof(regs) / sizeof(regs[0]); i++)
 		if (!strcmp(regs[i].name, r))
 			return expr_convert(g, u64v(g, ctx_load(g, regs[i].off,
 					    8)), gen_type_of(g, e));
-	return unsupported(g, e, arena_printf(g->a, "register '%s'",
+	return expr_unsupported(g, e, arena_printf(g->a, "register '%s'",
 					      r ? r : "?"));
 }
 
@@ -974,20 +952,20 @@ static struct gv call_nsecs(struct gen *g, const struct val *e)
 	else if (mode && !strcmp(mode, "tai"))
 		id = BPF_FUNC_ktime_get_tai_ns;
 	else if (mode && strcmp(mode, "monotonic"))
-		return unsupported(g, e, arena_printf(g->a, "nsecs(%s)", mode));
+		return expr_unsupported(g, e, arena_printf(g->a, "nsecs(%s)", mode));
 	return expr_convert(g, u64v(g, helper0(g, id)), gen_type_of(g, e));
 }
 
 static struct gv call_bswap(struct gen *g, const struct val *e)
 {
 	struct type *t = gen_type_of(g, e);
-	struct gv v = expr_gen(g, arg_of(e, 0));
+	struct gv v = expr_gen(g, call_arg(e, 0));
 	LLVMTypeRef lt;
 	LLVMValueRef fn;
 	char name[32];
 
 	if (!gen_is_scalar(t) || t->kind == TY_BOOL || !gen_is_scalar(v.t))
-		return unsupported(g, e, "bswap() of this type");
+		return expr_unsupported(g, e, "bswap() of this type");
 	v = expr_convert(g, v, t);
 	if (type_size(t) == 1)
 		return v;
@@ -1006,13 +984,13 @@ static struct gv call_buf(struct gen *g, const struct val *e)
 {
 	struct type *t = gen_type_of(g, e);
 	int64_t cap = t->size;
-	struct gv p = expr_gen(g, arg_of(e, 0)), out = { NULL, t, 8 };
+	struct gv p = expr_gen(g, call_arg(e, 0)), out = { NULL, t, 8 };
 	LLVMValueRef n = gen_i64(g, (uint64_t)cap), st, args[3];
 
 	if (t->kind != TY_BUFFER || cap <= 0)
-		return unsupported(g, e, "buf() of this type");
-	if (nargs(e) > 1) {
-		LLVMValueRef x = expr_convert(g, expr_gen(g, arg_of(e, 1)),
+		return expr_unsupported(g, e, "buf() of this type");
+	if (call_nargs(e) > 1) {
+		LLVMValueRef x = expr_convert(g, expr_gen(g, call_arg(e, 1)),
 					      type_int(g->a, 8, false)).v;
 
 		n = LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntULE, x, n,
@@ -1042,43 +1020,43 @@ static struct gv call_buf(struct gen *g, const struct val *e)
 
 static struct gv call_signal(struct gen *g, const struct val *e)
 {
-	struct gv v = expr_gen(g, arg_of(e, 0));
+	struct gv v = expr_gen(g, call_arg(e, 0));
 	LLVMValueRef sig;
 
 	if (!gen_is_scalar(v.t))
-		return unsupported(g, e, "signal() with a signal name");
+		return expr_unsupported(g, e, "signal() with a signal name");
 	sig = expr_convert(g, v, type_int(g->a, 4, false)).v;
 	gen_helper(g, BPF_FUNC_send_signal, LLVMInt64TypeInContext(g->ctx),
 		   &sig, 1);
-	return void_value(g);
+	return expr_void(g);
 }
 
 /* ntop([af,] addr): {u32 af; u8 addr[16]} */
 static struct gv call_ntop(struct gen *g, const struct val *e)
 {
 	struct type *t = gen_type_of(g, e);
-	bool two = nargs(e) > 1;
-	struct gv a = expr_gen(g, arg_of(e, two ? 1 : 0));
+	bool two = call_nargs(e) > 1;
+	struct gv a = expr_gen(g, call_arg(e, two ? 1 : 0));
 	struct gv out = { gen_tmp(g, 20), t, 8 };
 	LLVMValueRef af, st;
 
 	if (t->kind != TY_INET)
-		return unsupported(g, e, "ntop() of this type");
+		return expr_unsupported(g, e, "ntop() of this type");
 	gen_memzero(g, g->b, out.v, 20, 8);
 	if (gen_is_scalar(a.t) && type_size(a.t) == 4) {
-		af = two ? expr_convert(g, expr_gen(g, arg_of(e, 0)),
+		af = two ? expr_convert(g, expr_gen(g, call_arg(e, 0)),
 					type_int(g->a, 4, false)).v :
 			   gen_const(g, 4, 2);
 		st = LLVMBuildStore(g->b, a.v, gen_ptr_add(g, out.v, 4));
 		LLVMSetAlignment(st, 4);
 	} else if (!gen_is_scalar(a.t) && (type_size(a.t) == 16 ||
 					   type_size(a.t) == 4)) {
-		af = two ? expr_convert(g, expr_gen(g, arg_of(e, 0)),
+		af = two ? expr_convert(g, expr_gen(g, call_arg(e, 0)),
 					type_int(g->a, 4, false)).v :
 			   gen_const(g, 4, type_size(a.t) == 4 ? 2 : 10);
 		gen_memcpy(g, gen_ptr_add(g, out.v, 4), a.v, type_size(a.t), 1);
 	} else {
-		return unsupported(g, e, arena_printf(g->a, "ntop() of '%s'",
+		return expr_unsupported(g, e, arena_printf(g->a, "ntop() of '%s'",
 				   type_str(g->a, a.t)));
 	}
 	st = LLVMBuildStore(g->b, af, out.v);
@@ -1090,7 +1068,7 @@ static struct gv call_ntop(struct gen *g, const struct val *e)
 static struct gv call_macaddr(struct gen *g, const struct val *e)
 {
 	struct type *t = gen_type_of(g, e);
-	struct gv a = expr_gen(g, arg_of(e, 0));
+	struct gv a = expr_gen(g, call_arg(e, 0));
 	struct gv out = { gen_tmp(g, 8), t, 8 };
 
 	gen_memzero(g, g->b, out.v, 8, 8);
@@ -1101,19 +1079,19 @@ static struct gv call_macaddr(struct gen *g, const struct val *e)
 	else if (type_size(a.t) >= 6)
 		gen_memcpy(g, out.v, a.v, 6, 1);
 	else
-		return unsupported(g, e, "macaddr() of this type");
+		return expr_unsupported(g, e, "macaddr() of this type");
 	return out;
 }
 
 /* strlen(s): the index of the first NUL, or the capacity */
 static struct gv call_strlen(struct gen *g, const struct val *e)
 {
-	struct gv s = expr_gen(g, arg_of(e, 0));
+	struct gv s = expr_gen(g, call_arg(e, 0));
 	int64_t n = type_size(s.t), i;
 	LLVMValueRef len, c;
 
 	if (s.t->kind != TY_STRING)
-		return unsupported(g, e, "strlen() of this type");
+		return expr_unsupported(g, e, "strlen() of this type");
 	len = gen_i64(g, (uint64_t)n);
 	for (i = n - 1; i >= 0; i--) {
 		c = LLVMBuildLoad2(g->b, gen_int_type(g, 1),
@@ -1147,8 +1125,8 @@ struct gv builtin_call(struct gen *g, const struct val *e)
 	const char *name = val_get_str(e, "name");
 
 	if (!name)
-		return unsupported(g, e, "a call without a name");
-	if (ident_callable(name) && nargs(e) == 0)
+		return expr_unsupported(g, e, "a call without a name");
+	if (ident_callable(name) && call_nargs(e) == 0)
 		return builtin_ident(g, e);
 	if (!strncmp(name, "__builtin_", 10))
 		name += 10;
@@ -1166,7 +1144,7 @@ struct gv builtin_call(struct gen *g, const struct val *e)
 		return call_strlen(g, e);
 	if (!strcmp(name, "has_key"))
 		return call_has_key(g, e);
-	if (!strcmp(name, "len") && ast_kind(arg_of(e, 0)) == AST_MAP)
+	if (!strcmp(name, "len") && ast_kind(call_arg(e, 0)) == AST_MAP)
 		return call_len(g, e);
 	if (!strcmp(name, "strncmp"))
 		return call_strncmp(g, e);
@@ -1207,5 +1185,5 @@ struct gv builtin_call(struct gen *g, const struct val *e)
 		if (async_call(g, e, name, &v))
 			return v;
 	}
-	return unsupported(g, e, arena_printf(g->a, "function '%s'", name));
+	return expr_unsupported(g, e, arena_printf(g->a, "function '%s'", name));
 }

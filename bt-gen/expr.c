@@ -25,11 +25,28 @@ struct gv expr_dummy(struct gen *g, struct type *t)
 	return gen_zero_value(g, t);
 }
 
-static struct gv unsupported(struct gen *g, const struct val *e,
-			     const char *what)
+struct gv expr_unsupported(struct gen *g, const struct val *e,
+			   const char *what)
 {
 	diag_error_at(e, "%s is not supported yet", what);
 	return expr_dummy(g, gen_type_of(g, e));
+}
+
+struct gv expr_void(struct gen *g)
+{
+	return (struct gv){ gen_i64(g, 0), type_int(g->a, 8, false), 0 };
+}
+
+const struct val *call_arg(const struct val *call, size_t i)
+{
+	return val_at(val_get(call, "args"), i);
+}
+
+size_t call_nargs(const struct val *call)
+{
+	struct val *a = val_get(call, "args");
+
+	return a && a->kind == VAL_ARR ? a->n : 0;
 }
 
 static bool is_str(const struct type *t)
@@ -345,7 +362,7 @@ static struct gv binop(struct gen *g, const struct val *e)
 	size_t i;
 
 	if (!op)
-		return unsupported(g, e, "a binop without an operator");
+		return expr_unsupported(g, e, "a binop without an operator");
 	if (!strcmp(op, "&&") || !strcmp(op, "||"))
 		return logical(g, e, op[0] == '&');
 	l = expr_gen(g, val_get(e, "l"));
@@ -367,14 +384,14 @@ static struct gv binop(struct gen *g, const struct val *e)
 			c = LLVMBuildICmp(g->b, l.t->is_signed ? cmps[i].s :
 					  cmps[i].u, l.v, r.v, "");
 		} else {
-			return unsupported(g, e, arena_printf(g->a,
+			return expr_unsupported(g, e, arena_printf(g->a,
 				"comparing '%s' with '%s'", type_str(g->a, l.t),
 				type_str(g->a, r.t)));
 		}
 		return expr_convert(g, (struct gv){ c, bt, 0 }, t);
 	}
 	if (!gen_is_scalar(t) || !gen_is_scalar(l.t) || !gen_is_scalar(r.t))
-		return unsupported(g, e, arena_printf(g->a, "operator '%s' on "
+		return expr_unsupported(g, e, arena_printf(g->a, "operator '%s' on "
 				   "'%s'", op, type_str(g->a, l.t)));
 	if (t->kind == TY_BOOL) {
 		/* & | ^ on bools */
@@ -416,10 +433,10 @@ static struct gv incdec(struct gen *g, const struct val *e)
 	} else if (ast_kind(lv) == AST_MAP) {
 		old = maps_read(g, lv);
 	} else {
-		return unsupported(g, e, "'++'/'--' on this expression");
+		return expr_unsupported(g, e, "'++'/'--' on this expression");
 	}
 	if (!gen_is_scalar(t) || t->kind == TY_BOOL)
-		return unsupported(g, e, "'++'/'--' on a non-integer");
+		return expr_unsupported(g, e, "'++'/'--' on a non-integer");
 	nv.t = t;
 	nv.align = 0;
 	nv.v = LLVMConstInt(LLVMTypeOf(old.v), (uint64_t)expr_ptr_step(t), 0);
@@ -442,7 +459,7 @@ static struct gv unop(struct gen *g, const struct val *e)
 	struct gv v, out = { NULL, t, 8 };
 
 	if (!op)
-		return unsupported(g, e, "a unop without an operator");
+		return expr_unsupported(g, e, "a unop without an operator");
 	if (!strcmp(op, "++") || !strcmp(op, "--"))
 		return incdec(g, e);
 	if (!strcmp(op, "!")) {
@@ -457,7 +474,7 @@ static struct gv unop(struct gen *g, const struct val *e)
 		const struct val *x = val_get(e, "e");
 
 		if (ast_kind(x) != AST_VAR || !gen_is_scalar(t))
-			return unsupported(g, e, "'&' of this expression");
+			return expr_unsupported(g, e, "'&' of this expression");
 		out.v = LLVMBuildPtrToInt(g->b, stmt_slot(g, x, gen_type_of(g,
 					  x)), gen_int_type(g, 8), "");
 		out.align = 0;
@@ -466,13 +483,13 @@ static struct gv unop(struct gen *g, const struct val *e)
 	v = expr_gen(g, val_get(e, "e"));
 	if (!strcmp(op, "*")) {
 		if (v.t->kind != TY_PTR || !gen_is_scalar(v.t))
-			return unsupported(g, e, "dereferencing this type");
+			return expr_unsupported(g, e, "dereferencing this type");
 		out.v = gen_tmp(g, type_size(t) > 0 ? type_size(t) : 8);
 		builtin_probe_read(g, out.v, type_size(t), v.v, v.t->user);
 		return gen_load(g, out.v, t);
 	}
 	if (!gen_is_scalar(v.t) || !gen_is_scalar(t))
-		return unsupported(g, e, arena_printf(g->a, "operator '%s' on "
+		return expr_unsupported(g, e, arena_printf(g->a, "operator '%s' on "
 				   "'%s'", op, type_str(g->a, v.t)));
 	v = expr_convert(g, v, t);
 	if (!strcmp(op, "-"))
@@ -480,7 +497,7 @@ static struct gv unop(struct gen *g, const struct val *e)
 	else if (!strcmp(op, "~"))
 		out.v = LLVMBuildNot(g->b, v.v, "");
 	else
-		return unsupported(g, e, arena_printf(g->a, "operator '%s'",
+		return expr_unsupported(g, e, arena_printf(g->a, "operator '%s'",
 						      op));
 	return out;
 }
@@ -500,7 +517,7 @@ static struct gv ternary(struct gen *g, const struct val *e)
 		/* c ?: b */
 		cv = expr_gen(g, val_get(e, "c"));
 		if (!gen_is_scalar(cv.t))
-			return unsupported(g, e, "'?:' on a non-integer");
+			return expr_unsupported(g, e, "'?:' on a non-integer");
 		c = cv.t->kind == TY_BOOL ? cv.v : LLVMBuildICmp(g->b,
 			LLVMIntNE, cv.v, LLVMConstNull(LLVMTypeOf(cv.v)), "");
 	}
@@ -540,7 +557,7 @@ static struct gv if_expr(struct gen *g, const struct val *e)
 	struct gv v;
 
 	if (!els || els->kind != VAL_MAP || t->kind == TY_VOID)
-		return unsupported(g, e, "an 'if' expression without a value");
+		return expr_unsupported(g, e, "an 'if' expression without a value");
 	if (!gen_is_scalar(t))
 		res = gen_tmp(g, type_size(t));
 	LLVMBuildCondBr(g->b, expr_cond(g, val_get(e, "cond")), yes, no);
@@ -575,7 +592,7 @@ static struct gv tuple(struct gen *g, const struct val *e)
 
 	if ((t->kind != TY_TUPLE && t->kind != TY_RECORD) || !elems ||
 	    elems->kind != VAL_ARR || (int)elems->n != t->nfields)
-		return unsupported(g, e, "a tuple whose type does not match "
+		return expr_unsupported(g, e, "a tuple whose type does not match "
 				   "its elements");
 	out.v = gen_tmp(g, type_size(t));
 	gen_memzero(g, g->b, out.v, type_size(t), 8);
@@ -599,7 +616,7 @@ static struct gv record(struct gen *g, const struct val *e)
 
 	if (t->kind != TY_RECORD || !fields || fields->kind != VAL_ARR ||
 	    (int)fields->n != t->nfields)
-		return unsupported(g, e, "a record whose type does not match "
+		return expr_unsupported(g, e, "a record whose type does not match "
 				   "its fields");
 	out.v = gen_tmp(g, type_size(t));
 	gen_memzero(g, g->b, out.v, type_size(t), 8);
@@ -725,7 +742,7 @@ static struct gv field(struct gen *g, const struct val *e)
 			off = b.t->fields[i].offset;
 	}
 	if (off < 0)
-		return unsupported(g, e, "a field access without an offset");
+		return expr_unsupported(g, e, "a field access without an offset");
 	if (b.t->kind == TY_PTR && gen_is_scalar(b.t)) {
 		/* p->f: read the member from kernel or user memory */
 		int64_t sz = type_size(t);
@@ -738,7 +755,7 @@ static struct gv field(struct gen *g, const struct val *e)
 		return val_get(e, "bits") ? bitfield(g, out, e) : out;
 	}
 	if (gen_is_scalar(b.t))
-		return unsupported(g, e, arena_printf(g->a, "member access on "
+		return expr_unsupported(g, e, arena_printf(g->a, "member access on "
 				   "'%s'", type_str(g->a, b.t)));
 	out = gen_load(g, gen_ptr_add(g, b.v, off), t);
 	out.align = gen_align_at(b.align ? b.align : gen_align_of(b.t), off);
@@ -757,7 +774,7 @@ static struct gv index_of(struct gen *g, const struct val *e)
 	struct gv v;
 
 	if (!gen_is_scalar(i.t) || sz <= 0)
-		return unsupported(g, e, "this index");
+		return expr_unsupported(g, e, "this index");
 	idx = expr_convert(g, i, type_int(g->a, 8, i.t->is_signed)).v;
 	if (b.t->kind == TY_PTR) {
 		tmp = gen_tmp(g, sz);
@@ -773,7 +790,7 @@ static struct gv index_of(struct gen *g, const struct val *e)
 		uint64_t k = LLVMConstIntGetZExtValue(idx);
 
 		if (k >= (uint64_t)b.t->nfields)
-			return unsupported(g, e, "an index past the tuple's end");
+			return expr_unsupported(g, e, "an index past the tuple's end");
 		v = gen_load(g, gen_ptr_add(g, b.v, b.t->fields[k].offset),
 			     b.t->fields[k].type);
 		v.align = gen_align_at(b.align ? b.align : 1,
@@ -781,7 +798,7 @@ static struct gv index_of(struct gen *g, const struct val *e)
 		return expr_convert(g, v, t);
 	}
 	if (b.t->kind != TY_STRING && b.t->kind != TY_ARRAY)
-		return unsupported(g, e, arena_printf(g->a, "indexing '%s'",
+		return expr_unsupported(g, e, arena_printf(g->a, "indexing '%s'",
 				   type_str(g->a, b.t)));
 	count = type_size(b.t) / sz;
 	if (LLVMIsAConstantInt(idx)) {
@@ -798,7 +815,7 @@ static struct gv index_of(struct gen *g, const struct val *e)
 		return v;
 	}
 	if (!gen_is_scalar(t))
-		return unsupported(g, e, "a variable index into this array");
+		return expr_unsupported(g, e, "a variable index into this array");
 	/* out of bounds reads as zero */
 	in = gen_block(g, "index_in");
 	out = gen_block(g, "index_out");
@@ -831,7 +848,7 @@ static struct gv str_literal(struct gen *g, const struct val *e)
 	LLVMValueRef st;
 
 	if (t->kind != TY_STRING || !s || s->kind != VAL_STR)
-		return unsupported(g, e, "this string literal");
+		return expr_unsupported(g, e, "this string literal");
 	out.v = gen_tmp(g, size);
 	for (i = 0; i < size; i += 8) {
 		uint64_t w = 0;
@@ -874,7 +891,7 @@ struct gv expr_gen(struct gen *g, const struct val *e)
 	switch (ast_kind(e)) {
 	case AST_INT:
 		if (!gen_is_scalar(t))
-			return unsupported(g, e, "an integer of this type");
+			return expr_unsupported(g, e, "an integer of this type");
 		return (struct gv){ LLVMConstInt(gen_llvm_type(g, t),
 			val_as_uint(val_get(e, "v")), 0), t, 0 };
 	case AST_BOOL:
@@ -886,7 +903,7 @@ struct gv expr_gen(struct gen *g, const struct val *e)
 	case AST_VAR:
 		slot = val_get_int(e, "slot", -1);
 		if (slot < 0 || slot >= g->nslots)
-			return unsupported(g, e, "a variable without a slot");
+			return expr_unsupported(g, e, "a variable without a slot");
 		v = gen_load(g, stmt_slot(g, e, t), stmt_slot_info(g, e)->t);
 		v.align = 8;
 		return expr_convert(g, v, t);
@@ -921,7 +938,7 @@ struct gv expr_gen(struct gen *g, const struct val *e)
 		stmt_block(g, e);
 		return expr_gen(g, val_get(e, "e"));
 	default:
-		return unsupported(g, e, arena_printf(g->a, "expression '%s'",
+		return expr_unsupported(g, e, arena_printf(g->a, "expression '%s'",
 				   val_kind_of(e)));
 	}
 }

@@ -272,6 +272,14 @@ struct gv expr_convert(struct gen *g, struct gv v, struct type *to);
 LLVMValueRef expr_arith(struct gen *g, const char *op, LLVMValueRef l,
 			LLVMValueRef r, const struct type *t);
 struct gv expr_dummy(struct gen *g, struct type *t);
+/* a located "WHAT is not supported yet" error; a dummy value of e's type */
+struct gv expr_unsupported(struct gen *g, const struct val *e,
+			   const char *what);
+/* the value of a call that returns nothing */
+struct gv expr_void(struct gen *g);
+/* argument i of a call node, and how many it has */
+const struct val *call_arg(const struct val *call, size_t i);
+size_t call_nargs(const struct val *call);
 /* pointer arithmetic: the size of what t points to (1 for void *) */
 int64_t expr_ptr_step(const struct type *t);
 LLVMValueRef expr_ptr_scale(struct gen *g, LLVMValueRef n,
