@@ -1120,6 +1120,25 @@ static bool ident_callable(const char *name)
 	return false;
 }
 
+/* pton("addr"): bt-check resolved the bytes (network order) into "v" */
+static struct gv call_pton(struct gen *g, const struct val *e)
+{
+	struct type *t = gen_type_of(g, e);
+	const struct val *bytes = val_get(e, "v");
+	LLVMTypeRef i8 = LLVMInt8TypeInContext(g->ctx);
+	LLVMValueRef p;
+	size_t i;
+
+	if (!bytes || bytes->kind != VAL_BIN || !t ||
+	    (int64_t)bytes->n != type_size(t))
+		return expr_unsupported(g, e, "pton() without resolved bytes");
+	p = gen_tmp(g, type_size(t));
+	for (i = 0; i < bytes->n; i++)
+		LLVMBuildStore(g->b, LLVMConstInt(i8, (unsigned char)bytes->s[i], 0),
+			       gen_ptr_add(g, p, (int64_t)i));
+	return (struct gv){ p, t, 1 };
+}
+
 struct gv builtin_call(struct gen *g, const struct val *e)
 {
 	const char *name = val_get_str(e, "name");
@@ -1138,6 +1157,8 @@ struct gv builtin_call(struct gen *g, const struct val *e)
 		return call_signal(g, e);
 	if (!strcmp(name, "ntop"))
 		return call_ntop(g, e);
+	if (!strcmp(name, "pton"))
+		return call_pton(g, e);
 	if (!strcmp(name, "macaddr"))
 		return call_macaddr(g, e);
 	if (!strcmp(name, "strlen"))

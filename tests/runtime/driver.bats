@@ -167,3 +167,12 @@ load driver_helpers
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf 'x\ny\n\n\n@a: 1')" ]
 }
+
+@test "pton() addresses print through ntop() and as byte arrays" {
+	run --separate-stderr timeout "$LIMIT" "$BT" -q -e 'begin {
+		printf("%s %s\n", ntop(2, pton("127.0.0.1")), ntop(pton("fe80::1:2")));
+		print(pton("10.1.2.3")); exit(); }'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "127.0.0.1 fe80::1:2" ]
+	[ "${lines[1]}" = "[10,1,2,3]" ]
+}
