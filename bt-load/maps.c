@@ -251,39 +251,89 @@ static int read_hist(struct load *l, struct load_map *m, struct val **out)
 	return err;
 }
 
+/* one [KEY, VALUE] entry from the raw bytes of a key and its value(s) */
+static void plain_entry(struct load *l, struct load_map *m,
+			const unsigned char *key, unsigned char *val,
+			struct val *entries)
+{
+	struct val *pair, *v;
+
+	fold_percpu(l, m, val);
+	v = decode_value(l->ev, m->val, val, m->val_size);
+	if ((m->val->kind == TY_MIN || m->val->kind == TY_MAX) &&
+	    v->kind == VAL_NIL)
+		return;
+	pair = val_arr(l->ev);
+	val_push(l->ev, pair, m->key ? decode_value(l->ev, m->key, key, m->key_size)
+				     : val_nil(l->ev));
+	val_push(l->ev, pair, v);
+	val_push(l->ev, entries, pair);
+}
+
+/*
+ * Read the map in batches (BPF_MAP_LOOKUP_BATCH, a few syscalls for a
+ * large map); 1 when the kernel cannot do that for this map, 0 when done.
+ */
+#define PLAIN_BATCH 4096
+static int read_plain_batch(struct load *l, struct load_map *m,
+			    size_t vsize, struct val *entries)
+{
+	unsigned char *keys = malloc(PLAIN_BATCH * m->key_size);
+	unsigned char *vals = malloc(PLAIN_BATCH * vsize);
+	uint64_t batch = 0;
+	bool first = true;
+	int ret = 0;
+
+	if (!keys || !vals)
+		BUG("out of memory");
+	for (;;) {
+		__u32 count = PLAIN_BATCH, i;
+		int err = bpf_map_lookup_batch(m->fd, first ? NULL : &batch,
+					       &batch, keys, vals, &count, NULL);
+		int e = err ? errno : 0;
+
+		if (err && e != ENOENT && first) {
+			ret = 1;   /* not supported: fall back */
+			break;
+		}
+		for (i = 0; i < count; i++)
+			plain_entry(l, m, keys + i * m->key_size,
+				    vals + i * vsize, entries);
+		if (err)
+			break;     /* ENOENT: the end; else keep what we have */
+		first = false;
+	}
+	free(keys);
+	free(vals);
+	return ret;
+}
+
 static int read_plain(struct load *l, struct load_map *m, struct val **out)
 {
 	size_t vsize = value_buf_size(l, m), max = bpf_map__max_entries(m->bpf), n = 0;
-	unsigned char *key = malloc(m->key_size), *next = malloc(m->key_size);
-	unsigned char *val = malloc(vsize);
+	unsigned char *key, *next, *val;
 	struct val *entries = val_arr(l->ev);
 	bool first = true;
 
+	*out = entries;
+	if (!read_plain_batch(l, m, vsize, entries))
+		return 0;
+	key = malloc(m->key_size);
+	next = malloc(m->key_size);
+	val = malloc(vsize);
 	if (!key || !next || !val)
 		BUG("out of memory");
 	while (n++ <= max * 2 &&
 	       !bpf_map_get_next_key(m->fd, first ? NULL : key, next)) {
-		struct val *pair, *v;
-
 		first = false;
 		memcpy(key, next, m->key_size);
 		if (bpf_map_lookup_elem(m->fd, key, val))
 			continue;
-		fold_percpu(l, m, val);
-		v = decode_value(l->ev, m->val, val, m->val_size);
-		if ((m->val->kind == TY_MIN || m->val->kind == TY_MAX) &&
-		    v->kind == VAL_NIL)
-			continue;
-		pair = val_arr(l->ev);
-		val_push(l->ev, pair, m->key ? decode_value(l->ev, m->key, key, m->key_size)
-					     : val_nil(l->ev));
-		val_push(l->ev, pair, v);
-		val_push(l->ev, entries, pair);
+		plain_entry(l, m, key, val, entries);
 	}
 	free(key);
 	free(next);
 	free(val);
-	*out = entries;
 	return 0;
 }
 
