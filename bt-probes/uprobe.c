@@ -22,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "elffile.h"
 #include "provider.h"
 
 struct uprobe_sym {
@@ -101,20 +102,10 @@ static int uprobe_symbols(struct arena *a, const char *path,
 	Elf_Scn *scn = NULL;
 	bool have_symtab = false;
 	Elf *elf;
-	int fd, pass;
+	int fd, pass, err;
 
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return -ENOSYS;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	elf = elf_begin(fd, ELF_C_READ, NULL);
-	if (!elf || elf_kind(elf) != ELF_K_ELF) {
-		if (elf)
-			elf_end(elf);
-		close(fd);
-		return -ENOEXEC;
-	}
+	if ((err = elffile_open(path, &fd, &elf)))
+		return err;
 	/* .symtab when present (it includes the dynamic symbols), else .dynsym */
 	for (pass = 0; pass < 2; pass++) {
 		scn = NULL;
@@ -166,8 +157,7 @@ static int uprobe_symbols(struct arena *a, const char *path,
 		if (have_symtab)
 			break;
 	}
-	elf_end(elf);
-	close(fd);
+	elffile_close(fd, elf);
 	*out = syms;
 	return (int)n;
 }

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "elffile.h"
 #include "provider.h"
 
 struct usdt_note {
@@ -36,20 +37,10 @@ static int usdt_notes(struct arena *a, const char *path, struct usdt_note **out)
 	uint64_t base = 0;
 	size_t shstrndx;
 	Elf *elf;
-	int fd;
+	int fd, err;
 
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return -ENOSYS;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	elf = elf_begin(fd, ELF_C_READ, NULL);
-	if (!elf || elf_kind(elf) != ELF_K_ELF) {
-		if (elf)
-			elf_end(elf);
-		close(fd);
-		return -ENOEXEC;
-	}
+	if ((err = elffile_open(path, &fd, &elf)))
+		return err;
 	/* where .stapsdt.base is now: a note linked against another base
 	 * (the binary was prelinked) moves by the difference, as libbpf */
 	if (!elf_getshdrstrndx(elf, &shstrndx)) {
@@ -111,8 +102,7 @@ static int usdt_notes(struct arena *a, const char *path, struct usdt_note **out)
 			n++;
 		}
 	}
-	elf_end(elf);
-	close(fd);
+	elffile_close(fd, elf);
 	*out = notes;
 	return (int)n;
 }
