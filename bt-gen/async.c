@@ -50,52 +50,11 @@ static struct val *table(struct gen *g, struct val **t)
 
 
 
-/* cat(fmt, ...) and system(fmt, ...): the arguments as a tuple, the
- * format and argument types in the bundle table */
+/* cat(fmt, ...) and system(fmt, ...): builtins.c's formatted record */
 static struct gv fmt_record(struct gen *g, const struct val *e, int action,
 			    struct val **tab)
 {
-	const struct val *fmt = call_arg(e, 0);
-	size_t n = call_nargs(e), i;
-	struct type **types;
-	struct gv *vals;
-	struct type *tup;
-	struct val *row, *targs;
-	LLVMValueRef rec;
-	int64_t id;
-
-	if (ast_kind(fmt) != AST_STR || !val_get_str(fmt, "v"))
-		return expr_unsupported(g, e, arena_printf(g->a, "%s() without a "
-				   "literal format", val_get_str(e, "name")));
-	types = arena_alloc(g->a, sizeof(*types) * (n + 1));
-	vals = arena_alloc(g->a, sizeof(*vals) * (n + 1));
-	for (i = 1; i < n; i++) {
-		vals[i - 1] = expr_gen(g, call_arg(e, i));
-		types[i - 1] = vals[i - 1].t;
-	}
-	tup = type_tuple(g->a, types, (int)(n ? n - 1 : 0));
-	row = val_map(g->a);
-	val_set(g->a, row, "fmt", val_copy(g->a, val_get(fmt, "v")));
-	targs = val_arr(g->a);
-	for (i = 0; i + 1 < n; i++)
-		val_push(g->a, targs, type_to_val(g->a, types[i]));
-	val_set(g->a, row, "args", targs);
-	if (val_get(e, "loc"))
-		val_set(g->a, row, "loc", val_copy(g->a, val_get(e, "loc")));
-	id = (int64_t)table(g, tab)->n;
-	val_push(g->a, *tab, row);
-
-	rec = builtin_record_begin(g, action, id, type_size(tup));
-	if (type_size(tup))
-		gen_memzero(g, g->b, gen_ptr_add(g, rec, 8), type_size(tup), 8);
-	for (i = 0; i + 1 < n; i++) {
-		int64_t off = 8 + tup->fields[i].offset;
-
-		gen_store_aligned(g, gen_ptr_add(g, rec, off),
-				  gen_align_at(8, off), vals[i], types[i]);
-	}
-	builtin_record_end(g, rec);
-	return expr_void(g);
+	return builtin_fmt_record(g, e, action, table(g, tab), NULL);
 }
 
 static LLVMValueRef int_to_ptr(struct gen *g, LLVMValueRef v)

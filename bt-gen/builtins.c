@@ -511,7 +511,14 @@ void builtin_record_end(struct gen *g, LLVMValueRef rec)
 }
 
 
-static struct gv call_printf(struct gen *g, const struct val *e)
+/*
+ * A formatted-output record (printf, errorf, warnf, cat, system): the
+ * arguments are evaluated first, then sent as a tuple in a record of the
+ * given action; the format and argument types become a row of tab (its
+ * index is the record's id), with severity for errorf/warnf.
+ */
+struct gv builtin_fmt_record(struct gen *g, const struct val *e, int action,
+			     struct val *tab, const char *severity)
 {
 	const struct val *fmt = call_arg(e, 0);
 	size_t n = call_nargs(e), i;
@@ -520,12 +527,11 @@ static struct gv call_printf(struct gen *g, const struct val *e)
 	struct type *tup;
 	struct val *row, *targs;
 	LLVMValueRef rec;
-	int64_t id = (int64_t)g->printfs->n;
-
-	const char *fn = val_get_str(e, "name");
+	int64_t id = (int64_t)tab->n;
 
 	if (ast_kind(fmt) != AST_STR || !val_get_str(fmt, "v"))
-		return expr_unsupported(g, e, "printf() without a literal format");
+		return expr_unsupported(g, e, arena_printf(g->a, "%s() without a "
+				   "literal format", val_get_str(e, "name")));
 	types = arena_alloc(g->a, sizeof(*types) * (n + 1));
 	vals = arena_alloc(g->a, sizeof(*vals) * (n + 1));
 	/* evaluate every argument before reserving the record */
@@ -542,13 +548,11 @@ static struct gv call_printf(struct gen *g, const struct val *e)
 	val_set(g->a, row, "args", targs);
 	if (val_get(e, "loc"))
 		val_set(g->a, row, "loc", val_copy(g->a, val_get(e, "loc")));
-	if (!strcmp(fn, "errorf"))
-		val_set_str(g->a, row, "severity", "error");
-	else if (!strcmp(fn, "warnf"))
-		val_set_str(g->a, row, "severity", "warning");
-	val_push(g->a, g->printfs, row);
+	if (severity)
+		val_set_str(g->a, row, "severity", severity);
+	val_push(g->a, tab, row);
 
-	rec = builtin_record_begin(g, REC_PRINTF, id, type_size(tup));
+	rec = builtin_record_begin(g, action, id, type_size(tup));
 	if (type_size(tup))
 		gen_memzero(g, g->b, gen_ptr_add(g, rec, 8), type_size(tup), 8);
 	for (i = 0; i + 1 < n; i++) {
@@ -559,6 +563,15 @@ static struct gv call_printf(struct gen *g, const struct val *e)
 	}
 	builtin_record_end(g, rec);
 	return expr_void(g);
+}
+
+static struct gv call_printf(struct gen *g, const struct val *e)
+{
+	const char *fn = val_get_str(e, "name");
+
+	return builtin_fmt_record(g, e, REC_PRINTF, g->printfs,
+				  !strcmp(fn, "errorf") ? "error" :
+				  !strcmp(fn, "warnf") ? "warning" : NULL);
 }
 
 static struct gmap *map_arg(struct gen *g, const struct val *e, size_t i)

@@ -273,6 +273,9 @@ LLVMValueRef expr_arith(struct gen *g, const char *op, LLVMValueRef l,
 			LLVMValueRef r, const struct type *t);
 struct gv expr_dummy(struct gen *g, struct type *t);
 /* a located "WHAT is not supported yet" error; a dummy value of e's type */
+/* printf-like record with its bundle table row (builtins.c) */
+struct gv builtin_fmt_record(struct gen *g, const struct val *e, int action,
+			     struct val *tab, const char *severity);
 struct gv expr_unsupported(struct gen *g, const struct val *e,
 			   const char *what);
 /* the value of a call that returns nothing */
