@@ -502,13 +502,43 @@ static struct gv unop(struct gen *g, const struct val *e)
 	return out;
 }
 
+/*
+ * The two arms of a ternary or an if-expression: each arm ends with
+ * arm_end() (a big value goes to res, a scalar to a phi), and
+ * arms_join() gives the result in done.
+ */
+static void arm_end(struct gen *g, struct gv v, LLVMValueRef res,
+		    LLVMValueRef *val, LLVMBasicBlockRef *blk,
+		    LLVMBasicBlockRef done)
+{
+	if (res)
+		gen_store_aligned(g, res, 8, v, v.t);
+	*val = v.v;
+	*blk = LLVMGetInsertBlock(g->b);
+	LLVMBuildBr(g->b, done);
+}
+
+static struct gv arms_join(struct gen *g, LLVMValueRef res, struct type *t,
+			   LLVMValueRef vals[2], LLVMBasicBlockRef blocks[2],
+			   LLVMBasicBlockRef done)
+{
+	LLVMValueRef phi;
+
+	LLVMPositionBuilderAtEnd(g->b, done);
+	if (res)
+		return (struct gv){ res, t, 8 };
+	phi = LLVMBuildPhi(g->b, LLVMTypeOf(vals[0]), "");
+	LLVMAddIncoming(phi, vals, blocks, 2);
+	return (struct gv){ phi, t, 0 };
+}
+
 static struct gv ternary(struct gen *g, const struct val *e)
 {
 	struct type *t = gen_type_of(g, e);
 	const struct val *a = val_get(e, "a");
 	LLVMBasicBlockRef yes = gen_block(g, "tern_a"), no = gen_block(g,
 		"tern_b"), done = gen_block(g, "tern_done"), blocks[2];
-	LLVMValueRef c, vals[2], phi, res = NULL;
+	LLVMValueRef c, vals[2], res = NULL;
 	struct gv cv = { NULL, NULL, 0 }, v;
 
 	if (a && a->kind == VAL_MAP) {
@@ -526,24 +556,11 @@ static struct gv ternary(struct gen *g, const struct val *e)
 	LLVMBuildCondBr(g->b, c, yes, no);
 	LLVMPositionBuilderAtEnd(g->b, yes);
 	v = expr_convert(g, a && a->kind == VAL_MAP ? expr_gen(g, a) : cv, t);
-	if (res)
-		gen_store_aligned(g, res, 8, v, t);
-	vals[0] = v.v;
-	blocks[0] = LLVMGetInsertBlock(g->b);
-	LLVMBuildBr(g->b, done);
+	arm_end(g, v, res, &vals[0], &blocks[0], done);
 	LLVMPositionBuilderAtEnd(g->b, no);
 	v = expr_convert(g, expr_gen(g, val_get(e, "b")), t);
-	if (res)
-		gen_store_aligned(g, res, 8, v, t);
-	vals[1] = v.v;
-	blocks[1] = LLVMGetInsertBlock(g->b);
-	LLVMBuildBr(g->b, done);
-	LLVMPositionBuilderAtEnd(g->b, done);
-	if (res)
-		return (struct gv){ res, t, 8 };
-	phi = LLVMBuildPhi(g->b, LLVMTypeOf(vals[0]), "");
-	LLVMAddIncoming(phi, vals, blocks, 2);
-	return (struct gv){ phi, t, 0 };
+	arm_end(g, v, res, &vals[1], &blocks[1], done);
+	return arms_join(g, res, t, vals, blocks, done);
 }
 
 /* if (c) { ...; a } else { ...; b } as an expression */
@@ -553,7 +570,7 @@ static struct gv if_expr(struct gen *g, const struct val *e)
 	const struct val *els = val_get(e, "else");
 	LLVMBasicBlockRef yes = gen_block(g, "ifx_then"), no = gen_block(g,
 		"ifx_else"), done = gen_block(g, "ifx_done"), blocks[2];
-	LLVMValueRef vals[2], phi, res = NULL;
+	LLVMValueRef vals[2], res = NULL;
 	struct gv v;
 
 	if (!els || els->kind != VAL_MAP || t->kind == TY_VOID)
@@ -563,24 +580,11 @@ static struct gv if_expr(struct gen *g, const struct val *e)
 	LLVMBuildCondBr(g->b, expr_cond(g, val_get(e, "cond")), yes, no);
 	LLVMPositionBuilderAtEnd(g->b, yes);
 	v = expr_convert(g, expr_gen(g, val_get(e, "then")), t);
-	if (res)
-		gen_store_aligned(g, res, 8, v, t);
-	vals[0] = v.v;
-	blocks[0] = LLVMGetInsertBlock(g->b);
-	LLVMBuildBr(g->b, done);
+	arm_end(g, v, res, &vals[0], &blocks[0], done);
 	LLVMPositionBuilderAtEnd(g->b, no);
 	v = expr_convert(g, expr_gen(g, els), t);
-	if (res)
-		gen_store_aligned(g, res, 8, v, t);
-	vals[1] = v.v;
-	blocks[1] = LLVMGetInsertBlock(g->b);
-	LLVMBuildBr(g->b, done);
-	LLVMPositionBuilderAtEnd(g->b, done);
-	if (res)
-		return (struct gv){ res, t, 8 };
-	phi = LLVMBuildPhi(g->b, LLVMTypeOf(vals[0]), "");
-	LLVMAddIncoming(phi, vals, blocks, 2);
-	return (struct gv){ phi, t, 0 };
+	arm_end(g, v, res, &vals[1], &blocks[1], done);
+	return arms_join(g, res, t, vals, blocks, done);
 }
 
 static struct gv tuple(struct gen *g, const struct val *e)
