@@ -169,9 +169,15 @@ uint64_t tseries_latest(const struct val *v);
 
 struct map_entry {
 	const struct val *key, *val;
+	/* scalar keys and values copied next to the entry before sorting
+	 * (key and val point here after it): printing 100k sorted entries
+	 * then reads memory in order instead of all over the event */
+	struct val kcopy, vcopy;
+	bool kcopied, vcopied;
 	size_t index;        /* input position, for stable ordering */
 	int64_t si;          /* the value's sort key, signed or not */
 	uint64_t su;
+	int64_t ki;          /* an integer key, as it sorts */
 };
 
 /* sort entries as upstream prints them (O-28) */

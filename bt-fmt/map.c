@@ -78,50 +78,70 @@ int map_key_cmp(const struct type *t, const struct val *a,
 
 enum sort_by { BY_KEY, BY_SIGNED, BY_UNSIGNED };
 
-static int cmp_key(const void *pa, const void *pb, void *ctx)
+struct sort_ctx {
+	const struct type *key;
+	enum sort_by by;
+	bool int_keys;       /* keys precomputed in entry.ki */
+};
+
+/* one pass: value (unless BY_KEY), then key, then input position; the
+ * same order as a key sort followed by a stable value sort */
+static int cmp_entry(const void *pa, const void *pb, void *ctx)
 {
 	const struct map_entry *a = pa, *b = pb;
-	int c = map_key_cmp(ctx, a->key, b->key);
+	const struct sort_ctx *sc = ctx;
+	int c = 0;
 
+	if (sc->by == BY_SIGNED)
+		c = (a->si > b->si) - (a->si < b->si);
+	else if (sc->by == BY_UNSIGNED)
+		c = (a->su > b->su) - (a->su < b->su);
+	if (c)
+		return c;
+	if (sc->int_keys)
+		c = (a->ki > b->ki) - (a->ki < b->ki);
+	else
+		c = map_key_cmp(sc->key, a->key, b->key);
 	if (c)
 		return c;
 	return (a->index > b->index) - (a->index < b->index);
 }
 
-static int cmp_value(const void *pa, const void *pb, void *ctx)
+static bool val_is_scalar(const struct val *v)
 {
-	const struct map_entry *a = pa, *b = pb;
-	int c;
-
-	if (*(enum sort_by *)ctx == BY_SIGNED)
-		c = (a->si > b->si) - (a->si < b->si);
-	else
-		c = (a->su > b->su) - (a->su < b->su);
-	if (c)
-		return c;
-	return (a->index > b->index) - (a->index < b->index);
+	return v->kind != VAL_ARR && v->kind != VAL_MAP;
 }
 
 void map_sort(const struct fmt_map *m, struct map_entry *e, size_t n)
 {
 	const struct type *t = m->val;
-	enum sort_by by = BY_KEY;
+	struct sort_ctx sc = { .key = m->key, .by = BY_KEY };
 	struct int_val c, a, s;
 	size_t i;
 
-	qsort_r(e, n, sizeof(*e), cmp_key, m->key);
+	sc.int_keys = m->key &&
+		      (m->key->kind == TY_INT || m->key->kind == TY_ENUM);
 	for (i = 0; i < n; i++) {
 		struct map_entry *x = &e[i];
 
 		x->index = i;
+		x->kcopied = val_is_scalar(x->key);
+		if (x->kcopied)
+			x->kcopy = *x->key;
+		x->vcopied = val_is_scalar(x->val);
+		if (x->vcopied)
+			x->vcopy = *x->val;
+		if (sc.int_keys)
+			x->ki = val_is_int(x->key) ? key_int(m->key, x->key)
+						   : 0;
 		switch (t->kind) {
 		case TY_HIST:
 		case TY_LHIST:
-			by = BY_UNSIGNED;
+			sc.by = BY_UNSIGNED;
 			x->su = hist_total(x->val);
 			break;
 		case TY_TSERIES:
-			by = BY_UNSIGNED;
+			sc.by = BY_UNSIGNED;
 			x->su = tseries_latest(x->val);
 			break;
 		case TY_COUNT:
@@ -135,13 +155,13 @@ void map_sort(const struct fmt_map *m, struct map_entry *e, size_t n)
 				c = value_int(NULL, x->val);
 				c.is_signed = t->is_signed;
 			}
-			by = c.is_signed ? BY_SIGNED : BY_UNSIGNED;
+			sc.by = c.is_signed ? BY_SIGNED : BY_UNSIGNED;
 			x->si = c.i;
 			x->su = c.u;
 			break;
 		case TY_MIN:
 		case TY_MAX:
-			by = BY_UNSIGNED;
+			sc.by = BY_UNSIGNED;
 			x->su = val_as_uint(x->val);
 			break;
 		case TY_AVG:
@@ -149,7 +169,7 @@ void map_sort(const struct fmt_map *m, struct map_entry *e, size_t n)
 			if (x->val->kind != VAL_ARR)
 				break;
 			value_stats(t, x->val, 1, &c, &a, &s);
-			by = t->is_signed ? BY_SIGNED : BY_UNSIGNED;
+			sc.by = t->is_signed ? BY_SIGNED : BY_UNSIGNED;
 			x->si = a.i;
 			x->su = a.u;
 			break;
@@ -157,8 +177,13 @@ void map_sort(const struct fmt_map *m, struct map_entry *e, size_t n)
 			break;
 		}
 	}
-	if (by != BY_KEY)
-		qsort_r(e, n, sizeof(*e), cmp_value, &by);
+	qsort_r(e, n, sizeof(*e), cmp_entry, &sc);
+	for (i = 0; i < n; i++) {
+		if (e[i].kcopied)
+			e[i].key = &e[i].kcopy;
+		if (e[i].vcopied)
+			e[i].val = &e[i].vcopy;
+	}
 }
 
 static void int_out(struct strbuf *sb, struct int_val v, bool json)

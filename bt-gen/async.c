@@ -15,6 +15,8 @@
  *                     .rodata (one row per number, the last row unknown)
  *   debugf(fmt, ...)  bpf_trace_printk
  *   cpid              bt_globals offset 8, written by bt-load
+ *   stop gate         bt_globals offset 24, set by bt-load when the run
+ *                     ends: attached programs return at once
  *   exit()'s flag     bt_globals offset 16: 1 << 32 | (u32)code, set before
  *                     the EXIT record so that a full ring buffer cannot lose
  *                     the exit (bt-load reads it every poll round)
@@ -299,6 +301,26 @@ void async_exit_flag(struct gen *g, LLVMValueRef code)
 	LLVMSetAlignment(st, 8);
 	LLVMBuildBr(g->b, done);
 	LLVMPositionBuilderAtEnd(g->b, done);
+}
+
+void async_stop_gate(struct gen *g)
+{
+	LLVMValueRef p = globals_ptr(g), ld, stop;
+	LLVMBasicBlockRef rd = gen_block(g, "stop_read");
+	LLVMBasicBlockRef ret = gen_block(g, "stopped");
+	LLVMBasicBlockRef go = gen_block(g, "running");
+
+	LLVMBuildCondBr(g->b, LLVMBuildIsNotNull(g->b, p, ""), rd, go);
+	LLVMPositionBuilderAtEnd(g->b, rd);
+	ld = LLVMBuildLoad2(g->b, gen_int_type(g, 8),
+			    gen_ptr_add(g, p, GLOBALS_STOP), "");
+	LLVMSetAlignment(ld, 8);
+	LLVMSetVolatile(ld, 1);
+	stop = LLVMBuildIsNotNull(g->b, ld, "");
+	LLVMBuildCondBr(g->b, stop, ret, go);
+	LLVMPositionBuilderAtEnd(g->b, ret);
+	LLVMBuildRet(g->b, gen_i64(g, 0));
+	LLVMPositionBuilderAtEnd(g->b, go);
 }
 
 void async_div_check(struct gen *g, const struct val *at, const char *op,

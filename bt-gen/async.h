@@ -21,6 +21,8 @@ bool async_call(struct gen *g, const struct val *e, const char *name,
 /* an identifier async.c compiles (cpid) */
 bool async_ident(struct gen *g, const struct val *e, const char *name,
 		 struct gv *out);
+/* at a program's entry: return 0 once bt-load has set bt_globals' stop */
+void async_stop_gate(struct gen *g);
 /* exit(code): set the exit flag in bt_globals before the EXIT record */
 void async_exit_flag(struct gen *g, LLVMValueRef code);
 /* before x / r or x % r at node at: warn at run time when r is 0 */

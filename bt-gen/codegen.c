@@ -26,6 +26,7 @@
 #include "bug.h"
 #include "cli.h"
 #include "diag.h"
+#include "async.h"
 #include "gen.h"
 
 LLVMTypeRef gen_int_type(struct gen *g, int64_t size)
@@ -651,6 +652,9 @@ static int gen_probe(struct gen *g, const struct val *probe)
 	memset(g->slots, 0, sizeof(*g->slots) * (size_t)g->nslots);
 	g->slots_in_scratch = has_for(probe);
 	stmt_alloc_slots(g, probe);
+	if (strcmp(g->provider, "begin") && strcmp(g->provider, "end") &&
+	    strcmp(g->provider, "self"))
+		async_stop_gate(g);
 	pred = val_get(probe, "pred");
 	if (pred && pred->kind == VAL_MAP) {
 		btf_debug_loc(g, pred);

@@ -414,6 +414,19 @@ void actions_set_cpid(struct load *l)
 			l->globals_name, strerror(errno));
 }
 
+bool actions_stop_probes(struct load *l)
+{
+	unsigned char *buf;
+	uint64_t one = 1;
+	uint32_t key = 0;
+	int fd = globals_rw(l, &buf);
+
+	if (fd < 0)
+		return false;
+	memcpy(buf + GLOBALS_STOP, &one, 8);
+	return bpf_map_update_elem(fd, &key, buf, BPF_ANY) == 0;
+}
+
 bool actions_exit_flagged(struct load *l, int *code)
 {
 	unsigned char *buf;

@@ -259,6 +259,9 @@ int actions_record(struct load *l, uint32_t action, uint32_t id,
 void actions_set_cpid(struct load *l);
 /* exit() was called (its flag in bt_globals is set): true and its code */
 bool actions_exit_flagged(struct load *l, int *code);
+/* set bt_globals' stop gate: attached programs return at once; false
+ * when it cannot be written */
+bool actions_stop_probes(struct load *l);
 
 /* run.c */
 int run_bundle(struct load *l);

@@ -13,6 +13,7 @@
  * malformed bundle, 3 when the kernel refuses.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
 
 #include <bpf/bpf.h>
@@ -231,9 +232,18 @@ static void dump_maps(struct load *l)
 	}
 }
 
+/* the detaching thread: only it touches l->links until it is joined */
+static void *detach_main(void *arg)
+{
+	attach_detach_all(arg);
+	return NULL;
+}
+
 int run_bundle(struct load *l)
 {
 	struct val *attached;
+	pthread_t detacher;
+	bool detaching;
 	int err, code;
 
 	if ((err = check_features(l)))
@@ -296,10 +306,19 @@ int run_bundle(struct load *l)
 			l->exit_flagged = true;
 	}
 	l->in_loop = false;
-	attach_detach_all(l);
+	/* with the stop gate set the programs are inert and the maps hold
+	 * still, so detaching, which waits for the kernel (an RCU grace
+	 * period, tens of ms), runs in a thread alongside end and the dump */
+	detaching = actions_stop_probes(l) &&
+		    !pthread_create(&detacher, NULL, detach_main, l);
+	if (!detaching)
+		attach_detach_all(l);
 	child_stop(l);
-	if (l->out_broken)
+	if (l->out_broken) {
+		if (detaching)
+			pthread_join(detacher, NULL);
 		return 0;
+	}
 
 	/* records written after exit() are dropped; then end runs */
 	ringbuf_poll(l, 0);
@@ -312,5 +331,7 @@ int run_bundle(struct load *l)
 	if (l->print_maps_on_exit)
 		dump_maps(l);
 	emit_exit(l, code);
+	if (detaching)
+		pthread_join(detacher, NULL);
 	return l->out_broken ? 0 : code;
 }

@@ -36,11 +36,15 @@ struct record_head {
 /*
  * bt_globals: an array map with one entry that bt-load writes and the
  * programs read (WIRE.md, "Programs and globals"):
- * struct { u64 start_ns; u64 cpid; u64 exit; u64 spare; }
+ * struct { u64 start_ns; u64 cpid; u64 exit; u64 stop; }
+ * stop: set by bt-load when the run ends; every attached program then
+ * returns at once, so the maps hold still while detaching (slow: the
+ * kernel waits for an RCU grace period) happens after the output
  */
 #define GLOBALS_START_NS 0
 #define GLOBALS_CPID 8
 #define GLOBALS_EXIT 16
+#define GLOBALS_STOP 24
 #define GLOBALS_SIZE 32
 
 #endif
