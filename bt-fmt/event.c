@@ -212,12 +212,52 @@ static int ev_time(struct fmt_state *st, const struct val *ev)
 	return 0;
 }
 
+/*
+ * A map sent in batches (WIRE.md `map`, more: true): the entries are
+ * gathered in st->pending (the event arena is kept until the last batch)
+ * and *evp becomes one event holding them all; false while more follow.
+ */
+static int map_gather(struct fmt_state *st, struct arena *a, size_t id,
+		      const struct val **evp)
+{
+	const struct val *ev = *evp, *ents = val_get(ev, "entries");
+	struct val *whole;
+	size_t i;
+
+	if (!val_get_bool(ev, "more", false) && !st->pending)
+		return 1;
+	if (!ents || ents->kind != VAL_ARR)
+		return bad_event("map", "'entries' is not a list");
+	if (st->pending && st->pending_id != id)
+		return bad_event("map", "a map's batches end with another map");
+	if (!st->pending) {
+		st->pending = val_arr(a);
+		st->pending_id = id;
+	}
+	for (i = 0; i < ents->n; i++)
+		val_push(a, st->pending, ents->items[i]);
+	if (val_get_bool(ev, "more", false))
+		return 0;
+	whole = val_map(a);
+	for (i = 0; i < ev->n; i++)
+		val_set(a, whole, ev->kv[i].key,
+			strcmp(ev->kv[i].key, "entries") ? ev->kv[i].v
+							 : st->pending);
+	st->pending = NULL;
+	*evp = whole;
+	return 1;
+}
+
 static int ev_map(struct fmt_state *st, struct arena *a, const struct val *ev)
 {
 	size_t id;
+	int err;
 
 	if (!get_id(ev, st->meta.nmaps, &id))
 		return bad_event("map", "unknown map id");
+	err = map_gather(st, a, id, &ev);
+	if (err <= 0)
+		return err;
 	/* print_maps_on_exit = false: the exit dump shows no maps */
 	if (st->meta.no_exit_maps && val_get_bool(ev, "final", false))
 		return 0;
@@ -411,6 +451,8 @@ int event_render(struct fmt_state *st, struct arena *a, const struct val *ev)
 		fprintf(stderr, "bt-fmt: event without a kind 'e'\n");
 		return -EBADMSG;
 	}
+	if (st->pending && strcmp(e, "map"))
+		return bad_event(e, "a map's batches were cut off");
 	/* the most frequent first */
 	if (!strcmp(e, "printf"))
 		return ev_printf(st, ev);

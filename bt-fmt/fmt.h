@@ -231,6 +231,10 @@ struct fmt_state {
 	bool lost_reported;
 	size_t csv_keys;     /* -f csv: key columns (csv_header()) */
 	struct flame *flame; /* -f folded/svg: the stacks seen so far */
+	/* the entries of a map sent in batches, until its last batch (the
+	 * event arena is not reset meanwhile) */
+	struct val *pending;
+	size_t pending_id;
 };
 
 /* -f csv (csv.c) */

@@ -105,8 +105,16 @@ static int run(struct fmt_state *st, struct wire_in *in)
 
 	for (;;) {
 		at = wire_in_offset(in);
-		arena_reset(ev_arena);
+		if (!st->pending)
+			arena_reset(ev_arena);
 		err = wire_in_next(in, ev_arena, &ev);
+		if (err == -ENODATA && st->pending) {
+			fmt_flush(st);
+			fprintf(stderr, "bt-fmt: the stream ends inside a map "
+				"sent in batches, at byte %zu\n", at);
+			status = EXIT_USAGE;
+			goto out;
+		}
 		if (err == -ENODATA)
 			break;
 		if (err) {

@@ -107,6 +107,92 @@ static int cmp_entry(const void *pa, const void *pb, void *ctx)
 	return (a->index > b->index) - (a->index < b->index);
 }
 
+/*
+ * Integer keys (or none): the order is that of three unsigned numbers
+ * (value, key, input position), signed ones with their top bit flipped.
+ * These 24-byte rows are merge-sorted with the comparison inlined and the
+ * entries then moved into place, several times faster than qsort_r over
+ * the entries for a 100k-key map.
+ */
+struct sort_row {
+	uint64_t v, k;
+	size_t i;
+};
+
+static bool row_before(const struct sort_row *a, const struct sort_row *b)
+{
+	if (a->v != b->v)
+		return a->v < b->v;
+	if (a->k != b->k)
+		return a->k < b->k;
+	return a->i < b->i;
+}
+
+static void rows_merge_sort(struct sort_row *r, struct sort_row *tmp,
+			    size_t n)
+{
+	struct sort_row *src = r, *dst = tmp, *t;
+	size_t w, lo, mid, hi, a, b, k;
+
+	for (w = 1; w < n; w *= 2) {
+		for (lo = 0; lo < n; lo += 2 * w) {
+			mid = lo + w < n ? lo + w : n;
+			hi = lo + 2 * w < n ? lo + 2 * w : n;
+			a = lo;
+			b = mid;
+			k = lo;
+			while (a < mid && b < hi)
+				dst[k++] = row_before(&src[b], &src[a]) ?
+					   src[b++] : src[a++];
+			while (a < mid)
+				dst[k++] = src[a++];
+			while (b < hi)
+				dst[k++] = src[b++];
+		}
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != r)
+		memcpy(r, src, n * sizeof(*r));
+}
+
+static void sort_rows(struct map_entry *e, size_t n, const struct sort_ctx *sc)
+{
+	const uint64_t flip = 1ULL << 63;
+	struct sort_row *r = malloc(2 * (n ? n : 1) * sizeof(*r));
+	struct map_entry t;
+	size_t j, cur, src;
+
+	if (!r) {
+		qsort_r(e, n, sizeof(*e), cmp_entry, (void *)sc);
+		return;
+	}
+	for (j = 0; j < n; j++) {
+		r[j].v = sc->by == BY_SIGNED ? (uint64_t)e[j].si ^ flip :
+			 sc->by == BY_UNSIGNED ? e[j].su : 0;
+		r[j].k = sc->int_keys ? (uint64_t)e[j].ki ^ flip : 0;
+		r[j].i = e[j].index;
+	}
+	rows_merge_sort(r, r + n, n);
+	/* e[j] = old e[r[j].i], one permutation cycle at a time */
+	for (j = 0; j < n; j++) {
+		if (r[j].i == SIZE_MAX)
+			continue;
+		t = e[j];
+		for (cur = j;; cur = src) {
+			src = r[cur].i;
+			r[cur].i = SIZE_MAX;
+			if (src == j) {
+				e[cur] = t;
+				break;
+			}
+			e[cur] = e[src];
+		}
+	}
+	free(r);
+}
+
 static bool val_is_scalar(const struct val *v)
 {
 	return v->kind != VAL_ARR && v->kind != VAL_MAP;
@@ -177,7 +263,10 @@ void map_sort(const struct fmt_map *m, struct map_entry *e, size_t n)
 			break;
 		}
 	}
-	qsort_r(e, n, sizeof(*e), cmp_entry, &sc);
+	if (sc.int_keys || !m->key)
+		sort_rows(e, n, &sc);
+	else
+		qsort_r(e, n, sizeof(*e), cmp_entry, &sc);
 	for (i = 0; i < n; i++) {
 		if (e[i].kcopied)
 			e[i].key = &e[i].kcopy;

@@ -240,8 +240,8 @@ static struct gv stack_of(struct gen *g, const struct val *e)
 	out.v = gen_tmp(g, 16);
 	st = LLVMBuildStore(g->b, id, out.v);
 	LLVMSetAlignment(st, 8);
-	pid = LLVMBuildLShr(g->b, helper0(g, BPF_FUNC_get_current_pid_tgid),
-			    gen_i64(g, 32), "");
+	/* the pid as bt-load finds it in its /proc */
+	pid = pid_tid(g, true, true);
 	st = LLVMBuildStore(g->b, LLVMBuildTrunc(g->b, pid, gen_int_type(g, 4),
 			    ""), gen_ptr_add(g, out.v, 8));
 	LLVMSetAlignment(st, 4);
@@ -904,8 +904,7 @@ static struct gv usym_of(struct gen *g, const struct val *e, LLVMValueRef addr)
 
 	if (t->kind != TY_USYM)
 		return expr_unsupported(g, e, "this symbol type");
-	pid = LLVMBuildLShr(g->b, helper0(g, BPF_FUNC_get_current_pid_tgid),
-			    gen_i64(g, 32), "");
+	pid = pid_tid(g, true, true);   /* as bt-load's /proc names it */
 	st = LLVMBuildStore(g->b, addr, out.v);
 	LLVMSetAlignment(st, 8);
 	st = LLVMBuildStore(g->b, LLVMBuildTrunc(g->b, pid, gen_int_type(g, 4),

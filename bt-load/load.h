@@ -215,6 +215,16 @@ void symbolize_free(void);
 int maps_open(struct load *l);
 /* a "map" event for map id with its current entries (NULL: empty) */
 int maps_read(struct load *l, int id, struct val **entries);
+/* takes a batch of a map's entries that maps_stream read */
+typedef void (*maps_chunk_fn)(struct load *l, int id, struct val *entries,
+			      void *ctx);
+/*
+ * maps_read, but a plain map read in batches hands each full batch to fn
+ * (WIRE.md: `map` events with more: true) as soon as it is read; what is
+ * left when the map ends is returned in *entries
+ */
+int maps_stream(struct load *l, int id, struct val **entries,
+		maps_chunk_fn fn, void *ctx);
 int maps_clear(struct load *l, int id);
 int maps_zero(struct load *l, int id);
 

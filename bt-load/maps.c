@@ -275,9 +275,10 @@ static void plain_entry(struct load *l, struct load_map *m,
  * large map); 1 when the kernel cannot do that for this map, 0 when done.
  */
 #define PLAIN_BATCH 4096
-static int read_plain_batch(struct load *l, struct load_map *m,
-			    size_t vsize, struct val *entries)
+static int read_plain_batch(struct load *l, int id, size_t vsize,
+			    struct val **entries, maps_chunk_fn fn, void *ctx)
 {
+	struct load_map *m = &l->maps[id];
 	unsigned char *keys = malloc(PLAIN_BATCH * m->key_size);
 	unsigned char *vals = malloc(PLAIN_BATCH * vsize);
 	uint64_t batch = 0;
@@ -298,26 +299,33 @@ static int read_plain_batch(struct load *l, struct load_map *m,
 		}
 		for (i = 0; i < count; i++)
 			plain_entry(l, m, keys + i * m->key_size,
-				    vals + i * vsize, entries);
+				    vals + i * vsize, *entries);
 		if (err)
 			break;     /* ENOENT: the end; else keep what we have */
 		first = false;
+		if (fn && (*entries)->n) {
+			fn(l, id, *entries, ctx);
+			*entries = val_arr(l->ev);
+		}
 	}
 	free(keys);
 	free(vals);
 	return ret;
 }
 
-static int read_plain(struct load *l, struct load_map *m, struct val **out)
+static int read_plain(struct load *l, int id, struct val **out,
+		      maps_chunk_fn fn, void *ctx)
 {
+	struct load_map *m = &l->maps[id];
 	size_t vsize = value_buf_size(l, m), max = bpf_map__max_entries(m->bpf), n = 0;
 	unsigned char *key, *next, *val;
-	struct val *entries = val_arr(l->ev);
+	struct val *entries;
 	bool first = true;
 
-	*out = entries;
-	if (!read_plain_batch(l, m, vsize, entries))
+	*out = val_arr(l->ev);
+	if (!read_plain_batch(l, id, vsize, out, fn, ctx))
 		return 0;
+	entries = *out;
 	key = malloc(m->key_size);
 	next = malloc(m->key_size);
 	val = malloc(vsize);
@@ -505,7 +513,8 @@ static int read_tseries(struct load *l, struct load_map *m, struct val **out)
 	return 0;
 }
 
-int maps_read(struct load *l, int id, struct val **entries)
+int maps_stream(struct load *l, int id, struct val **entries,
+		maps_chunk_fn fn, void *ctx)
 {
 	struct load_map *m;
 
@@ -516,7 +525,12 @@ int maps_read(struct load *l, int id, struct val **entries)
 		return read_hist(l, m, entries);
 	if (m->val->kind == TY_TSERIES)
 		return read_tseries(l, m, entries);
-	return read_plain(l, m, entries);
+	return read_plain(l, id, entries, fn, ctx);
+}
+
+int maps_read(struct load *l, int id, struct val **entries)
+{
+	return maps_stream(l, id, entries, NULL, NULL);
 }
 
 int maps_zero(struct load *l, int id)

@@ -202,6 +202,31 @@ static void emit_exit(struct load *l, int code)
 	emit_flush(l);
 }
 
+static struct val *dump_event(struct load *l, int id, struct val *entries)
+{
+	struct val *ev = emit_event(l, "map");
+
+	val_set_int(l->ev, ev, "id", id);
+	val_set_int(l->ev, ev, "top", 0);
+	val_set_int(l->ev, ev, "div", 0);
+	val_set_bool(l->ev, ev, "final", true);
+	val_set(l->ev, ev, "entries", entries);
+	return ev;
+}
+
+/* a batch of a large map, sent at once: bt-fmt decodes it while the
+ * next one is read */
+static void dump_chunk(struct load *l, int id, struct val *entries,
+		       void *ctx)
+{
+	struct val *ev = dump_event(l, id, entries);
+
+	val_set_bool(l->ev, ev, "more", true);
+	emit_put(l, ev);
+	emit_flush(l);
+	*(bool *)ctx = true;
+}
+
 static void dump_maps(struct load *l)
 {
 	int i;
@@ -209,7 +234,8 @@ static void dump_maps(struct load *l)
 	emit_put(l, emit_event(l, "dump"));
 	for (i = 0; i < l->nmaps; i++) {
 		struct val *entries = NULL, *ev;
-		int err = maps_read(l, i, &entries);
+		bool chunked = false;
+		int err = maps_stream(l, i, &entries, dump_chunk, &chunked);
 
 		if (err) {
 			ev = emit_event(l, "error");
@@ -218,14 +244,10 @@ static void dump_maps(struct load *l)
 						 l->maps[i].name, strerror(-err)));
 			emit_put(l, ev);
 		}
-		if (!entries || !entries->n)
+		/* after chunks, the last (maybe empty) one closes the map */
+		if (!chunked && (!entries || !entries->n))
 			continue;
-		ev = emit_event(l, "map");
-		val_set_int(l->ev, ev, "id", i);
-		val_set_int(l->ev, ev, "top", 0);
-		val_set_int(l->ev, ev, "div", 0);
-		val_set_bool(l->ev, ev, "final", true);
-		val_set(l->ev, ev, "entries", entries);
+		ev = dump_event(l, i, entries ? entries : val_arr(l->ev));
 		emit_put(l, ev);
 		/* one map at a time: memory stays one map's worth */
 		emit_flush(l);

@@ -112,6 +112,21 @@ setup_file() {
 	[[ "$output" == *"malformed input stream at byte 332"* ]]
 }
 
+@test "a map sent in batches is cut off: an error with the offset (2)" {
+	f="$BATS_TEST_TMPDIR/cut.events"
+	head -4 "$G/map_batches.events" > "$f"
+	run "$BTF" "$f"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"bt-fmt: the stream ends inside a map sent in batches, at byte "* ]]
+	[[ "$output" != *"@n["* ]]
+	# another event between a map's batches is malformed too
+	head -4 "$G/map_batches.events" > "$f"
+	echo '{"e":"exit","code":0}' >> "$f"
+	run "$BTF" "$f"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"bad 'exit' event: a map's batches were cut off"* ]]
+}
+
 @test "a stream of the wrong kind is refused (2)" {
 	run sh -c "echo '{\"bt\":\"ast\",\"v\":1}' | '$BTF'"
 	[ "$status" -eq 2 ]

@@ -37,6 +37,15 @@ assert_no_temp_files() {
 	}
 }
 
+# build tests/bench/close_loop.c once per file; prints its path
+close_loop() {
+	local exe=$BATS_FILE_TMPDIR/close_loop
+	if [ ! -x "$exe" ]; then
+		cc -O2 -o "$exe" "$ROOT/tests/bench/close_loop.c" >&2 || return 1
+	fi
+	echo "$exe"
+}
+
 # build tests/bench/getppid_loop.c once per file; prints its path
 getppid_loop() {
 	local exe=$BATS_FILE_TMPDIR/getppid_loop

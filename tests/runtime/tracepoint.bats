@@ -62,3 +62,37 @@ load driver_helpers
 	[ "$status" -eq 0 ]
 	grep -qx 'seen 1' <<<"$output"
 }
+
+@test "a 10,000-key map is dumped in batches, whole and sorted, while detaching" {
+	loop=$(close_loop)
+	prog='config = { max_map_keys = 20000 } tracepoint:syscalls:sys_enter_close /pid == cpid && args->fd >= 1000/ { @m[args->fd] = 11000 - args->fd; }'
+	run --separate-stderr timeout "$LIMIT" "$BT" -e "$prog" \
+		-c "$loop 10000 1000 $BATS_TEST_TMPDIR/stamp"
+	[ "$status" -eq 0 ]
+	grep '^@m\[' <<<"$output" > "$BATS_TEST_TMPDIR/rows"
+	[ "$(wc -l < "$BATS_TEST_TMPDIR/rows")" -eq 10000 ]
+	# by value, ascending: the largest fd first
+	[ "$(head -1 "$BATS_TEST_TMPDIR/rows")" = "@m[10999]: 1" ]
+	[ "$(tail -1 "$BATS_TEST_TMPDIR/rows")" = "@m[1000]: 10000" ]
+	sed 's/.*: //' "$BATS_TEST_TMPDIR/rows" | sort -nc
+	# the stream carried the map in more than one `map` event
+	bundle=$BATS_TEST_TMPDIR/b
+	"$BIN/bt-parse" -e "$prog" | "$BIN/bt-check" | "$BIN/bt-gen" > "$bundle"
+	"$BIN/bt-load" --json -c "$loop 10000 1000 $BATS_TEST_TMPDIR/stamp" \
+		"$bundle" > "$BATS_TEST_TMPDIR/ev" 2>/dev/null
+	[ "$(grep -c '"e":"map".*"more":true' "$BATS_TEST_TMPDIR/ev")" -ge 2 ]
+}
+
+@test "inside a pid namespace: pid is the namespace's, ustack is symbolized" {
+	prog=$ROOT/build/testprogs/uprobe_loop
+	[ -x "$prog" ] || skip "build/testprogs/uprobe_loop is not built"
+	run --separate-stderr timeout "$LIMIT" unshare --fork --pid --mount-proc \
+		sh -c "'$prog' & sleep 0.2; '$BT' -e 'uprobe:$prog:uprobeFunction1 { printf(\"%d %d\n\", pid, pid(init)); print(ustack); exit(); }'"
+	[ "$status" -eq 0 ]
+	# the loop is the namespace's second process; pid(init) is global
+	read -r nspid initpid <<<"$(grep -E '^[0-9]+ [0-9]+$' <<<"$output")"
+	[ "$nspid" = 2 ]
+	[ "$initpid" -gt 2 ]
+	grep -Eq '^ +uprobeFunction1\+[0-9]+$' <<<"$output"
+	grep -Eq '^ +main\+[0-9]+$' <<<"$output"
+}
