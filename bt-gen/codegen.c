@@ -490,7 +490,8 @@ static const char *section_of(struct gen *g, const struct val *ap)
 	if (!strcmp(prov, "rawtracepoint"))
 		return arena_printf(g->a, "raw_tp/%s", func ? func : "");
 	if (!strcmp(prov, "profile") || !strcmp(prov, "interval") ||
-	    !strcmp(prov, "software") || !strcmp(prov, "hardware"))
+	    !strcmp(prov, "software") || !strcmp(prov, "hardware") ||
+	    !strcmp(prov, "watchpoint"))
 		return "perf_event";
 	if (!strcmp(prov, "kprobe") || !strcmp(prov, "kretprobe") ||
 	    !strcmp(prov, "uprobe") || !strcmp(prov, "uretprobe"))

@@ -35,6 +35,7 @@ static const struct {
 	{ "profile", attach_perf },
 	{ "software", attach_perf },
 	{ "hardware", attach_perf },
+	{ "watchpoint", attach_watchpoint },
 	{ "kprobe", attach_kprobe },
 	{ "kretprobe", attach_kprobe },
 	{ "uprobe", attach_uprobe },

@@ -3,13 +3,18 @@
  * cpu-clock on one CPU, fires every period), profile (cpu-clock on every
  * online CPU; "hz" is a frequency), software and hardware events (on
  * every online CPU, every "period" occurrences, else bpftrace's default
- * count for the event).
+ * count for the event), and watchpoints (breakpoint events: on every
+ * thread of the -p process or on the -c command, inherited by the threads
+ * they create; a kernel address on every online CPU).
  */
+#include <dirent.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <linux/hw_breakpoint.h>
 #include <linux/perf_event.h>
 #include <bpf/libbpf.h>
 
@@ -84,19 +89,24 @@ static int64_t period_ns(const struct val *ap, const char *unit)
 	return 0;
 }
 
-static int attach_on_cpu(struct load *l, struct load_probe *p,
-			 const struct val *ap, struct perf_event_attr *attr,
-			 int cpu)
+/* the event on one CPU (pid -1) or for one task (cpu -1) */
+static int attach_on(struct load *l, struct load_probe *p,
+		     const struct val *ap, struct perf_event_attr *attr,
+		     int pid, int cpu)
 {
 	LIBBPF_OPTS(bpf_perf_event_opts, opts, .bpf_cookie = p->ap_cookie);
 	struct bpf_link *link;
 	int fd, err;
 
-	fd = perf_open(attr, cpu < 0 ? l->pid : -1, cpu);
+	fd = perf_open(attr, pid, cpu);
 	if (fd < 0) {
 		err = -errno;
-		attach_report(l, p->loc, "cannot open the perf event of probe '%s' on CPU %d: %s",
-			   attach_describe(l->arena, ap), cpu, attach_strerror(err));
+		if (pid > 0)
+			attach_report(l, p->loc, "cannot open the perf event of probe '%s' for task %d: %s",
+				      attach_describe(l->arena, ap), pid, attach_strerror(err));
+		else
+			attach_report(l, p->loc, "cannot open the perf event of probe '%s' on CPU %d: %s",
+				      attach_describe(l->arena, ap), cpu, attach_strerror(err));
 		return err;
 	}
 	link = bpf_program__attach_perf_event_opts(p->bpf, fd, &opts);
@@ -170,10 +180,80 @@ int attach_perf(struct load *l, struct load_probe *p, const struct val *ap)
 	else if (l->pid > 0)
 		ncpus = 1, cpus[0] = -1;
 	for (i = 0; i < ncpus; i++) {
-		err = attach_on_cpu(l, p, ap, &attr, cpus[i]);
+		err = attach_on(l, p, ap, &attr, cpus[i] < 0 ? l->pid : -1,
+				cpus[i]);
 		if (err)
 			break;
 	}
+	free(cpus);
+	return err;
+}
+
+/* the watchpoint on each thread of pid (/proc/PID/task) */
+static int watch_threads(struct load *l, struct load_probe *p,
+			 const struct val *ap, struct perf_event_attr *attr,
+			 int pid)
+{
+	char path[64];
+	struct dirent *d;
+	DIR *dir;
+	int err = 0, n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	dir = opendir(path);
+	if (!dir)
+		return attach_on(l, p, ap, attr, pid, -1);
+	while (!err && (d = readdir(dir))) {
+		int tid = atoi(d->d_name);
+
+		if (tid <= 0)
+			continue;
+		err = attach_on(l, p, ap, attr, tid, -1);
+		/* a thread that ended meanwhile is no failure */
+		if (err == -ESRCH)
+			err = 0;
+		else if (!err)
+			n++;
+	}
+	closedir(dir);
+	return err ? err : n ? 0 : attach_on(l, p, ap, attr, pid, -1);
+}
+
+int attach_watchpoint(struct load *l, struct load_probe *p,
+		      const struct val *ap)
+{
+	struct perf_event_attr attr = { .size = sizeof(attr) };
+	const char *mode = val_get_str(ap, "mode");
+	int pid = l->pid > 0 ? l->pid : l->child_pid > 0 ? l->child_pid : 0;
+	int *cpus = NULL, ncpus = 0, i, err;
+
+	attr.type = PERF_TYPE_BREAKPOINT;
+	attr.bp_addr = (uint64_t)val_get_int(ap, "addr", 0);
+	attr.bp_len = (uint64_t)val_get_int(ap, "len", 0);
+	attr.bp_type = (mode && strchr(mode, 'r') ? HW_BREAKPOINT_R : 0) |
+		       (mode && strchr(mode, 'w') ? HW_BREAKPOINT_W : 0) |
+		       (mode && strchr(mode, 'x') ? HW_BREAKPOINT_X : 0);
+	attr.sample_period = 1;
+	if (!attr.bp_addr || !attr.bp_len || !attr.bp_type) {
+		attach_report(l, p->loc, "probe '%s' is not watchpoint:ADDR:LEN:MODE",
+			      attach_describe(l->arena, ap));
+		return -EINVAL;
+	}
+	if (pid > 0) {
+		/* threads created later are watched too */
+		attr.inherit = 1;
+		return l->pid > 0 ? watch_threads(l, p, ap, &attr, pid)
+				  : attach_on(l, p, ap, &attr, pid, -1);
+	}
+	err = cpus_online(&cpus, &ncpus);
+	if (err || !ncpus) {
+		free(cpus);
+		attach_report(l, p->loc, "cannot read the online CPUs: %s",
+			      strerror(err ? -err : ENOENT));
+		return err ? err : -ENOENT;
+	}
+	for (i = 0; i < ncpus && !err; i++)
+		err = attach_on(l, p, ap, &attr, -1, cpus[i]);
 	free(cpus);
 	return err;
 }

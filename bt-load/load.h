@@ -180,6 +180,8 @@ int attach_tracepoint(struct load *l, struct load_probe *p,
 int attach_rawtracepoint(struct load *l, struct load_probe *p,
 			 const struct val *ap);
 int attach_perf(struct load *l, struct load_probe *p, const struct val *ap);
+int attach_watchpoint(struct load *l, struct load_probe *p,
+		      const struct val *ap);
 int attach_kprobe(struct load *l, struct load_probe *p, const struct val *ap);
 int attach_uprobe(struct load *l, struct load_probe *p, const struct val *ap);
 int attach_fentry(struct load *l, struct load_probe *p, const struct val *ap);

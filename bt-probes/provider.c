@@ -43,6 +43,7 @@ const struct provider *const provider_table[] = {
 	&provider_usdt,
 	&provider_iter,
 	&provider_self,
+	&provider_watchpoint,
 	NULL,
 };
 

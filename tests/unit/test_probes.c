@@ -125,6 +125,31 @@ START_TEST(software_events)
 }
 END_TEST
 
+START_TEST(watchpoint_forms)
+{
+	struct arena *a = arena_new();
+	struct probe_err err = { { 0 } };
+	struct val *out = val_arr(a), *parts = parts_of(a, "4096", "8");
+
+	ck_assert_ptr_eq(provider_find("w"), &provider_watchpoint);
+	val_push(a, parts, val_str(a, "wr"));
+	ck_assert_int_eq(provider_watchpoint.expand(a, parts, out, &err), 1);
+	ck_assert_int_eq(val_get_int(out->items[0], "addr", 0), 4096);
+	ck_assert_int_eq(val_get_int(out->items[0], "len", 0), 8);
+	/* the letters sorted, as upstream */
+	ck_assert_str_eq(val_get_str(out->items[0], "mode"), "rw");
+	ck_assert_str_eq(val_get_str(out->items[0], "name"), "watchpoint:0x1000:8:rw");
+	parts = parts_of(a, "0x10", "8");
+	val_push(a, parts, val_str(a, "wx"));
+	ck_assert_int_lt(provider_watchpoint.expand(a, parts, out, &err), 0);
+	ck_assert_str_eq(err.msg, "watchpoint mode 'wx' is not supported on x86_64");
+	parts = parts_of(a, "0x10", "8");
+	ck_assert_int_lt(provider_watchpoint.expand(a, parts, out, &err), 0);
+	ck_assert_int_eq(out->n, 1);
+	arena_free(a);
+}
+END_TEST
+
 START_TEST(hardware_self_counts)
 {
 	struct arena *a = arena_new();
@@ -253,6 +278,7 @@ int main(void)
 	int failed;
 
 	tcase_add_test(tc, provider_names);
+	tcase_add_test(tc, watchpoint_forms);
 	tcase_add_test(tc, format_parse);
 	tcase_add_test(tc, timed_forms);
 	tcase_add_test(tc, software_events);

@@ -1,0 +1,37 @@
+#!/usr/bin/env bats
+# watchpoint:ADDR:LEN:MODE on the real kernel (breakpoint perf events):
+# build/testprogs/watchpoint_threaded maps 0x10000000 in a thread it
+# creates after an optional delay and writes there every 250 ms.
+
+load driver_helpers
+
+WP=$ROOT/build/testprogs/watchpoint_threaded
+
+@test "watchpoint with -c: a thread the command creates later hits it" {
+	[ -x "$WP" ] || skip "build/testprogs is not built (make testprogs)"
+	run --separate-stderr timeout "$LIMIT" "$BT" \
+		-e 'watchpoint:0x10000000:1:w { printf("hit %s\n", probe); exit(); }' \
+		-c "$WP 1"
+	[ "$status" -eq 0 ]
+	# the command's own stdout reaches the driver's stdout intact
+	grep -qx 'Working...' <<<"$output"
+	grep -qx 'hit watchpoint:0x10000000:1:w' <<<"$output"
+}
+
+@test "watchpoint with -p: every thread, and threads created after attaching" {
+	[ -x "$WP" ] || skip "build/testprogs is not built (make testprogs)"
+	"$WP" 1 >/dev/null &
+	wp=$!
+	run --separate-stderr timeout "$LIMIT" "$BT" \
+		-e 'watchpoint:0x10000000:1:w { printf("hit %d\n", pid); exit(); }' -p "$wp"
+	kill "$wp" 2>/dev/null || true
+	[ "$status" -eq 0 ]
+	grep -qx "hit $wp" <<<"$output"
+}
+
+@test "a read watchpoint is refused on x86_64 with the modes it can do" {
+	run --separate-stderr "$BT" -e 'watchpoint:0x10000000:1:r { }' -c true
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"ERROR: watchpoint mode 'r' is not supported on x86_64"* ]]
+	[[ "$stderr" == *"HINT: the debug registers watch w, rw or x"* ]]
+}
