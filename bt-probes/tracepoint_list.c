@@ -148,7 +148,7 @@ static void tpl_list_category(struct tpl_reader *r, struct tpl_category *c)
 static void tpl_append(struct tpl_reader *r, const char *decl, size_t n)
 {
 	if (r->cap - r->len < n + 5) {
-		size_t ncap = r->cap ? r->cap * 2 : 65536;
+		size_t ncap = r->cap ? r->cap * 2 : 256 * 1024;
 		char *nt;
 
 		while (ncap - r->len < n + 5)
