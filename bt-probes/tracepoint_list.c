@@ -21,6 +21,7 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -48,7 +49,7 @@ struct tpl_category {
 	int state;                /* TPL_* below (atomic) */
 };
 
-enum { TPL_WAITING, TPL_LISTING, TPL_LISTED };
+enum { TPL_UNLISTED, TPL_LISTED };
 
 struct tpl_walk {
 	struct tpl_category *cats;
@@ -217,17 +218,21 @@ static void *tpl_reader_main(void *arg)
 
 	while ((i = __atomic_fetch_add(&w->next_cat, 1, __ATOMIC_RELAXED)) <
 	       w->ncat) {
-		__atomic_store_n(&w->cats[i].state, TPL_LISTING,
-				 __ATOMIC_RELAXED);
 		tpl_list_category(r, &w->cats[i]);
 		if (w->verbose)
 			tpl_read_category(r, &w->cats[i]);
 	}
-	/* help: a category still being listed is read by its lister */
-	for (i = 0; w->verbose && i < w->ncat; i++)
-		if (__atomic_load_n(&w->cats[i].state, __ATOMIC_ACQUIRE) ==
-		    TPL_LISTED)
-			tpl_read_category(r, &w->cats[i]);
+	/*
+	 * Help with the events of every category.  All are taken by now; one
+	 * still being listed (a getdents or two) is waited for, so that a big
+	 * category listed last is not left to its lister alone.
+	 */
+	for (i = 0; w->verbose && i < w->ncat; i++) {
+		while (__atomic_load_n(&w->cats[i].state, __ATOMIC_ACQUIRE) !=
+		       TPL_LISTED)
+			sched_yield();
+		tpl_read_category(r, &w->cats[i]);
+	}
 	return NULL;
 }
 
