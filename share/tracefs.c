@@ -1,5 +1,6 @@
 /*
- * tracefs.c - find (and if needed mount) the tracing file system.
+ * tracefs.c - find (and if needed mount) the tracing file system, and
+ * read its files with plain open/read/close.
  */
 #include <errno.h>
 #include <fcntl.h>
