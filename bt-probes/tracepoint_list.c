@@ -3,15 +3,15 @@
  * tracefs events/CATEGORY/EVENT, sorted, and with -v each event's argument
  * lines, read from its format file.
  *
- * The cost is in the kernel: every format text is built when it is read
- * (under one mutex), and every open walks eventfs.  So up to TPL_THREADS
- * threads share the work.  A thread takes the next category, lists its
- * events (getdents on a directory fd that it keeps for opening the formats
- * relative to it), then reads that category's formats one event at a time;
- * a thread with no category left to list helps with the events of the
- * others.  Argument lines go to the text of the thread that read them, and
- * main prints names and lines in sorted order afterwards, so the output does
- * not depend on which thread read what.
+ * The cost of -v is in the kernel: every format text is built when it is
+ * read (under one mutex), and every open walks eventfs.  So up to
+ * TPL_THREADS threads share the work.  A thread takes the next category,
+ * lists its events (getdents on a directory fd that it keeps for opening
+ * the formats relative to it), then reads that category's formats one event
+ * at a time; a thread with no category left to list helps with the events
+ * of the others.  Argument lines go to the text of the thread that read
+ * them, and main prints names and lines in sorted order afterwards, so the
+ * output does not depend on which thread read what.
  *
  * Ownership: everything lives until tracepoint_list returns; event names
  * in each thread's own arena, argument lines in each thread's malloc'd text.
@@ -290,6 +290,7 @@ int tracepoint_list(struct arena *a, const char *pattern, bool verbose,
 	struct tpl_reader *rd;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int nrd, started, i, r, count = 0;
+	bool single;
 	size_t c, j;
 
 	w.eventsfd = tracefs_open("events", O_RDONLY | O_DIRECTORY);
@@ -303,8 +304,14 @@ int tracepoint_list(struct arena *a, const char *pattern, bool verbose,
 		close(w.eventsfd);
 		return r;
 	}
-	if ((size_t)nrd > w.ncat)
-		nrd = w.ncat ? (int)w.ncat : 1;
+	/*
+	 * Threads pay off for formats: not without -v (measured: listing
+	 * names alone is faster in one), nor for a single event; one category
+	 * still shares its events out (`tracepoint:syscalls:*`)
+	 */
+	single = pattern && !provider_has_wildcard(pattern);
+	if (!verbose || !w.ncat || (w.ncat == 1 && single))
+		nrd = 1;
 	for (i = 0; i < nrd; i++) {
 		rd[i].w = &w;
 		rd[i].id = i;
