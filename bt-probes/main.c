@@ -169,6 +169,39 @@ static int probes_list_program(struct arena *a, bool verbose, FILE *mem)
 	return EXIT_OK;
 }
 
+/* JSON output: one line per probe of the listing text, argument lines as "args" */
+static void probes_print_json(struct arena *a, char *text, FILE *out)
+{
+	char *line = text, *nl;
+	struct val *cur = NULL;
+
+	for (; line && *line; line = nl ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		if (!strncmp(line, "    ", 4) && cur) {
+			struct val *args = val_get(cur, "args");
+
+			if (!args) {
+				args = val_arr(a);
+				val_set(a, cur, "args", args);
+			}
+			val_push(a, args, val_str(a, line + 4));
+			continue;
+		}
+		if (cur) {
+			wire_print_json(out, cur);
+			fputc('\n', out);
+		}
+		cur = val_map(a);
+		val_set_str(a, cur, "probe", line);
+	}
+	if (cur) {
+		wire_print_json(out, cur);
+		fputc('\n', out);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -223,10 +256,22 @@ int main(int argc, char **argv)
 		cli_usage_error("--program reads the program on stdin, not a pattern");
 	patterns = argv[optind];
 
-	mem = open_memstream(&buf, &len);
-	if (!mem) {
-		fprintf(stderr, "bt-probes: %s\n", strerror(errno));
-		return EXIT_SYSTEM;
+	/*
+	 * Text goes straight to the output, fully buffered (cli_open_output
+	 * line-buffers a pipe: one write per line of a 500 KB listing);
+	 * JSON is made from the whole text afterwards.
+	 */
+	if (cli.json) {
+		mem = open_memstream(&buf, &len);
+		if (!mem) {
+			fprintf(stderr, "bt-probes: %s\n", strerror(errno));
+			return EXIT_SYSTEM;
+		}
+	} else {
+		mem = cli_open_output();
+		if (!mem)
+			return EXIT_USAGE;
+		setvbuf(mem, NULL, _IOFBF, 64 * 1024);
 	}
 	if (program) {
 		status = probes_list_program(a, verbose, mem);
@@ -244,43 +289,14 @@ int main(int argc, char **argv)
 				status = st;
 		}
 	}
-	fclose(mem);
-
-	out = cli_open_output();
-	if (!out)
-		return EXIT_USAGE;
 	if (cli.json) {
-		char *line = buf, *nl;
-		struct val *cur = NULL;
-
-		/* one JSON line per probe, argument lines as "args" */
-		for (; line && *line; line = nl ? nl + 1 : NULL) {
-			nl = strchr(line, '\n');
-			if (nl)
-				*nl = '\0';
-			if (!strncmp(line, "    ", 4) && cur) {
-				struct val *args = val_get(cur, "args");
-
-				if (!args) {
-					args = val_arr(a);
-					val_set(a, cur, "args", args);
-				}
-				val_push(a, args, val_str(a, line + 4));
-				continue;
-			}
-			if (cur) {
-				wire_print_json(out, cur);
-				fputc('\n', out);
-			}
-			cur = val_map(a);
-			val_set_str(a, cur, "probe", line);
-		}
-		if (cur) {
-			wire_print_json(out, cur);
-			fputc('\n', out);
-		}
-	} else if (len) {
-		fwrite(buf, 1, len, out);
+		fclose(mem);
+		out = cli_open_output();
+		if (!out)
+			return EXIT_USAGE;
+		probes_print_json(a, buf, out);
+	} else {
+		out = mem;
 	}
 	free(buf);
 	if (cli_close_output(out))

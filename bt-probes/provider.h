@@ -151,6 +151,15 @@ const char *uprobe_resolve_binary(struct arena *a, const char *bin);
 struct type *tracepoint_args_type(struct arena *a, const char *category,
 				  const char *event, bool user,
 				  struct probe_err *err);
+/*
+ * tracepoint.c: is this line of a format file one of the event's arguments
+ * that `-lv` prints (a field, not common_)?  Then *decl, *len: its
+ * declaration ("const char * filename"), pointing into line
+ */
+bool tracepoint_arg_decl(const char *line, const char **decl, size_t *len);
+/* tracepoint_list.c: the provider's list callback (`-l`, `-lv`) */
+int tracepoint_list(struct arena *a, const char *pattern, bool verbose,
+		    FILE *out);
 /* tracepoint.c: parse format text (tests use it directly) */
 struct type *tracepoint_parse_format(struct arena *a, const char *text,
 				     bool user, bool with_common);

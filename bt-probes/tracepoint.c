@@ -86,6 +86,53 @@ static bool tp_parse_field(const char *line, struct tp_field *f)
 	return true;
 }
 
+/* "TITLE" followed by 1 to 31 digits and ';' at s: the end, or NULL */
+static const char *tp_number_at(const char *s, const char *title)
+{
+	size_t n = strlen(title), d = 0;
+
+	if (strncmp(s, title, n))
+		return NULL;
+	for (s += n; *s >= '0' && *s <= '9'; s++)
+		d++;
+	return d && d < 32 && *s == ';' ? s + 1 : NULL;
+}
+
+bool tracepoint_arg_decl(const char *line, const char **decl, size_t *len)
+{
+	const char *d = line + 7, *semi, *sp, *rest;
+	struct tp_field f;
+	size_t n;
+
+	/*
+	 * The kernel's layout, "\tfield:DECL;\toffset:N;\tsize:N;\tsigned:N;"
+	 * with no ':' in DECL, is what tp_parse_field finds its sections in;
+	 * checked in place here, as -lv reads thousands of these lines.
+	 */
+	if (!strncmp(line, "\tfield:", 7) && (semi = strchr(d, ';')) &&
+	    (n = semi - d) < sizeof(f.decl) && !memchr(d, ':', n) &&
+	    (rest = tp_number_at(semi + 1, "\toffset:")) &&
+	    (rest = tp_number_at(rest, "\tsize:")) &&
+	    tp_number_at(rest, "\tsigned:")) {
+		for (sp = semi; sp > d && sp[-1] != ' ' && sp[-1] != '\t'; sp--)
+			;
+		if (sp > d) {
+			if (semi - sp >= 7 && !strncmp(sp, "common_", 7))
+				return false;
+			*decl = d;
+			*len = n;
+			return true;
+		}
+	}
+	/* anything else: as tp_parse_field sees it */
+	if (!strstr(line, "field:") || !tp_parse_field(line, &f) ||
+	    !strncmp(f.name, "common_", 7))
+		return false;
+	*decl = strstr(line, "field:") + 6;
+	*len = strlen(f.decl);
+	return true;
+}
+
 /* the type a simple C type name points to, or NULL if it is not simple */
 static struct type *tp_pointee(struct arena *a, const char *ctype)
 {
@@ -427,51 +474,6 @@ static int tp_expand(struct arena *a, const struct val *parts,
 	return 0;
 }
 
-struct tp_list_ctx {
-	struct arena *a;
-	const char *pattern;
-	bool verbose;
-	FILE *out;
-	int n;
-};
-
-static int tp_list_one(void *ctx, const char *cat, const char *ev)
-{
-	struct tp_list_ctx *c = ctx;
-	const char *name = arena_printf(c->a, "tracepoint:%s:%s", cat, ev);
-	char *text, *line;
-
-	if (c->pattern && fnmatch(c->pattern, name, 0))
-		return 0;
-	fprintf(c->out, "%s\n", name);
-	c->n++;
-	if (!c->verbose ||
-	    tracefs_read_file(tp_format_path(c->a, cat, ev), &text, NULL) < 0)
-		return 0;
-	for (line = text; line && *line;) {
-		char *nl = strchr(line, '\n');
-		struct tp_field f;
-
-		if (nl)
-			*nl = '\0';
-		if (tp_parse_field(line, &f) && strncmp(f.name, "common_", 7))
-			fprintf(c->out, "    %s\n", f.decl);
-		line = nl ? nl + 1 : NULL;
-	}
-	free(text);
-	return 0;
-}
-
-static int tp_list(struct arena *a, const char *pattern, bool verbose,
-		   FILE *out)
-{
-	struct tp_list_ctx ctx = { a, pattern, verbose, out, 0 };
-	int r;
-
-	r = tp_walk(a, "*", "*", tp_list_one, &ctx);
-	return r < 0 ? r : ctx.n;
-}
-
 static struct type *tp_args(struct arena *a, const struct val *ap,
 			    struct probe_err *err)
 {
@@ -491,6 +493,6 @@ const struct provider provider_tracepoint = {
 	.name = "tracepoint",
 	.short_names = tracepoint_short,
 	.expand = tp_expand,
-	.list = tp_list,
+	.list = tracepoint_list,
 	.args = tp_args,
 };

@@ -1,7 +1,9 @@
 /*
- * tracefs.c - find (and if needed mount) the tracing file system.
+ * tracefs.c - find (and if needed mount) the tracing file system, and
+ * read its files with plain open/read/close.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,49 +62,90 @@ const char *tracefs_hint(void)
 	       "(as root) and check that the kernel has CONFIG_TRACING";
 }
 
-int tracefs_read_file(const char *rel, char **text, size_t *len)
+int tracefs_open(const char *rel, int flags)
 {
 	const char *root;
 	char path[512];
-	char *buf = NULL;
-	size_t n = 0, cap = 0;
-	FILE *f;
+	int err = 0, fd;
+
+	root = tracefs_root(&err);
+	if (!root)
+		return err;
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	fd = open(path, flags | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * Plain read(2)s into one buffer that the caller keeps between calls: no
+ * stdio, no fstat (tracefs files report size 0 anyway).  A seq_file read
+ * returns at most one page of records, so the loop runs until read says 0.
+ */
+ssize_t tracefs_read_at(int dirfd, const char *rel, const char *last,
+			char **buf, size_t *cap)
+{
+	size_t n = 0;
+	int fd;
+
+	fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t got;
+
+		if (*cap - n < 4096 + 1) {
+			size_t ncap = *cap ? *cap * 2 : 8192;
+			char *nb = realloc(*buf, ncap);
+
+			if (!nb) {
+				close(fd);
+				return -ENOMEM;
+			}
+			*buf = nb;
+			*cap = ncap;
+		}
+		got = read(fd, *buf + n, *cap - n - 1);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			int err = -errno;
+
+			close(fd);
+			return err;
+		}
+		if (got == 0)
+			break;
+		(*buf)[n + got] = '\0';
+		/* `last` may begin in the previous read */
+		if (last && strstr(*buf + (n >= strlen(last) ? n - strlen(last) : 0),
+				   last)) {
+			n += got;
+			break;
+		}
+		n += got;
+	}
+	close(fd);
+	(*buf)[n] = '\0';
+	return n;
+}
+
+int tracefs_read_file(const char *rel, char **text, size_t *len)
+{
+	const char *root;
+	char path[512], *buf = NULL;
+	size_t cap = 0;
+	ssize_t n;
 	int err = 0;
 
 	root = tracefs_root(&err);
 	if (!root)
 		return err;
 	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	for (;;) {
-		size_t got;
-
-		if (n + 4096 + 1 > cap) {
-			char *nb;
-
-			cap = cap ? cap * 2 : 8192;
-			nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				return -ENOMEM;
-			}
-			buf = nb;
-		}
-		got = fread(buf + n, 1, 4096, f);
-		n += got;
-		if (got < 4096)
-			break;
-	}
-	err = ferror(f) ? -EIO : 0;
-	fclose(f);
-	if (err) {
+	n = tracefs_read_at(AT_FDCWD, path, NULL, &buf, &cap);
+	if (n < 0) {
 		free(buf);
-		return err;
+		return n;
 	}
-	buf[n] = '\0';
 	*text = buf;
 	if (len)
 		*len = n;

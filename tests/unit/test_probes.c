@@ -1,7 +1,8 @@
 /*
  * test_probes.c - unit tests of bt-probes' provider library: lookup by
  * name, tracepoint format parsing, timed attach points, software events,
- * suggestions, and (when tracefs is available) tracepoint expansion.
+ * suggestions, tracepoint argument lines, and (when tracefs is available)
+ * tracepoint expansion and listing.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -216,6 +217,117 @@ START_TEST(tracepoint_expand)
 }
 END_TEST
 
+START_TEST(tracepoint_arg_lines)
+{
+	static const struct { const char *line, *decl; } cases[] = {
+		/* the kernel's layout */
+		{ "\tfield:const char * filename;\toffset:24;\tsize:8;\tsigned:0;",
+		  "const char * filename" },
+		{ "\tfield:char comm[16];\toffset:36;\tsize:16;\tsigned:0;",
+		  "char comm[16]" },
+		{ "\tfield:__data_loc char[] name;\toffset:32;\tsize:4;\tsigned:0;",
+		  "__data_loc char[] name" },
+		{ "\tfield:int\tx;\toffset:8;\tsize:4;\tsigned:1;", "int\tx" },
+		/* not the kernel's layout: parsed as tp_parse_field does */
+		{ "field:int x; offset:8; size:4; signed:1;", "int x" },
+		{ "\tfield:int a:3;\toffset:8;\tsize:4;\tsigned:1;", "int a:3" },
+		{ "\tfield:int x;\toffset:8;\tsize:4;\tsigned:1;\textra", "int x" },
+		{ "\tfield:int x;\toffset:;\tsize:4;\tsigned:1;", "int x" },
+		/* no argument lines */
+		{ "\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;", NULL },
+		{ "field:int common_pid; offset:4; size:4; signed:1;", NULL },
+		{ "\tfield:int;\toffset:4;\tsize:4;\tsigned:1;", NULL },
+		{ "\tfield:int x;\toffset:4;\tsize:4;", NULL },
+		{ "print fmt: \"x=%d\", REC->x", NULL },
+		{ "name: sys_enter_openat", NULL },
+		{ "", NULL },
+	};
+	const char *decl;
+	size_t i, len;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bool is_arg = tracepoint_arg_decl(cases[i].line, &decl, &len);
+
+		ck_assert_msg(is_arg == (cases[i].decl != NULL), "line %zu", i);
+		if (is_arg)
+			ck_assert_msg(len == strlen(cases[i].decl) &&
+				      !strncmp(decl, cases[i].decl, len),
+				      "line %zu: '%.*s'", i, (int)len, decl);
+	}
+}
+END_TEST
+
+/* the listing of pattern into malloc'd text; the count in *n */
+static char *list_text(struct arena *a, const char *pattern, bool verbose,
+		       int *n)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	ck_assert_ptr_nonnull(f);
+	*n = provider_tracepoint.list(a, pattern, verbose, f);
+	fclose(f);
+	return text;
+}
+
+START_TEST(tracepoint_listing)
+{
+	struct arena *a = arena_new();
+	char *all, *names, *one, *line, *nl, *joined = NULL, *cat;
+	size_t jlen = 0;
+	int n, nn, k, e = 0;
+	FILE *j;
+
+	if (!tracefs_root(&e) || tracefs_event_exists("syscalls", "sys_enter_openat") != 1) {
+		arena_free(a);
+		return;   /* no tracefs here: nothing to list */
+	}
+	one = list_text(a, "tracepoint:syscalls:sys_enter_openat", true, &n);
+	ck_assert_int_eq(n, 1);
+	static const char head[] = "tracepoint:syscalls:sys_enter_openat\n"
+				   "    int __syscall_nr\n";
+	ck_assert(!strncmp(one, head, strlen(head)));
+	ck_assert(strstr(one, "\n    const char * filename\n"));
+	ck_assert(!strstr(one, "common_"));
+	free(one);
+
+	/*
+	 * The whole listing (threads sharing categories and events) equals
+	 * the listings of its categories one by one (one category: no
+	 * second thread), in order.
+	 */
+	all = list_text(a, "tracepoint:*", true, &n);
+	names = list_text(a, NULL, false, &nn);
+	ck_assert_int_eq(n, nn);
+	ck_assert_int_gt(n, 100);
+	j = open_memstream(&joined, &jlen);
+	cat = arena_strdup(a, "");
+	for (line = names; line && *line; line = nl ? nl + 1 : NULL) {
+		char *c = line + strlen("tracepoint:"), *colon;
+
+		nl = strchr(line, '\n');
+		colon = strchr(c, ':');
+		ck_assert_ptr_nonnull(colon);
+		if (strlen(cat) == (size_t)(colon - c) &&
+		    !strncmp(cat, c, colon - c))
+			continue;
+		cat = arena_strndup(a, c, colon - c);
+		one = list_text(a, arena_printf(a, "tracepoint:%s:*", cat), true,
+				&k);
+		ck_assert_int_gt(k, 0);
+		fputs(one, j);
+		free(one);
+	}
+	fclose(j);
+	ck_assert_str_eq(all, joined);
+	free(all);
+	free(names);
+	free(joined);
+	arena_free(a);
+}
+END_TEST
+
 START_TEST(uprobe_expand)
 {
 	struct arena *a = arena_new();
@@ -285,6 +397,8 @@ int main(void)
 	tcase_add_test(tc, hardware_self_counts);
 	tcase_add_test(tc, suggestions);
 	tcase_add_test(tc, tracepoint_expand);
+	tcase_add_test(tc, tracepoint_arg_lines);
+	tcase_add_test(tc, tracepoint_listing);
 	tcase_add_test(tc, uprobe_expand);
 	tcase_add_test(tc, kprobe_expand);
 	suite_add_tcase(s, tc);
