@@ -52,6 +52,29 @@ load driver_helpers
 	grep -Eq '^\[64K, 128K\) +[0-9]+ \|@+ *\|$' "$BATS_TEST_TMPDIR/out"
 }
 
+@test "aggregations read in a probe combine every CPU's value" {
+	[ "$(nproc)" -ge 2 ] || skip "needs two CPUs"
+	loop=$(getppid_loop)
+	last=$(($(nproc) - 1))
+	# the tracepoint fires only on the last CPU; the interval probe runs
+	# on CPU 0, where this CPU's slot of each per-CPU value stays empty
+	taskset -c "$last" "$loop" 100000000 >/dev/null &
+	lp=$!
+	run --separate-stderr timeout "$LIMIT" "$BT" -q -e '
+tracepoint:syscalls:sys_enter_getppid /comm == "getppid_loop"/ {
+	@n = count(); @s = sum(5); @lo = min(-7); @hi = max(3); @a = avg(10);
+	@lo = min(2); @hi = max(-4);
+}
+interval:ms:300 {
+	printf("cpu %d: %d %d %d %d %d\n", cpu, @n > 1, @s > 5 && @s % 5 == 0,
+	       @lo, @hi, @a);
+	exit();
+}'
+	kill "$lp"
+	[ "$status" -eq 0 ]
+	grep -qx 'cpu 0: 1 1 -7 3 10' <<<"$output"
+}
+
 @test "interval and a tracepoint in one program" {
 	loop=$(getppid_loop)
 	"$loop" 100000000 >/dev/null &
