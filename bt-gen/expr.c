@@ -318,6 +318,36 @@ static LLVMValueRef buf_equal(struct gen *g, struct gv a, struct gv b)
 	return eq;
 }
 
+/*
+ * Two arrays of one type are equal when every element is (upstream
+ * compares element by element; for integer elements that is their bytes).
+ * Compared in the widest chunks both operands' alignment allows, which the
+ * verifier insists on for the stack.
+ */
+static LLVMValueRef array_equal(struct gen *g, struct gv a, struct gv b)
+{
+	int64_t n = type_size(a.t), w = 8, i, al;
+	LLVMValueRef eq = LLVMConstInt(LLVMInt1TypeInContext(g->ctx), 1, 0);
+	LLVMValueRef la, lb;
+
+	al = a.align ? a.align : gen_align_of(a.t);
+	if ((b.align ? b.align : gen_align_of(b.t)) < al)
+		al = b.align ? b.align : gen_align_of(b.t);
+	while (w > 1 && (w > al || n % w))
+		w /= 2;
+	for (i = 0; i < n; i += w) {
+		la = LLVMBuildLoad2(g->b, gen_int_type(g, w),
+				    gen_ptr_add(g, a.v, i), "");
+		lb = LLVMBuildLoad2(g->b, gen_int_type(g, w),
+				    gen_ptr_add(g, b.v, i), "");
+		LLVMSetAlignment(la, (unsigned)w);
+		LLVMSetAlignment(lb, (unsigned)w);
+		eq = LLVMBuildAnd(g->b, eq, LLVMBuildICmp(g->b, LLVMIntEQ, la,
+				  lb, ""), "");
+	}
+	return eq;
+}
+
 static struct gv logical(struct gen *g, const struct val *e, bool is_and)
 {
 	LLVMValueRef l = expr_cond(g, val_get(e, "l")), r, phi, vals[2];
@@ -372,6 +402,12 @@ static struct gv binop(struct gen *g, const struct val *e)
 			continue;
 		if (l.t->kind == TY_BUFFER && r.t->kind == TY_BUFFER && i < 2) {
 			c = buf_equal(g, l, r);
+			if (i == 1)
+				c = LLVMBuildNot(g->b, c, "");
+		} else if (l.t->kind == TY_ARRAY && r.t->kind == TY_ARRAY &&
+			   type_equal(l.t, r.t) && i < 2 &&
+			   type_size(l.t) <= GEN_ARRAY_CMP_MAX) {
+			c = array_equal(g, l, r);
 			if (i == 1)
 				c = LLVMBuildNot(g->b, c, "");
 		} else if (is_str(l.t) && is_str(r.t) && i < 2) {

@@ -1,0 +1,27 @@
+#!/usr/bin/env bats
+# tests/runtime/lang.bats - language constructs on real uprobes of the
+# test programs (build/testprogs, `make testprogs`), run through
+# ./bpftrace with -c so the probes see the program's own calls: arrays
+# compared and indexed, fixed-size char arrays printed as strings,
+# stacks, func in return probes.
+
+load driver_helpers
+
+TP=$ROOT/build/testprogs
+
+# run_tp PROG SCRIPT: ./bpftrace -q -e SCRIPT -c build/testprogs/PROG
+run_tp() {
+	[ -x "$TP/$1" ] || skip "build/testprogs is not built (make testprogs)"
+	run --separate-stderr timeout "$LIMIT" "$BT" -q -e "$2" -c "$TP/$1"
+}
+
+@test "== and != on int arrays compare every element" {
+	run_tp array_access 'struct A { int x[4]; }
+uprobe:'"$TP"'/array_access:test_arrays {
+	$a = (struct A *)arg0; $b = (struct A *)arg1;
+	printf("%d %d %d %d\n", $a.x == $a.x, $a.x != $a.x, $a.x == $b.x,
+	       $a.x != $b.x);
+}'
+	[ "$status" -eq 0 ]
+	[ "$output" = "1 0 0 1" ]
+}
