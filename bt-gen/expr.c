@@ -802,11 +802,48 @@ static struct gv field(struct gen *g, const struct val *e)
 	return val_get(e, "bits") ? bitfield(g, out, e) : out;
 }
 
+/*
+ * The address of a zero-length (flexible) array member, p->a or p.a for
+ * a pointer p, or a member reached through kernel pointers: its elements
+ * lie past the struct's declared end, so they are read from that memory,
+ * not from a copy of the member.  NULL when fe is not such a member.
+ */
+static LLVMValueRef flex_array_addr(struct gen *g, const struct val *fe,
+				    bool *user)
+{
+	struct type *t = gen_type_of(g, fe), *bt, *st = NULL;
+	const struct val *base = val_get(fe, "e");
+	int64_t off = val_get_int(fe, "offset", -1);
+	const char *name = val_get_str(fe, "name");
+	LLVMValueRef ka, addr;
+
+	if (t->kind != TY_ARRAY || t->count != 0 || ast_kind(fe) != AST_FIELD ||
+	    off < 0 || !name || !base || is_args(base))
+		return NULL;
+	ka = field_base_kaddr(g, fe, &st);
+	if (ka) {
+		*user = false;
+		if (!core_field_addr(g, ka, st, name, off, &addr))
+			addr = LLVMBuildAdd(g->b, ka, gen_i64(g, (uint64_t)off),
+					    "");
+		return addr;
+	}
+	bt = gen_type_of(g, base);
+	if (bt->kind != TY_PTR || !gen_is_scalar(bt))
+		return NULL;
+	*user = bt->user;
+	return LLVMBuildAdd(g->b, expr_gen(g, base).v,
+			    gen_i64(g, (uint64_t)off), "");
+}
+
 /* e[i]: an element of a pointer (read from memory), an array or a string */
 static struct gv index_of(struct gen *g, const struct val *e)
 {
 	struct type *t = gen_type_of(g, e);
-	struct gv b = expr_gen(g, val_get(e, "e"));
+	bool user = false;
+	LLVMValueRef flex = flex_array_addr(g, val_get(e, "e"), &user);
+	struct gv b = flex ? (struct gv){ flex, NULL, 0 } :
+			     expr_gen(g, val_get(e, "e"));
 	struct gv i = expr_gen(g, val_get(e, "i"));
 	int64_t sz = type_size(t), count;
 	LLVMValueRef idx, tmp, ok, vals[2], phi;
@@ -816,11 +853,12 @@ static struct gv index_of(struct gen *g, const struct val *e)
 	if (!gen_is_scalar(i.t) || sz <= 0)
 		return expr_unsupported(g, e, "this index");
 	idx = expr_convert(g, i, type_int(g->a, 8, i.t->is_signed)).v;
-	if (b.t->kind == TY_PTR) {
+	if (flex || b.t->kind == TY_PTR) {
 		tmp = gen_tmp(g, sz);
 		builtin_probe_read(g, tmp, sz, LLVMBuildAdd(g->b, b.v,
 				   LLVMBuildMul(g->b, idx, gen_i64(g,
-				   (uint64_t)sz), ""), ""), b.t->user);
+				   (uint64_t)sz), ""), ""),
+				   flex ? user : b.t->user);
 		v = gen_load(g, tmp, t);
 		v.align = 8;
 		return v;

@@ -25,3 +25,13 @@ uprobe:'"$TP"'/array_access:test_arrays {
 	[ "$status" -eq 0 ]
 	[ "$output" = "1 0 0 1" ]
 }
+
+@test "a zero-length array member is indexed in the pointed-to memory" {
+	run_tp array_access 'struct D { int x; int y[0]; }
+uprobe:'"$TP"'/array_access:test_variable_array {
+	$a = (struct D *)arg0; @y = $a.y[0]; $i = 0; @z = $a->y[$i];
+}'
+	[ "$status" -eq 0 ]
+	grep -qx '@y: 1' <<<"$output"
+	grep -qx '@z: 1' <<<"$output"
+}
