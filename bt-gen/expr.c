@@ -734,13 +734,35 @@ static LLVMValueRef field_base_kaddr(struct gen *g, const struct val *e,
 	return LLVMBuildAdd(g->b, addr, gen_i64(g, (uint64_t)off), "");
 }
 
+/*
+ * A char[N] member read as a string (bt-check's "msize" N, type string of
+ * N + 1): the N bytes and a NUL.  src is memory (user/kernel address when
+ * addr, else a pointer), read into zeroed space of the string's size.
+ */
+static struct gv char_array(struct gen *g, struct type *t, int64_t n,
+			    LLVMValueRef src, bool addr, bool user)
+{
+	struct gv out = { gen_tmp(g, type_size(t)), t, 8 };
+
+	gen_memzero(g, g->b, out.v, type_size(t), 8);
+	if (addr)
+		builtin_probe_read(g, out.v, n, src, user);
+	else
+		gen_memcpy(g, out.v, src, n, 1);
+	return out;
+}
+
 static struct gv field(struct gen *g, const struct val *e)
 {
 	const struct val *base = val_get(e, "e");
 	struct type *t = gen_type_of(g, e);
 	int64_t off = val_get_int(e, "offset", -1);
+	int64_t msize = val_get_int(e, "msize", 0);
 	struct gv b, out = { NULL, t, 0 };
 	LLVMValueRef tmp;
+
+	if (t->kind != TY_STRING || msize <= 0 || msize >= type_size(t))
+		msize = 0;
 
 	if (is_args(base))
 		return builtin_field_args(g, e);
@@ -759,6 +781,9 @@ static struct gv field(struct gen *g, const struct val *e)
 			if (!core_field_addr(g, ka, st, name, off, &addr))
 				addr = LLVMBuildAdd(g->b, ka, gen_i64(g,
 						    (uint64_t)off), "");
+			if (msize)
+				return char_array(g, t, msize, addr, true,
+						  false);
 			tmp = gen_tmp(g, sz > 0 ? sz : 8);
 			builtin_probe_read(g, tmp, sz, addr, false);
 			out = gen_load(g, tmp, t);
@@ -787,6 +812,10 @@ static struct gv field(struct gen *g, const struct val *e)
 		/* p->f: read the member from kernel or user memory */
 		int64_t sz = type_size(t);
 
+		if (msize)
+			return char_array(g, t, msize, LLVMBuildAdd(g->b, b.v,
+					  gen_i64(g, (uint64_t)off), ""), true,
+					  b.t->user);
 		tmp = gen_tmp(g, sz > 0 ? sz : 8);
 		builtin_probe_read(g, tmp, sz, LLVMBuildAdd(g->b, b.v,
 				   gen_i64(g, (uint64_t)off), ""), b.t->user);
@@ -797,6 +826,9 @@ static struct gv field(struct gen *g, const struct val *e)
 	if (gen_is_scalar(b.t))
 		return expr_unsupported(g, e, arena_printf(g->a, "member access on "
 				   "'%s'", type_str(g->a, b.t)));
+	if (msize)
+		return char_array(g, t, msize, gen_ptr_add(g, b.v, off), false,
+				  false);
 	out = gen_load(g, gen_ptr_add(g, b.v, off), t);
 	out.align = gen_align_at(b.align ? b.align : gen_align_of(b.t), off);
 	return val_get(e, "bits") ? bitfield(g, out, e) : out;

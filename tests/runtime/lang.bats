@@ -35,3 +35,13 @@ uprobe:'"$TP"'/array_access:test_variable_array {
 	grep -qx '@y: 1' <<<"$output"
 	grep -qx '@z: 1' <<<"$output"
 }
+
+@test "a char[N] member without a NUL prints its N characters, no trailer" {
+	run_tp string_args 'struct F { char s[5]; }
+uprobe:'"$TP"'/string_args:print {
+	$a = ((struct F *)arg0).s; printf("%s %s|\n", $a, $a); @m = $a;
+}'
+	[ "$status" -eq 0 ]
+	grep -qx 'hello hello|' <<<"$output"
+	grep -qx '@m: hello' <<<"$output"
+}
