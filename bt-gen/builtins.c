@@ -548,6 +548,9 @@ struct gv builtin_fmt_record(struct gen *g, const struct val *e, int action,
 	val_set(g->a, row, "args", targs);
 	if (val_get(e, "loc"))
 		val_set(g->a, row, "loc", val_copy(g->a, val_get(e, "loc")));
+	if (severity && val_get(e, "expanded_from"))
+		val_set(g->a, row, "expanded_from", val_copy(g->a,
+			val_get(e, "expanded_from")));
 	if (severity)
 		val_set_str(g->a, row, "severity", severity);
 	val_push(g->a, tab, row);

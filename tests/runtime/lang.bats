@@ -45,3 +45,17 @@ uprobe:'"$TP"'/string_args:print {
 	grep -qx 'hello hello|' <<<"$output"
 	grep -qx '@m: hello' <<<"$output"
 }
+
+@test "errorf in a macro names every place the macro was expanded from" {
+	run --separate-stderr timeout "$LIMIT" "$BT" -q -e 'macro bad() { errorf("Something bad"); } macro worse() { bad(); } begin { worse(); }'
+	[ "$status" -eq 0 ]
+	src='macro bad() { errorf("Something bad"); } macro worse() { bad(); } begin { worse(); }'
+	expect="stdin:1:15-38: ERROR: Something bad
+stdin:1:58-63: ERROR: expanded from
+$src
+                                                         ~~~~~
+stdin:1:75-82: ERROR: expanded from
+$src
+                                                                          ~~~~~~~"
+	[ "$stderr" = "$expect" ]
+}
