@@ -358,6 +358,12 @@ struct gv builtin_ident(struct gen *g, const struct val *e)
 		v = u64v(g, LLVMBuildAnd(g->b, x, gen_i64(g, 0xffffffff), ""));
 		return (struct gv){ v.v, t, 0 };
 	} else if (!strcmp(name, "func") && t->kind == TY_USYM &&
+		   provider_is(g, "uretprobe")) {
+		/* ip is the return address, in the caller: the kernel knows
+		 * the probed function's address (bpf_get_func_ip) */
+		return usym_of(g, e, gen_helper(g, BPF_FUNC_get_func_ip,
+			       LLVMInt64TypeInContext(g->ctx), &g->ctxarg, 1));
+	} else if (!strcmp(name, "func") && t->kind == TY_USYM &&
 		   ctx_is_pt_regs(g)) {
 		return usym_of(g, e, ctx_load(g, 128, 8));
 	} else if (!strcmp(name, "usermode") && (provider_is(g, "begin") ||

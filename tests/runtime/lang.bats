@@ -59,3 +59,9 @@ $src
                                                                           ~~~~~~~"
 	[ "$stderr" = "$expect" ]
 }
+
+@test "func in a uretprobe is the probed function, not the caller" {
+	run_tp uprobe_symres 'uretprobe:'"$TP"'/uprobe_symres:test { printf("func: %s\n", func); exit(); }'
+	[ "$status" -eq 0 ]
+	[ "$output" = "func: test" ]
+}
