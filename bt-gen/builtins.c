@@ -250,6 +250,36 @@ static struct gv stack_of(struct gen *g, const struct val *e)
 	return out;
 }
 
+/*
+ * len(stack): its number of frames, at most the stack's limit.  A stack
+ * value is only an id in bt_stacks, which programs cannot read, so the
+ * frames are counted again with bpf_get_stack in the probe running len():
+ * right for a stack taken in the same probe firing (len(ustack(3)),
+ * $s = kstack; len($s)), the way such stacks are used.
+ */
+static struct gv stack_len(struct gen *g, const struct val *e)
+{
+	struct type *st = gen_type_of(g, call_arg(e, 0));
+	int64_t limit = st->limit > 0 && st->limit < GEN_STACK_DEPTH ?
+			st->limit : GEN_STACK_DEPTH;
+	LLVMValueRef args[4], n;
+
+	if (st->kind != TY_KSTACK && st->kind != TY_USTACK)
+		return expr_unsupported(g, e, "len() of this value");
+	args[0] = g->ctxarg;
+	args[1] = gen_tmp(g, limit * 8);
+	args[2] = gen_const(g, 4, (uint64_t)(limit * 8));
+	args[3] = gen_i64(g, st->kind == TY_USTACK ? BPF_F_USER_STACK : 0);
+	n = gen_helper(g, BPF_FUNC_get_stack, LLVMInt64TypeInContext(g->ctx),
+		       args, 4);
+	/* bytes copied, or a negative error: no frames */
+	n = LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntSLT, n,
+			    gen_i64(g, 0), ""), gen_i64(g, 0), n, "");
+	n = LLVMBuildLShr(g->b, n, gen_i64(g, 3), "");
+	return expr_convert(g, (struct gv){ n, type_int(g->a, 8, true), 0 },
+			    gen_type_of(g, e));
+}
+
 struct gv builtin_ident(struct gen *g, const struct val *e)
 {
 	const char *name = val_get_str(e, "name");
@@ -1189,6 +1219,8 @@ struct gv builtin_call(struct gen *g, const struct val *e)
 		return call_has_key(g, e);
 	if (!strcmp(name, "len") && ast_kind(call_arg(e, 0)) == AST_MAP)
 		return call_len(g, e);
+	if (!strcmp(name, "len"))
+		return stack_len(g, e);
 	if (!strcmp(name, "strncmp"))
 		return call_strncmp(g, e);
 	if (!strcmp(name, "strcontains"))

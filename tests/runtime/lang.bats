@@ -65,3 +65,13 @@ $src
 	[ "$status" -eq 0 ]
 	[ "$output" = "func: test" ]
 }
+
+@test "len() of a stack counts its frames, up to its limit" {
+	run_tp uprobe_symres 'uprobe:'"$TP"'/uprobe_symres:test {
+	$s = ustack(2); $all = ustack;
+	printf("%d %d\n", len($s), len($all) >= 3 && len($all) <= 127);
+	exit();
+}'
+	[ "$status" -eq 0 ]
+	[ "$output" = "2 1" ]
+}
