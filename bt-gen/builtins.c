@@ -426,6 +426,38 @@ struct gv builtin_ident(struct gen *g, const struct val *e)
 static LLVMValueRef ctx_copy(struct gen *g, int64_t off, int64_t size);
 
 /* args->f: tracepoint context fields are loads from the context */
+/*
+ * A `__data_loc char[]` tracepoint field: its u32 holds the string's
+ * offset from the start of the record in the low 16 bits (its length in
+ * the high 16).  The string is read through bpf_probe_read_kernel_str,
+ * not loaded from the context: the kernel refuses to attach a program
+ * whose context reads go past the record's fixed part.
+ */
+static struct gv data_loc_string(struct gen *g, const struct val *e,
+				 int64_t off)
+{
+	struct type *t = gen_type_of(g, e);
+	int64_t size = type_size(t);
+	struct gv v = { NULL, t, 8 };
+	LLVMValueRef loc, addr, args[3];
+
+	if (t->kind != TY_STRING || size <= 0)
+		return expr_unsupported(g, e, "this __data_loc field");
+	loc = LLVMBuildZExt(g->b, ctx_load(g, off, 4),
+			    LLVMInt64TypeInContext(g->ctx), "");
+	addr = LLVMBuildAdd(g->b, LLVMBuildPtrToInt(g->b, g->ctxarg,
+			    LLVMInt64TypeInContext(g->ctx), ""),
+			    LLVMBuildAnd(g->b, loc, gen_i64(g, 0xffff), ""), "");
+	v.v = gen_tmp(g, size);
+	gen_memzero(g, g->b, v.v, size, 8);
+	args[0] = v.v;
+	args[1] = gen_const(g, 4, (uint64_t)size);
+	args[2] = addr;
+	gen_helper(g, BPF_FUNC_probe_read_kernel_str,
+		   LLVMInt64TypeInContext(g->ctx), args, 3);
+	return v;
+}
+
 struct gv builtin_field_args(struct gen *g, const struct val *e)
 {
 	struct type *t = gen_type_of(g, e);
@@ -441,6 +473,8 @@ struct gv builtin_field_args(struct gen *g, const struct val *e)
 	if (!provider_is(g, "tracepoint"))
 		return expr_unsupported(g, e, arena_printf(g->a, "'args' in a %s "
 				   "probe", g->provider ? g->provider : "?"));
+	if (val_get(e, "data_loc"))
+		return data_loc_string(g, e, off);
 	if (gen_is_scalar(t)) {
 		v.v = ctx_load(g, off, size);
 		if (t->kind == TY_BOOL)

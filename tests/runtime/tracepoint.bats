@@ -85,3 +85,13 @@ interval:ms:300 {
 	[ "$status" -eq 0 ]
 	grep -qx 'seen 1' <<<"$output"
 }
+
+@test "a __data_loc string field is read from the record (sched_process_exec)" {
+	start_bt -e 'tracepoint:sched:sched_process_exec /comm == "true"/ { printf("P: %s %s\n", str(args.filename), args.filename); }'
+	/bin/true
+	/bin/true
+	kill -TERM "$bg_pid"
+	wait_bt
+	[ "$status" -eq 0 ]
+	grep -qx 'P: /bin/true /bin/true' "$BATS_TEST_TMPDIR/out"
+}
