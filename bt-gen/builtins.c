@@ -1255,6 +1255,12 @@ struct gv builtin_call(struct gen *g, const struct val *e)
 		return call_len(g, e);
 	if (!strcmp(name, "len"))
 		return stack_len(g, e);
+	if (!strcmp(name, "uptr") || !strcmp(name, "kptr")) {
+		/* the same address; only its type says which memory */
+		struct gv p = expr_gen(g, call_arg(e, 0));
+
+		return (struct gv){ p.v, gen_type_of(g, e), 0 };
+	}
 	if (!strcmp(name, "strncmp"))
 		return call_strncmp(g, e);
 	if (!strcmp(name, "strcontains"))

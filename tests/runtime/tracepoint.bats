@@ -95,3 +95,14 @@ interval:ms:300 {
 	[ "$status" -eq 0 ]
 	grep -qx 'P: /bin/true /bin/true' "$BATS_TEST_TMPDIR/out"
 }
+
+@test "uptr() and kptr() pick the memory a pointer is read from" {
+	start_bt -e 'tracepoint:syscalls:sys_enter_openat /comm == "cat"/ { $p = (int8 *)args.filename; printf("[%s] [%s]\n", str(uptr($p)), str(kptr($p))); }'
+	cat /etc/hostname >/dev/null
+	kill -TERM "$bg_pid"
+	wait_bt
+	[ "$status" -eq 0 ]
+	# a user-space path: read as user memory it is there, as kernel
+	# memory the read fails and the string is empty
+	grep -q '^\[/.*\] \[\]$' "$BATS_TEST_TMPDIR/out"
+}
