@@ -474,6 +474,13 @@ static struct type *check_field(struct check *ck, struct val *node)
 			    !strcmp(ft->mode, "data_loc")) {
 				ft = type_string(ck->a, ck->cfg.max_strlen);
 				val_set_bool(ck->a, node, "data_loc", true);
+			} else if (ft->kind == TY_STRING && t->kind == TY_STRUCT &&
+				   !f->bitfield_bits && ft->size > 0) {
+				/* a char[N] member is read as a string of N
+				 * characters and a NUL: all N print, with no
+				 * truncation trailer (bt-gen reads "msize") */
+				val_set_int(ck->a, node, "msize", ft->size);
+				ft = type_string(ck->a, ft->size + 1);
 			}
 			return user ? expr_user(ck, ft) : ft;
 		}

@@ -134,6 +134,32 @@ static void macro_rewrite(struct macro_subst *s, struct val **ref)
 static void macro_expand_tree(struct macro_ctx *m, struct val **ref,
 			      bool stmt_pos);
 
+/*
+ * Calls in a copied macro body raise their errors and warnings (errorf,
+ * warnf, ...) at run time at their place in the macro; "expanded_from"
+ * lists where that body was expanded: the call of the macro first, then
+ * where the macro holding that call was expanded, and so on.
+ */
+static void macro_mark_calls(struct arena *a, struct val *n,
+			     const struct val *chain)
+{
+	size_t i;
+
+	if (!n)
+		return;
+	if (n->kind == VAL_ARR) {
+		for (i = 0; i < n->n; i++)
+			macro_mark_calls(a, n->items[i], chain);
+		return;
+	}
+	if (n->kind != VAL_MAP)
+		return;
+	if (ast_kind(n) == AST_CALL)
+		val_set(a, n, "expanded_from", val_copy(a, chain));
+	for (i = 0; i < n->n; i++)
+		macro_mark_calls(a, n->kv[i].v, chain);
+}
+
 /* the expansion of one call of d with args; NULL after an error */
 static struct val *macro_instantiate(struct macro_ctx *m, struct val *d,
 				     struct val *call, struct val *args,
@@ -152,6 +178,15 @@ static struct val *macro_instantiate(struct macro_ctx *m, struct val *d,
 	s.ident = arena_alloc(a, sizeof(*s.ident) * (np + 1));
 	s.arg = arena_alloc(a, sizeof(*s.arg) * (np + 1));
 	s.prefix = arena_printf(a, "__%s_%d_", mname, ++m->uniq);
+	if (val_get(call, "loc")) {
+		struct val *chain = val_arr(a), *outer;
+
+		val_push(a, chain, val_copy(a, val_get(call, "loc")));
+		outer = val_get(call, "expanded_from");
+		for (i = 0; outer && outer->kind == VAL_ARR && i < outer->n; i++)
+			val_push(a, chain, val_copy(a, outer->items[i]));
+		macro_mark_calls(a, body, chain);
+	}
 	for (i = 0; i < np; i++) {
 		const char *p = provider_part(params, i);
 		struct val *arg = val_at(args, i);

@@ -98,6 +98,7 @@ static void severity_printf(struct fmt_state *st, const struct printf_fmt *pf,
 	unsigned l1 = 0, c1 = 0, l2, c2;
 	bool located = pf->loc_start || pf->loc_end;
 	struct strbuf msg = { 0 };
+	int i;
 
 	printf_render(&msg, pf, args, &st->scratch);
 	if (located) {
@@ -130,6 +131,10 @@ static void severity_printf(struct fmt_state *st, const struct printf_fmt *pf,
 				c2);
 		fprintf(stderr, "%s: %.*s\n", level, (int)msg.n,
 			msg.p ? msg.p : "");
+		for (i = 0; i < pf->nfrom; i++)
+			diag_note(pf->from[i], pf->severity == 2 ?
+				  "ERROR: expanded from" :
+				  "WARNING: expanded from");
 		fflush(stderr);
 	}
 	strbuf_free(&msg);

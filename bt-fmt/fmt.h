@@ -27,6 +27,7 @@
 #include <stdio.h>
 
 #include "arena.h"
+#include "diag.h"
 #include "strbuf.h"
 #include "type.h"
 #include "val.h"
@@ -68,6 +69,9 @@ struct printf_fmt {
 	 * printed as a located diagnostic instead of output */
 	int severity;        /* 0 printf, 1 warning, 2 error */
 	size_t loc_start, loc_end;
+	/* where the macro holding it was expanded, innermost first */
+	struct diag_loc *from;
+	int nfrom;
 };
 
 int printf_parse(struct arena *a, const char *fmt, struct printf_fmt *pf);

@@ -37,6 +37,7 @@ static int load_printf(struct arena *a, const struct val *list,
 
 		const char *sev = val_get_str(e, "severity");
 		const struct val *loc = val_get(e, "loc");
+		const struct val *from;
 
 		if (!fmt)
 			return meta_error("printf entry without 'fmt'");
@@ -50,6 +51,18 @@ static int load_printf(struct arena *a, const struct val *list,
 		if (loc && loc->kind == VAL_ARR && loc->n == 2) {
 			pf->loc_start = val_as_uint(loc->items[0]);
 			pf->loc_end = val_as_uint(loc->items[1]);
+		}
+		from = val_get(e, "expanded_from");
+		pf->nfrom = (int)arr_len(from);
+		pf->from = arena_alloc(a, (pf->nfrom + 1) * sizeof(*pf->from));
+		for (j = 0; j < (size_t)pf->nfrom; j++) {
+			const struct val *l = from->items[j];
+
+			if (l->kind != VAL_ARR || l->n != 2)
+				return meta_error("printf 'expanded_from' entry "
+						  "is not a location");
+			pf->from[j].start = val_as_uint(l->items[0]);
+			pf->from[j].end = val_as_uint(l->items[1]);
 		}
 		pf->nargs = (int)arr_len(args);
 		pf->args = arena_alloc(a, (pf->nargs + 1) * sizeof(*pf->args));

@@ -250,6 +250,36 @@ static struct gv stack_of(struct gen *g, const struct val *e)
 	return out;
 }
 
+/*
+ * len(stack): its number of frames, at most the stack's limit.  A stack
+ * value is only an id in bt_stacks, which programs cannot read, so the
+ * frames are counted again with bpf_get_stack in the probe running len():
+ * right for a stack taken in the same probe firing (len(ustack(3)),
+ * $s = kstack; len($s)), the way such stacks are used.
+ */
+static struct gv stack_len(struct gen *g, const struct val *e)
+{
+	struct type *st = gen_type_of(g, call_arg(e, 0));
+	int64_t limit = st->limit > 0 && st->limit < GEN_STACK_DEPTH ?
+			st->limit : GEN_STACK_DEPTH;
+	LLVMValueRef args[4], n;
+
+	if (st->kind != TY_KSTACK && st->kind != TY_USTACK)
+		return expr_unsupported(g, e, "len() of this value");
+	args[0] = g->ctxarg;
+	args[1] = gen_tmp(g, limit * 8);
+	args[2] = gen_const(g, 4, (uint64_t)(limit * 8));
+	args[3] = gen_i64(g, st->kind == TY_USTACK ? BPF_F_USER_STACK : 0);
+	n = gen_helper(g, BPF_FUNC_get_stack, LLVMInt64TypeInContext(g->ctx),
+		       args, 4);
+	/* bytes copied, or a negative error: no frames */
+	n = LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntSLT, n,
+			    gen_i64(g, 0), ""), gen_i64(g, 0), n, "");
+	n = LLVMBuildLShr(g->b, n, gen_i64(g, 3), "");
+	return expr_convert(g, (struct gv){ n, type_int(g->a, 8, true), 0 },
+			    gen_type_of(g, e));
+}
+
 struct gv builtin_ident(struct gen *g, const struct val *e)
 {
 	const char *name = val_get_str(e, "name");
@@ -358,6 +388,12 @@ struct gv builtin_ident(struct gen *g, const struct val *e)
 		v = u64v(g, LLVMBuildAnd(g->b, x, gen_i64(g, 0xffffffff), ""));
 		return (struct gv){ v.v, t, 0 };
 	} else if (!strcmp(name, "func") && t->kind == TY_USYM &&
+		   provider_is(g, "uretprobe")) {
+		/* ip is the return address, in the caller: the kernel knows
+		 * the probed function's address (bpf_get_func_ip) */
+		return usym_of(g, e, gen_helper(g, BPF_FUNC_get_func_ip,
+			       LLVMInt64TypeInContext(g->ctx), &g->ctxarg, 1));
+	} else if (!strcmp(name, "func") && t->kind == TY_USYM &&
 		   ctx_is_pt_regs(g)) {
 		return usym_of(g, e, ctx_load(g, 128, 8));
 	} else if (!strcmp(name, "usermode") && (provider_is(g, "begin") ||
@@ -390,6 +426,38 @@ struct gv builtin_ident(struct gen *g, const struct val *e)
 static LLVMValueRef ctx_copy(struct gen *g, int64_t off, int64_t size);
 
 /* args->f: tracepoint context fields are loads from the context */
+/*
+ * A `__data_loc char[]` tracepoint field: its u32 holds the string's
+ * offset from the start of the record in the low 16 bits (its length in
+ * the high 16).  The string is read through bpf_probe_read_kernel_str,
+ * not loaded from the context: the kernel refuses to attach a program
+ * whose context reads go past the record's fixed part.
+ */
+static struct gv data_loc_string(struct gen *g, const struct val *e,
+				 int64_t off)
+{
+	struct type *t = gen_type_of(g, e);
+	int64_t size = type_size(t);
+	struct gv v = { NULL, t, 8 };
+	LLVMValueRef loc, addr, args[3];
+
+	if (t->kind != TY_STRING || size <= 0)
+		return expr_unsupported(g, e, "this __data_loc field");
+	loc = LLVMBuildZExt(g->b, ctx_load(g, off, 4),
+			    LLVMInt64TypeInContext(g->ctx), "");
+	addr = LLVMBuildAdd(g->b, LLVMBuildPtrToInt(g->b, g->ctxarg,
+			    LLVMInt64TypeInContext(g->ctx), ""),
+			    LLVMBuildAnd(g->b, loc, gen_i64(g, 0xffff), ""), "");
+	v.v = gen_tmp(g, size);
+	gen_memzero(g, g->b, v.v, size, 8);
+	args[0] = v.v;
+	args[1] = gen_const(g, 4, (uint64_t)size);
+	args[2] = addr;
+	gen_helper(g, BPF_FUNC_probe_read_kernel_str,
+		   LLVMInt64TypeInContext(g->ctx), args, 3);
+	return v;
+}
+
 struct gv builtin_field_args(struct gen *g, const struct val *e)
 {
 	struct type *t = gen_type_of(g, e);
@@ -405,6 +473,8 @@ struct gv builtin_field_args(struct gen *g, const struct val *e)
 	if (!provider_is(g, "tracepoint"))
 		return expr_unsupported(g, e, arena_printf(g->a, "'args' in a %s "
 				   "probe", g->provider ? g->provider : "?"));
+	if (val_get(e, "data_loc"))
+		return data_loc_string(g, e, off);
 	if (gen_is_scalar(t)) {
 		v.v = ctx_load(g, off, size);
 		if (t->kind == TY_BOOL)
@@ -548,6 +618,9 @@ struct gv builtin_fmt_record(struct gen *g, const struct val *e, int action,
 	val_set(g->a, row, "args", targs);
 	if (val_get(e, "loc"))
 		val_set(g->a, row, "loc", val_copy(g->a, val_get(e, "loc")));
+	if (severity && val_get(e, "expanded_from"))
+		val_set(g->a, row, "expanded_from", val_copy(g->a,
+			val_get(e, "expanded_from")));
 	if (severity)
 		val_set_str(g->a, row, "severity", severity);
 	val_push(g->a, tab, row);
@@ -1179,6 +1252,14 @@ struct gv builtin_call(struct gen *g, const struct val *e)
 		return call_has_key(g, e);
 	if (!strcmp(name, "len") && ast_kind(call_arg(e, 0)) == AST_MAP)
 		return call_len(g, e);
+	if (!strcmp(name, "len"))
+		return stack_len(g, e);
+	if (!strcmp(name, "uptr") || !strcmp(name, "kptr")) {
+		/* the same address; only its type says which memory */
+		struct gv p = expr_gen(g, call_arg(e, 0));
+
+		return (struct gv){ p.v, gen_type_of(g, e), 0 };
+	}
 	if (!strcmp(name, "strncmp"))
 		return call_strncmp(g, e);
 	if (!strcmp(name, "strcontains"))

@@ -318,6 +318,36 @@ static LLVMValueRef buf_equal(struct gen *g, struct gv a, struct gv b)
 	return eq;
 }
 
+/*
+ * Two arrays of one type are equal when every element is (upstream
+ * compares element by element; for integer elements that is their bytes).
+ * Compared in the widest chunks both operands' alignment allows, which the
+ * verifier insists on for the stack.
+ */
+static LLVMValueRef array_equal(struct gen *g, struct gv a, struct gv b)
+{
+	int64_t n = type_size(a.t), w = 8, i, al;
+	LLVMValueRef eq = LLVMConstInt(LLVMInt1TypeInContext(g->ctx), 1, 0);
+	LLVMValueRef la, lb;
+
+	al = a.align ? a.align : gen_align_of(a.t);
+	if ((b.align ? b.align : gen_align_of(b.t)) < al)
+		al = b.align ? b.align : gen_align_of(b.t);
+	while (w > 1 && (w > al || n % w))
+		w /= 2;
+	for (i = 0; i < n; i += w) {
+		la = LLVMBuildLoad2(g->b, gen_int_type(g, w),
+				    gen_ptr_add(g, a.v, i), "");
+		lb = LLVMBuildLoad2(g->b, gen_int_type(g, w),
+				    gen_ptr_add(g, b.v, i), "");
+		LLVMSetAlignment(la, (unsigned)w);
+		LLVMSetAlignment(lb, (unsigned)w);
+		eq = LLVMBuildAnd(g->b, eq, LLVMBuildICmp(g->b, LLVMIntEQ, la,
+				  lb, ""), "");
+	}
+	return eq;
+}
+
 static struct gv logical(struct gen *g, const struct val *e, bool is_and)
 {
 	LLVMValueRef l = expr_cond(g, val_get(e, "l")), r, phi, vals[2];
@@ -372,6 +402,12 @@ static struct gv binop(struct gen *g, const struct val *e)
 			continue;
 		if (l.t->kind == TY_BUFFER && r.t->kind == TY_BUFFER && i < 2) {
 			c = buf_equal(g, l, r);
+			if (i == 1)
+				c = LLVMBuildNot(g->b, c, "");
+		} else if (l.t->kind == TY_ARRAY && r.t->kind == TY_ARRAY &&
+			   type_equal(l.t, r.t) && i < 2 &&
+			   type_size(l.t) <= GEN_ARRAY_CMP_MAX) {
+			c = array_equal(g, l, r);
 			if (i == 1)
 				c = LLVMBuildNot(g->b, c, "");
 		} else if (is_str(l.t) && is_str(r.t) && i < 2) {
@@ -698,13 +734,35 @@ static LLVMValueRef field_base_kaddr(struct gen *g, const struct val *e,
 	return LLVMBuildAdd(g->b, addr, gen_i64(g, (uint64_t)off), "");
 }
 
+/*
+ * A char[N] member read as a string (bt-check's "msize" N, type string of
+ * N + 1): the N bytes and a NUL.  src is memory (user/kernel address when
+ * addr, else a pointer), read into zeroed space of the string's size.
+ */
+static struct gv char_array(struct gen *g, struct type *t, int64_t n,
+			    LLVMValueRef src, bool addr, bool user)
+{
+	struct gv out = { gen_tmp(g, type_size(t)), t, 8 };
+
+	gen_memzero(g, g->b, out.v, type_size(t), 8);
+	if (addr)
+		builtin_probe_read(g, out.v, n, src, user);
+	else
+		gen_memcpy(g, out.v, src, n, 1);
+	return out;
+}
+
 static struct gv field(struct gen *g, const struct val *e)
 {
 	const struct val *base = val_get(e, "e");
 	struct type *t = gen_type_of(g, e);
 	int64_t off = val_get_int(e, "offset", -1);
+	int64_t msize = val_get_int(e, "msize", 0);
 	struct gv b, out = { NULL, t, 0 };
 	LLVMValueRef tmp;
+
+	if (t->kind != TY_STRING || msize <= 0 || msize >= type_size(t))
+		msize = 0;
 
 	if (is_args(base))
 		return builtin_field_args(g, e);
@@ -723,6 +781,9 @@ static struct gv field(struct gen *g, const struct val *e)
 			if (!core_field_addr(g, ka, st, name, off, &addr))
 				addr = LLVMBuildAdd(g->b, ka, gen_i64(g,
 						    (uint64_t)off), "");
+			if (msize)
+				return char_array(g, t, msize, addr, true,
+						  false);
 			tmp = gen_tmp(g, sz > 0 ? sz : 8);
 			builtin_probe_read(g, tmp, sz, addr, false);
 			out = gen_load(g, tmp, t);
@@ -751,6 +812,10 @@ static struct gv field(struct gen *g, const struct val *e)
 		/* p->f: read the member from kernel or user memory */
 		int64_t sz = type_size(t);
 
+		if (msize)
+			return char_array(g, t, msize, LLVMBuildAdd(g->b, b.v,
+					  gen_i64(g, (uint64_t)off), ""), true,
+					  b.t->user);
 		tmp = gen_tmp(g, sz > 0 ? sz : 8);
 		builtin_probe_read(g, tmp, sz, LLVMBuildAdd(g->b, b.v,
 				   gen_i64(g, (uint64_t)off), ""), b.t->user);
@@ -761,16 +826,56 @@ static struct gv field(struct gen *g, const struct val *e)
 	if (gen_is_scalar(b.t))
 		return expr_unsupported(g, e, arena_printf(g->a, "member access on "
 				   "'%s'", type_str(g->a, b.t)));
+	if (msize)
+		return char_array(g, t, msize, gen_ptr_add(g, b.v, off), false,
+				  false);
 	out = gen_load(g, gen_ptr_add(g, b.v, off), t);
 	out.align = gen_align_at(b.align ? b.align : gen_align_of(b.t), off);
 	return val_get(e, "bits") ? bitfield(g, out, e) : out;
+}
+
+/*
+ * The address of a zero-length (flexible) array member, p->a or p.a for
+ * a pointer p, or a member reached through kernel pointers: its elements
+ * lie past the struct's declared end, so they are read from that memory,
+ * not from a copy of the member.  NULL when fe is not such a member.
+ */
+static LLVMValueRef flex_array_addr(struct gen *g, const struct val *fe,
+				    bool *user)
+{
+	struct type *t = gen_type_of(g, fe), *bt, *st = NULL;
+	const struct val *base = val_get(fe, "e");
+	int64_t off = val_get_int(fe, "offset", -1);
+	const char *name = val_get_str(fe, "name");
+	LLVMValueRef ka, addr;
+
+	if (t->kind != TY_ARRAY || t->count != 0 || ast_kind(fe) != AST_FIELD ||
+	    off < 0 || !name || !base || is_args(base))
+		return NULL;
+	ka = field_base_kaddr(g, fe, &st);
+	if (ka) {
+		*user = false;
+		if (!core_field_addr(g, ka, st, name, off, &addr))
+			addr = LLVMBuildAdd(g->b, ka, gen_i64(g, (uint64_t)off),
+					    "");
+		return addr;
+	}
+	bt = gen_type_of(g, base);
+	if (bt->kind != TY_PTR || !gen_is_scalar(bt))
+		return NULL;
+	*user = bt->user;
+	return LLVMBuildAdd(g->b, expr_gen(g, base).v,
+			    gen_i64(g, (uint64_t)off), "");
 }
 
 /* e[i]: an element of a pointer (read from memory), an array or a string */
 static struct gv index_of(struct gen *g, const struct val *e)
 {
 	struct type *t = gen_type_of(g, e);
-	struct gv b = expr_gen(g, val_get(e, "e"));
+	bool user = false;
+	LLVMValueRef flex = flex_array_addr(g, val_get(e, "e"), &user);
+	struct gv b = flex ? (struct gv){ flex, NULL, 0 } :
+			     expr_gen(g, val_get(e, "e"));
 	struct gv i = expr_gen(g, val_get(e, "i"));
 	int64_t sz = type_size(t), count;
 	LLVMValueRef idx, tmp, ok, vals[2], phi;
@@ -780,11 +885,12 @@ static struct gv index_of(struct gen *g, const struct val *e)
 	if (!gen_is_scalar(i.t) || sz <= 0)
 		return expr_unsupported(g, e, "this index");
 	idx = expr_convert(g, i, type_int(g->a, 8, i.t->is_signed)).v;
-	if (b.t->kind == TY_PTR) {
+	if (flex || b.t->kind == TY_PTR) {
 		tmp = gen_tmp(g, sz);
 		builtin_probe_read(g, tmp, sz, LLVMBuildAdd(g->b, b.v,
 				   LLVMBuildMul(g->b, idx, gen_i64(g,
-				   (uint64_t)sz), ""), ""), b.t->user);
+				   (uint64_t)sz), ""), ""),
+				   flex ? user : b.t->user);
 		v = gen_load(g, tmp, t);
 		v.align = 8;
 		return v;

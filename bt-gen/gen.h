@@ -65,6 +65,8 @@
 #define GEN_RINGBUF_SIZE (4 << 20)
 #define GEN_TYPE_MAX (1 << 16)    /* larger types are a broken stream */
 #define GEN_STACK_DEPTH 127       /* frames kept per stack (bt_stacks) */
+#define GEN_MAX_CPUS 8192         /* bound of loops over CPUs (NR_CPUS) */
+#define GEN_ARRAY_CMP_MAX 4096    /* arrays compared with == (unrolled) */
 
 /* BPF map types (linux/bpf.h numbers) */
 enum {

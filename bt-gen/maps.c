@@ -7,7 +7,8 @@
  * bytes after a string's NUL never make two equal keys differ.  A missing
  * key reads as zero.  Aggregations use per-CPU hashes, so the read-modify-
  * write of the current CPU's value needs no atomics; an element created by
- * one CPU has the other CPUs' values zeroed by the kernel.
+ * one CPU has the other CPUs' values zeroed by the kernel.  Reading an
+ * aggregation in a probe combines every CPU's value (percpu_combine).
  */
 #include <errno.h>
 #include <string.h>
@@ -351,13 +352,113 @@ static void store_at(struct gen *g, LLVMValueRef p, int64_t off,
 	LLVMSetAlignment(st, LLVMGetIntTypeWidth(LLVMTypeOf(v)) / 8);
 }
 
+/*
+ * The number of possible CPUs: bt_ncpus, a u32 alone in section
+ * ".rodata.bt_ncpus" that bt-load sets before loading (WIRE.md).  libbpf
+ * freezes .rodata maps, so the verifier knows the value and a loop up to
+ * it is bounded.  The load is volatile: LLVM must not fold the
+ * placeholder initializer.
+ */
+static LLVMValueRef ncpus(struct gen *g)
+{
+	LLVMTypeRef i32 = LLVMInt32TypeInContext(g->ctx);
+	LLVMValueRef gl = LLVMGetNamedGlobal(g->mod, "bt_ncpus"), ld;
+
+	if (!gl) {
+		gl = LLVMAddGlobal(g->mod, i32, "bt_ncpus");
+		LLVMSetInitializer(gl, LLVMConstInt(i32, 1, 0));
+		LLVMSetSection(gl, ".rodata.bt_ncpus");
+		LLVMSetAlignment(gl, 4);
+	}
+	ld = LLVMBuildLoad2(g->b, i32, gl, "");
+	LLVMSetVolatile(ld, 1);
+	LLVMSetAlignment(ld, 4);
+	ld = LLVMBuildZExt(g->b, ld, LLVMInt64TypeInContext(g->ctx), "");
+	/* never more than the kernel's NR_CPUS limit, whatever the value */
+	return LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntUGT, ld,
+			       gen_i64(g, GEN_MAX_CPUS), ""),
+			       gen_i64(g, GEN_MAX_CPUS), ld, "");
+}
+
+/*
+ * An aggregation's value over all CPUs, as upstream combines it: count
+ * and sum add up; min and max take the best value of the CPUs whose
+ * "set" flag is on; avg adds totals and counts (acc[0], acc[1]).  One
+ * bpf_map_lookup_percpu_elem per possible CPU; a CPU without the element
+ * adds nothing.  acc is 16 bytes; acc[1] ends 0 when no CPU had a value
+ * for min/max.
+ */
+static void percpu_combine(struct gen *g, struct gmap *m, LLVMValueRef key,
+			   LLVMValueRef acc)
+{
+	LLVMBuilderRef b = g->b;
+	LLVMValueRef n = ncpus(g), i, inext, q, args[3];
+	LLVMValueRef x, s0, s1, better, take, zero = gen_i64(g, 0);
+	LLVMBasicBlockRef from = LLVMGetInsertBlock(g->b);
+	LLVMBasicBlockRef head = gen_block(g, "cpu_head");
+	LLVMBasicBlockRef body = gen_block(g, "cpu_body");
+	LLVMBasicBlockRef have = gen_block(g, "cpu_have");
+	LLVMBasicBlockRef next = gen_block(g, "cpu_next");
+	LLVMBasicBlockRef done = gen_block(g, "cpu_done");
+	bool is_min = m->val->kind == TY_MIN;
+
+	store_at(g, acc, 0, gen_i64(g, 0));
+	store_at(g, acc, 8, gen_i64(g, 0));
+	LLVMBuildBr(b, head);
+	/* the counter stays in a register, where the verifier tracks it */
+	LLVMPositionBuilderAtEnd(b, head);
+	i = LLVMBuildPhi(b, LLVMInt64TypeInContext(g->ctx), "cpu");
+	LLVMAddIncoming(i, &zero, &from, 1);
+	LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntULT, i, n, ""), body, done);
+	LLVMPositionBuilderAtEnd(b, body);
+	args[0] = m->global;
+	args[1] = key;
+	args[2] = LLVMBuildTrunc(b, i, LLVMInt32TypeInContext(g->ctx), "");
+	q = gen_helper(g, BPF_FUNC_map_lookup_percpu_elem,
+		       LLVMPointerTypeInContext(g->ctx, 0), args, 3);
+	LLVMBuildCondBr(b, LLVMBuildIsNull(b, q, ""), next, have);
+	LLVMPositionBuilderAtEnd(b, have);
+	x = load_at(g, q, 0, 8);
+	s0 = load_at(g, acc, 0, 8);
+	switch (m->val->kind) {
+	case TY_MIN: case TY_MAX:
+		s1 = load_at(g, acc, 8, 8);
+		better = LLVMBuildICmp(b, m->val->is_signed ?
+				       (is_min ? LLVMIntSLT : LLVMIntSGT) :
+				       (is_min ? LLVMIntULT : LLVMIntUGT),
+				       x, s0, "");
+		take = LLVMBuildOr(b, LLVMBuildICmp(b, LLVMIntEQ, s1,
+				   gen_i64(g, 0), ""), better, "");
+		take = LLVMBuildAnd(b, take, LLVMBuildICmp(b, LLVMIntNE,
+				    load_at(g, q, 8, 8), gen_i64(g, 0), ""), "");
+		store_at(g, acc, 0, LLVMBuildSelect(b, take, x, s0, ""));
+		store_at(g, acc, 8, LLVMBuildSelect(b, take, gen_i64(g, 1),
+						    s1, ""));
+		break;
+	case TY_AVG: case TY_STATS:
+		store_at(g, acc, 0, LLVMBuildAdd(b, s0, x, ""));
+		store_at(g, acc, 8, LLVMBuildAdd(b, load_at(g, acc, 8, 8),
+						 load_at(g, q, 8, 8), ""));
+		break;
+	default:
+		store_at(g, acc, 0, LLVMBuildAdd(b, s0, x, ""));
+		break;
+	}
+	LLVMBuildBr(b, next);
+	LLVMPositionBuilderAtEnd(b, next);
+	inext = LLVMBuildAdd(b, i, gen_i64(g, 1), "");
+	LLVMAddIncoming(i, &inext, &next, 1);
+	LLVMBuildBr(b, head);
+	LLVMPositionBuilderAtEnd(b, done);
+}
+
 struct gv maps_read(struct gen *g, const struct val *mapnode)
 {
 	struct gmap *m = map_of(g, mapnode);
 	struct type *t = gen_type_of(g, mapnode);
 	struct type *i64 = type_int(g->a, 8, true);
 	struct type *u64 = type_int(g->a, 8, false);
-	LLVMValueRef key, p, phi, vals[2], found_v, cnt;
+	LLVMValueRef key, p, phi, vals[2], found_v, cnt, acc;
 	LLVMBasicBlockRef blocks[2];
 	struct branch br;
 	struct gv v, out;
@@ -389,6 +490,12 @@ struct gv maps_read(struct gen *g, const struct val *mapnode)
 		return out;
 	}
 	br = branch_on_ptr(g, p);
+	if (type_is_aggregation(m->val)) {
+		/* p is this CPU's slot only: combine all of them */
+		acc = gen_tmp(g, 16);
+		percpu_combine(g, m, key, acc);
+		p = acc;
+	}
 	switch (m->val->kind) {
 	case TY_COUNT: case TY_SUM: case TY_MIN: case TY_MAX:
 		v.v = load_at(g, p, 0, 8);
@@ -396,7 +503,7 @@ struct gv maps_read(struct gen *g, const struct val *mapnode)
 		break;
 	case TY_AVG:
 		cnt = load_at(g, p, 8, 8);
-		/* count is never 0 in a stored element; guard anyway */
+		/* no count on any CPU (cannot happen for a stored element) */
 		cnt = LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, cnt,
 				      gen_i64(g, 0), ""), gen_i64(g, 1), cnt, "");
 		v.t = m->val->is_signed ? i64 : u64;

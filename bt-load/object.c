@@ -167,6 +167,40 @@ static struct bpf_program *object_failed_prog(struct load *l)
 	return NULL;
 }
 
+/*
+ * bt_ncpus, alone in section .rodata.bt_ncpus when a program reads an
+ * aggregation (WIRE.md): the number of possible CPUs, set before loading
+ * since .rodata is frozen by then
+ */
+static int object_set_ncpus(struct load *l)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(l->obj,
+							 ".rodata.bt_ncpus");
+	uint32_t n32;
+	int n, err;
+
+	if (!m)
+		return 0;
+	if (bpf_map__value_size(m) != sizeof(n32)) {
+		fprintf(stderr, "bt-load: malformed bundle: section "
+			"'.rodata.bt_ncpus' is not one u32\n");
+		return -EBADMSG;
+	}
+	n = libbpf_num_possible_cpus();
+	if (n <= 0) {
+		fprintf(stderr, "ERROR: cannot count the possible CPUs: %s\n",
+			strerror(n ? -n : EINVAL));
+		return n ? n : -EINVAL;
+	}
+	n32 = (uint32_t)n;
+	err = bpf_map__set_initial_value(m, &n32, sizeof(n32));
+	if (err)
+		fprintf(stderr, "ERROR: cannot set '.rodata.bt_ncpus': %s\n",
+			strerror(-err));
+	return err;
+	return 0;
+}
+
 int object_load(struct load *l)
 {
 	struct bpf_program *prog;
@@ -175,6 +209,8 @@ int object_load(struct load *l)
 	size_t vlen;
 	int err;
 
+	if ((err = object_set_ncpus(l)))
+		return err;
 	log_len = 0;
 	err = bpf_object__load(l->obj);
 	if (!err)

@@ -52,6 +52,29 @@ load driver_helpers
 	grep -Eq '^\[64K, 128K\) +[0-9]+ \|@+ *\|$' "$BATS_TEST_TMPDIR/out"
 }
 
+@test "aggregations read in a probe combine every CPU's value" {
+	[ "$(nproc)" -ge 2 ] || skip "needs two CPUs"
+	loop=$(getppid_loop)
+	last=$(($(nproc) - 1))
+	# the tracepoint fires only on the last CPU; the interval probe runs
+	# on CPU 0, where this CPU's slot of each per-CPU value stays empty
+	taskset -c "$last" "$loop" 100000000 >/dev/null &
+	lp=$!
+	run --separate-stderr timeout "$LIMIT" "$BT" -q -e '
+tracepoint:syscalls:sys_enter_getppid /comm == "getppid_loop"/ {
+	@n = count(); @s = sum(5); @lo = min(-7); @hi = max(3); @a = avg(10);
+	@lo = min(2); @hi = max(-4);
+}
+interval:ms:300 {
+	printf("cpu %d: %d %d %d %d %d\n", cpu, @n > 1, @s > 5 && @s % 5 == 0,
+	       @lo, @hi, @a);
+	exit();
+}'
+	kill "$lp"
+	[ "$status" -eq 0 ]
+	grep -qx 'cpu 0: 1 1 -7 3 10' <<<"$output"
+}
+
 @test "interval and a tracepoint in one program" {
 	loop=$(getppid_loop)
 	"$loop" 100000000 >/dev/null &
@@ -95,4 +118,24 @@ load driver_helpers
 	[ "$initpid" -gt 2 ]
 	grep -Eq '^ +uprobeFunction1\+[0-9]+$' <<<"$output"
 	grep -Eq '^ +main\+[0-9]+$' <<<"$output"
+
+@test "a __data_loc string field is read from the record (sched_process_exec)" {
+	start_bt -e 'tracepoint:sched:sched_process_exec /comm == "true"/ { printf("P: %s %s\n", str(args.filename), args.filename); }'
+	/bin/true
+	/bin/true
+	kill -TERM "$bg_pid"
+	wait_bt
+	[ "$status" -eq 0 ]
+	grep -qx 'P: /bin/true /bin/true' "$BATS_TEST_TMPDIR/out"
+}
+
+@test "uptr() and kptr() pick the memory a pointer is read from" {
+	start_bt -e 'tracepoint:syscalls:sys_enter_openat /comm == "cat"/ { $p = (int8 *)args.filename; printf("[%s] [%s]\n", str(uptr($p)), str(kptr($p))); }'
+	cat /etc/hostname >/dev/null
+	kill -TERM "$bg_pid"
+	wait_bt
+	[ "$status" -eq 0 ]
+	# a user-space path: read as user memory it is there, as kernel
+	# memory the read fails and the string is empty
+	grep -q '^\[/.*\] \[\]$' "$BATS_TEST_TMPDIR/out"
 }

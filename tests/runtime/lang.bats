@@ -1,0 +1,77 @@
+#!/usr/bin/env bats
+# tests/runtime/lang.bats - language constructs on real uprobes of the
+# test programs (build/testprogs, `make testprogs`), run through
+# ./bpftrace with -c so the probes see the program's own calls: arrays
+# compared and indexed, fixed-size char arrays printed as strings,
+# stacks, func in return probes.
+
+load driver_helpers
+
+TP=$ROOT/build/testprogs
+
+# run_tp PROG SCRIPT: ./bpftrace -q -e SCRIPT -c build/testprogs/PROG
+run_tp() {
+	[ -x "$TP/$1" ] || skip "build/testprogs is not built (make testprogs)"
+	run --separate-stderr timeout "$LIMIT" "$BT" -q -e "$2" -c "$TP/$1"
+}
+
+@test "== and != on int arrays compare every element" {
+	run_tp array_access 'struct A { int x[4]; }
+uprobe:'"$TP"'/array_access:test_arrays {
+	$a = (struct A *)arg0; $b = (struct A *)arg1;
+	printf("%d %d %d %d\n", $a.x == $a.x, $a.x != $a.x, $a.x == $b.x,
+	       $a.x != $b.x);
+}'
+	[ "$status" -eq 0 ]
+	[ "$output" = "1 0 0 1" ]
+}
+
+@test "a zero-length array member is indexed in the pointed-to memory" {
+	run_tp array_access 'struct D { int x; int y[0]; }
+uprobe:'"$TP"'/array_access:test_variable_array {
+	$a = (struct D *)arg0; @y = $a.y[0]; $i = 0; @z = $a->y[$i];
+}'
+	[ "$status" -eq 0 ]
+	grep -qx '@y: 1' <<<"$output"
+	grep -qx '@z: 1' <<<"$output"
+}
+
+@test "a char[N] member without a NUL prints its N characters, no trailer" {
+	run_tp string_args 'struct F { char s[5]; }
+uprobe:'"$TP"'/string_args:print {
+	$a = ((struct F *)arg0).s; printf("%s %s|\n", $a, $a); @m = $a;
+}'
+	[ "$status" -eq 0 ]
+	grep -qx 'hello hello|' <<<"$output"
+	grep -qx '@m: hello' <<<"$output"
+}
+
+@test "errorf in a macro names every place the macro was expanded from" {
+	run --separate-stderr timeout "$LIMIT" "$BT" -q -e 'macro bad() { errorf("Something bad"); } macro worse() { bad(); } begin { worse(); }'
+	[ "$status" -eq 0 ]
+	src='macro bad() { errorf("Something bad"); } macro worse() { bad(); } begin { worse(); }'
+	expect="stdin:1:15-38: ERROR: Something bad
+stdin:1:58-63: ERROR: expanded from
+$src
+                                                         ~~~~~
+stdin:1:75-82: ERROR: expanded from
+$src
+                                                                          ~~~~~~~"
+	[ "$stderr" = "$expect" ]
+}
+
+@test "func in a uretprobe is the probed function, not the caller" {
+	run_tp uprobe_symres 'uretprobe:'"$TP"'/uprobe_symres:test { printf("func: %s\n", func); exit(); }'
+	[ "$status" -eq 0 ]
+	[ "$output" = "func: test" ]
+}
+
+@test "len() of a stack counts its frames, up to its limit" {
+	run_tp uprobe_symres 'uprobe:'"$TP"'/uprobe_symres:test {
+	$s = ustack(2); $all = ustack;
+	printf("%d %d\n", len($s), len($all) >= 3 && len($all) <= 127);
+	exit();
+}'
+	[ "$status" -eq 0 ]
+	[ "$output" = "2 1" ]
+}
