@@ -1080,6 +1080,14 @@ int check_cdefs(struct check *ck, const struct val *prog)
 	if (clang_load(&why) < 0) {
 		struct diag_loc loc = cdef_script_loc(&c, (size_t)-1, 1);
 
+		/* the first line of the first definition */
+		if (c.npieces && src) {
+			const char *nl = memchr(src + c.pieces[0].src, '\n',
+						c.pieces[0].len);
+
+			loc.end = nl ? (size_t)(nl - src) :
+				  c.pieces[0].src + c.pieces[0].len;
+		}
 		diag_error(loc, "C definitions need libclang, which cannot be loaded: %s",
 			   why ? why : "not found");
 		check_hint(ck, "install Debian's libclang1-19 (or libclang-19-dev)");

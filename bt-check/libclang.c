@@ -25,7 +25,7 @@ int clang_load(const char **why)
 		return state < 0 ? state : 0;
 	}
 	for (i = 0; i < sizeof(names) / sizeof(names[0]) && !h; i++) {
-		h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+		h = dlopen(names[i], RTLD_LAZY | RTLD_LOCAL);
 		if (!h && !reason)
 			reason = dlerror();
 	}
