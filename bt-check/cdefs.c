@@ -875,7 +875,7 @@ static int64_t cdef_eval_unary(struct cdef_tokens *tk)
 	}
 	s = tk->s[tk->i++];
 	if (!strcmp(s, "-"))
-		return -cdef_eval_unary(tk);
+		return (int64_t)(0 - (uint64_t)cdef_eval_unary(tk));
 	if (!strcmp(s, "+"))
 		return cdef_eval_unary(tk);
 	if (!strcmp(s, "~"))
@@ -944,8 +944,15 @@ static int64_t cdef_eval(struct cdef_tokens *tk, int prec)
 		case '+': l = (int64_t)((uint64_t)l + (uint64_t)r); break;
 		case '-': l = (int64_t)((uint64_t)l - (uint64_t)r); break;
 		case '*': l = (int64_t)((uint64_t)l * (uint64_t)r); break;
-		case '/': if (!r) tk->ok = false; else l /= r; break;
-		case '%': if (!r) tk->ok = false; else l %= r; break;
+		/* no division by 0, and INT64_MIN / -1 wraps instead of trapping */
+		case '/':
+			if (!r) tk->ok = false;
+			else l = r == -1 ? (int64_t)(0 - (uint64_t)l) : l / r;
+			break;
+		case '%':
+			if (!r) tk->ok = false;
+			else l = r == -1 ? 0 : l % r;
+			break;
 		}
 	}
 	return l;
@@ -1077,7 +1084,7 @@ int check_cdefs(struct check *ck, const struct val *prog)
 		return 0;
 	c.text = text ? text : "";
 	cdef_split(&c, src);
-	if (clang_load(&why) < 0) {
+	if (libclang_load(&why) < 0) {
 		struct diag_loc loc = cdef_script_loc(&c, (size_t)-1, 1);
 
 		/* the first line of the first definition */

@@ -12,7 +12,7 @@
 
 struct libclang lc;
 
-int clang_load(const char **why)
+int libclang_load(const char **why)
 {
 	static const char *const names[] = { "libclang-19.so.1", "libclang.so" };
 	static int state;          /* 0 untried, 1 loaded, -errno failed */

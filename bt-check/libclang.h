@@ -3,7 +3,7 @@
  *
  * bt-check is compiled against Debian's libclang-19-dev header but does not
  * link libclang: a script without C definitions never maps it, which keeps
- * start-up time and peak RSS as they were.  clang_load() dlopen()s the
+ * start-up time and peak RSS as they were.  libclang_load() dlopen()s the
  * library once and fills `lc`, one function pointer per entry of
  * LIBCLANG_FUNCS, each typed from the header's declaration; callers write
  * lc.clang_getCString(s).  To use another libclang function, add it to the
@@ -54,6 +54,6 @@ extern struct libclang lc;
  * in *why when neither libclang-19.so.1 nor libclang.so can be loaded or
  * one lacks a function of the list
  */
-int clang_load(const char **why);
+int libclang_load(const char **why);
 
 #endif
