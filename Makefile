@@ -26,6 +26,9 @@ MSGPACK_LIBS := $(shell pkg-config --libs msgpack 2>/dev/null || echo -lmsgpackc
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
 LLVM_CFLAGS  := $(shell $(LLVM_CONFIG) --cflags 2>/dev/null | sed 's/-std=[^ ]*//')
+# bt-check compiles against libclang's header (libclang-19-dev) but loads
+# libclang with dlopen() only for scripts with C definitions: nothing links it
+CLANG_CFLAGS := -I$(shell $(LLVM_CONFIG) --includedir 2>/dev/null || echo /usr/lib/llvm-19/include)
 # bt-gen is linked fully static: LLVM's static initialisers touch most of
 # its text, and a static, non-PIE binary has no relocations to process and
 # no shared libraries to map, which keeps its peak RSS near 27 MiB (the
@@ -75,6 +78,7 @@ $(O)/%.o: %.c $(wildcard share/*.h) $(wildcard */*.h)
 	@mkdir -p $(dir $@)
 	$(call msg,CC,$<)
 	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) $(if $(filter bt-gen/%,$<),$(LLVM_CFLAGS)) \
+		$(if $(filter bt-check/%,$<),$(CLANG_CFLAGS)) \
 		$(if $(filter tests/unit/%,$<),$(CHECK_CFLAGS)) -c $< -o $@
 
 $(SHARE_LIB): $(SHARE_OBJS)
@@ -148,7 +152,7 @@ bench: all
 	@tests/bench/run
 
 # ------------------------------------------------------------- packaging
-DEB_PKGS = build-essential pkg-config llvm-19-dev clang-19 libbpf-dev \
+DEB_PKGS = build-essential pkg-config llvm-19-dev clang-19 libclang-19-dev libbpf-dev \
 	libelf-dev libmsgpack-dev zlib1g-dev libzstd-dev check bats bpftool \
 	jq systemtap-sdt-dev python3 time chromium
 

@@ -3,7 +3,7 @@
  *
  * bt-check turns the `ast` stream into the `typed-ast` stream (WIRE.md).
  * check_program() (program.c) runs, in order: config (config.c), the
- * script's C definitions (cdefs.c), macro expansion (macros.c),
+ * script's C definitions (cdefs.c, through libclang), macro expansion (macros.c),
  * attach-point expansion and probe splitting (attach.c, through the
  * providers of bt-probes), then type inference over the whole program
  * repeated until no map or variable type changes (a map may be read before
@@ -210,8 +210,9 @@ bool check_btf_enum_const(struct check *ck, const char *name, int64_t *v,
 			  struct type **t);
 
 /*
- * cdefs.c: the script's C definitions (structs, unions, enums, typedefs,
- * #define constants); lookups by "struct X"/"enum X"/typedef name and by
+ * cdefs.c: the script's C definitions (#include, structs, unions, enums,
+ * typedefs, #define constants) compiled by libclang, loaded only when there
+ * are some (libclang.c); lookups by "struct X"/"enum X"/typedef name and by
  * constant name (t is the enum type, NULL for a #define)
  */
 int check_cdefs(struct check *ck, const struct val *prog);

@@ -120,7 +120,10 @@ int check_program(struct check *ck, struct val *prog)
 	ck->prog = prog;
 	ck->final = true;
 	check_config(ck, prog);
-	check_cdefs(ck, prog);
+	/* types the C definitions failed to define would only cause more
+	   errors further on */
+	if (check_cdefs(ck, prog) < 0)
+		return -EINVAL;
 	check_macros(ck, prog);
 	if (check_attach(ck, prog) < 0 && !diag_errors())
 		return -EINVAL;

@@ -349,3 +349,29 @@ check() {
 	[ "$status" -eq 0 ]
 	[ "$output" = '["if","errorf","assert failed: %s","exit"]' ]
 }
+
+@test "C definitions: libclang loads only for scripts that have them" {
+	run check 'begin { exit(); }' -o /dev/null
+	[ "$status" -eq 0 ]
+	# a stand-in for an absent libclang: the script without C still runs
+	lib=$(ls /usr/lib/*-linux-gnu/libclang-19.so.1 2>/dev/null | head -n 1)
+	[ -n "$lib" ] || skip "libclang-19.so.1 not installed"
+	! ls /usr/lib/*-linux-gnu/libclang.so >/dev/null 2>&1 || skip "libclang.so also present"
+	run unshare -m sh -c "mount --bind /dev/null '$(readlink -f "$lib")' &&
+		'$BIN/bt-parse' -e 'begin { exit(); }' | '$BIN/bt-check' -o /dev/null &&
+		'$BIN/bt-parse' -e 'struct A { int x; }
+begin { exit(); }' | '$BIN/bt-check' -o /dev/null"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"stdin:1:1-20: ERROR: C definitions need libclang, which cannot be loaded"* ]]
+	[[ "$output" == *"HINT: install Debian's libclang1-19"* ]]
+}
+
+@test "C definitions: #include and #define constants, kernel types from BTF" {
+	run check '#include <linux/errno.h>
+#define TWICE (EAGAIN * 2)
+struct S { char c; struct list_head l; }
+begin { printf("%d %d\n", TWICE, sizeof(struct S)); }'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'{"k":"int","loc":[119,124],"v":22,'* ]]
+	[[ "$output" == *'{"k":"int","loc":[126,142],"v":24,'* ]]
+}

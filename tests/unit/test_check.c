@@ -269,6 +269,73 @@ START_TEST(cdefs_layout)
 }
 END_TEST
 
+/* anonymous members, macros that are expressions, kernel types by value */
+START_TEST(cdefs_clang)
+{
+	struct arena *a = arena_new();
+	struct check ck;
+	struct val *prog;
+	struct type *b, *t;
+	int64_t v;
+
+	ck_assert_int_eq(run_check(a, "x",
+		"{\"k\":\"program\",\"loc\":[0,1],\"cdefs\":"
+		"\"#define SHIFT 4\\n#define MASK ((1 << SHIFT) - 1) | 0x100\\n"
+		"#define NAME \\\"str\\\"\\n"
+		"struct B { char c; union { int u; long l; }; struct { short s; } n; u64 w; }\\n"
+		"enum { NEG = -2, NEXT };\\n\",\"probes\":[]}", &ck, &prog), 0);
+	ck_assert(check_cdef_const("MASK", &v, &t));
+	ck_assert_int_eq(v, 0x10f);
+	ck_assert_ptr_null(t);
+	ck_assert(!check_cdef_const("NAME", &v, &t));
+	ck_assert(check_cdef_const("NEXT", &v, &t));
+	ck_assert_int_eq(v, -1);
+	b = check_cdef_struct("struct B");
+	ck_assert_ptr_nonnull(b);
+	ck_assert_int_eq(b->nfields, 4);
+	ck_assert_str_eq(b->fields[1].name, "");
+	ck_assert_int_eq(b->fields[1].offset, 8);
+	ck_assert_int_eq(b->fields[1].type->nfields, 2);
+	ck_assert_int_eq(b->fields[1].type->size, 8);
+	ck_assert_str_eq(b->fields[2].name, "n");
+	ck_assert_int_eq(b->fields[2].offset, 16);
+	ck_assert_int_eq(b->fields[3].offset, 24);
+	ck_assert_str_eq(type_str(a, b->fields[3].type), "uint64");
+	ck_assert_int_eq(b->size, 32);
+	arena_free(a);
+}
+END_TEST
+
+/* a kernel struct embedded by value gets BTF's size; a script that
+   redefines a kernel struct gets nothing from BTF */
+START_TEST(cdefs_btf)
+{
+	struct arena *a = arena_new();
+	struct check ck;
+	struct val *prog;
+	struct type *f;
+
+	if (!check_btf_available())
+		return;
+	ck_assert_int_eq(run_check(a, "x",
+		"{\"k\":\"program\",\"loc\":[0,1],\"cdefs\":"
+		"\"struct F { char c; struct list_head l; struct task_struct *t; }\\n\","
+		"\"probes\":[]}", &ck, &prog), 0);
+	f = check_cdef_struct("struct F");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->fields[1].offset, 8);
+	ck_assert_int_eq(type_size(f->fields[1].type), 16);
+	ck_assert_str_eq(f->fields[1].type->name, "struct list_head");
+	ck_assert_int_eq(f->size, 32);
+	ck_assert_int_lt(run_check(a, "struct list_head { struct list_head *n; struct mutex m; }",
+		"{\"k\":\"program\",\"loc\":[0,1],\"cdefs\":"
+		"\"struct list_head { struct list_head *n; struct mutex m; }\\n\","
+		"\"probes\":[]}", &ck, &prog), 0);
+	ck_assert(strstr(diag_buf, "stdin:1:54-55: ERROR: clang: error: field has incomplete type 'struct mutex'"));
+	arena_free(a);
+}
+END_TEST
+
 /* a macro's own variables are renamed; $ parameters bind the caller's */
 START_TEST(macro_hygiene)
 {
@@ -316,6 +383,8 @@ int main(void)
 	tcase_add_test(tc, aggregation_only_in_map);
 	tcase_add_test(tc, unknown_function_hint);
 	tcase_add_test(tc, cdefs_layout);
+	tcase_add_test(tc, cdefs_clang);
+	tcase_add_test(tc, cdefs_btf);
 	tcase_add_test(tc, macro_hygiene);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
