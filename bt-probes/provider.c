@@ -43,6 +43,8 @@ const struct provider *const provider_table[] = {
 	&provider_usdt,
 	&provider_iter,
 	&provider_self,
+	&provider_bench,
+	&provider_test,
 	NULL,
 };
 
