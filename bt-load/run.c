@@ -276,6 +276,8 @@ static int run_mode(struct load *l)
 	emit_flush(l);
 	run_special(l, true);
 	ringbuf_poll(l, 0);
+	/* the end of the run's output (text: two blank lines); no maps */
+	emit_put(l, emit_event(l, "dump"));
 	emit_flush(l);
 	emit_exit(l, code);
 	return l->out_broken ? 0 : failed ? 1 : code;
