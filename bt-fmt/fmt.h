@@ -254,6 +254,10 @@ void csv_header(struct fmt_state *st);
 /* one row: type, map (may be NULL), no keys, value (n bytes) */
 void csv_text_row(struct fmt_state *st, const char *type, const char *map,
 		  const char *value, size_t n);
+/* a --mode bench/test result: type ("bench.average"...), the name as
+ * key1, the value (n bytes) */
+void csv_result_row(struct fmt_state *st, const char *type,
+		    const char *name, const char *value, size_t n);
 /* print() of a non-map value */
 void csv_print(struct fmt_state *st, const struct type *t,
 	       const struct val *v);

@@ -15,8 +15,9 @@
  *
  * Between `test_start` and `test` every event renders as text into a
  * capture (output and diagnostics alike, in order), which the `test`
- * event then reports.  Other formats than text and JSON get the text on
- * the side (a CSV row, or stderr beside a flame graph).
+ * event then reports.  CSV has rows of its own (bench.average,
+ * bench.iters, test.duration, test.passed, test.output: bt-formats(7));
+ * folded and svg get the text report on stderr.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -55,14 +56,11 @@ static int bad_event(const char *kind, const char *what)
 	return -EBADMSG;
 }
 
-/* text meant for the output in a format that is not text or JSON */
-static void modes_side(struct fmt_state *st, const char *type,
-		       struct strbuf *sb)
+/* the text report: on the output, or on stderr beside a flame graph */
+static void modes_side(struct fmt_state *st, struct strbuf *sb)
 {
 	if (st->format == FMT_TEXT) {
 		strbuf_add(&st->out, sb->p, sb->n);
-	} else if (st->format == FMT_CSV) {
-		csv_text_row(st, type, NULL, sb->p, sb->n);
 	} else {
 		fmt_flush(st);
 		fwrite(sb->p, 1, sb->n, fmt_err(st));
@@ -89,6 +87,13 @@ int modes_bench(struct fmt_state *st, const struct val *ev)
 
 	if (!name || width < 0 || avg < 0 || iters < 0)
 		return bad_event("bench", "needs name, width, average and iters");
+	if (st->format == FMT_CSV) {
+		n = snprintf(num, sizeof(num), "%lld", (long long)avg);
+		csv_result_row(st, "bench.average", name, num, (size_t)n);
+		n = snprintf(num, sizeof(num), "%lld", (long long)iters);
+		csv_result_row(st, "bench.iters", name, num, (size_t)n);
+		return 0;
+	}
 	if (st->json) {
 		strbuf_adds(&st->out, "{\"type\": \"benchmark_result\", \"data\": {");
 		json_string(&st->out, name, strlen(name));
@@ -122,7 +127,7 @@ int modes_bench(struct fmt_state *st, const struct val *ev)
 	pad(&sb, (size_t)n, 15);
 	strbuf_addi(&sb, iters);
 	strbuf_addc(&sb, '\n');
-	modes_side(st, "benchmark_result", &sb);
+	modes_side(st, &sb);
 	strbuf_free(&sb);
 	return 0;
 }
@@ -264,7 +269,15 @@ int modes_test(struct fmt_state *st, const struct val *ev)
 		st->tests_failed = 0;
 		strbuf_reset(&st->failed_names);
 	}
-	if (st->json) {
+	if (st->format == FMT_CSV) {
+		char num[32];
+		int n = snprintf(num, sizeof(num), "%lld", (long long)ns);
+
+		csv_result_row(st, "test.duration", name, num, (size_t)n);
+		csv_result_row(st, "test.passed", name, passed->b ? "1" : "0", 1);
+		if (outn)
+			csv_result_row(st, "test.output", name, out, outn);
+	} else if (st->json) {
 		strbuf_adds(&st->out, "{\"type\": \"test_result\", \"data\": {");
 		json_string(&st->out, name, strlen(name));
 		strbuf_adds(&st->out, ": {\"duration\": ");
@@ -277,7 +290,7 @@ int modes_test(struct fmt_state *st, const struct val *ev)
 	} else {
 		modes_test_text(st, &sb, name, index, count, (uint64_t)ns,
 				passed->b, out, outn);
-		modes_side(st, "test_result", &sb);
+		modes_side(st, &sb);
 	}
 	strbuf_free(&sb);
 	free(out);
