@@ -143,3 +143,14 @@ ESC=$'\033'
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "ERROR: --mode format is not supported by bt" ]
 }
+
+@test "test and bench probes see their own probe and probetype" {
+	run --separate-stderr timeout "$LIMIT" "$BT" --test \
+		-e 'test:a { if (probetype != "test") { return 1; } } test:b { if (probe != "test:b") { return 1; } }'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"2 tests."* ]]
+	run --separate-stderr timeout "$LIMIT" "$BT" --bench -q -f json \
+		-e 'bench:a { if (probetype != "benchmark" || probe != "bench:a") { errorf("wrong"); } }'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"benchmark_result"'* ]]
+}
