@@ -319,8 +319,34 @@ static void check_probe_filter(struct check *ck, regex_t *re, struct val *exp)
 	exp->n = n;
 }
 
+/*
+ * bench:NAME and test:NAME: a name is used once per kind (bt-load reports
+ * results by name).  seen maps "bench:a" to the attach node that used it.
+ */
+static int check_unique_name(struct check *ck, struct val *seen,
+			     const struct val *att, const struct val *ap)
+{
+	const char *prov = val_get_str(ap, "provider");
+	const char *name = val_get_str(ap, "name");
+	const struct val *other;
+
+	if (!prov || !name || (strcmp(prov, "bench") && strcmp(prov, "test")))
+		return 0;
+	other = val_get(seen, name);
+	if (!other) {
+		val_set(ck->a, seen, name, (struct val *)att);
+		return 0;
+	}
+	check_error(ck, att, "\"%s\" was used as the name for more than one %s probe",
+		    val_get_str(ap, "target"), strcmp(prov, "bench") ? "TEST" : "BENCH");
+	if (ck->final)
+		diag_note(diag_loc_of(other), "this is the other instance");
+	return -EINVAL;
+}
+
 int check_attach(struct check *ck, struct val *prog)
 {
+	struct val *seen = val_map(ck->a);
 	struct val *probes = val_get(prog, "probes");
 	struct val *out = val_arr(ck->a);
 	size_t i, j;
@@ -351,12 +377,17 @@ int check_attach(struct check *ck, struct val *prog)
 		bool unmatched = false;
 
 		for (j = 0; atts && atts->kind == VAL_ARR && j < atts->n; j++) {
+			size_t had = exp->n, k;
 			int r = check_expand_one(ck, atts->items[j], exp,
 						 check_attach_is_wild(atts->items[j]) ?
 						 REPORT_NONE : REPORT_ERROR);
 
 			if (r < 0)
 				ret = -EINVAL;
+			for (k = had; k < exp->n; k++)
+				if (check_unique_name(ck, seen, atts->items[j],
+						      exp->items[k]))
+					ret = -EINVAL;
 			if (!r && check_attach_is_wild(atts->items[j]))
 				unmatched = true;
 		}

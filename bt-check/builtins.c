@@ -141,6 +141,8 @@ static struct type *builtin_probetype(struct check *ck, struct val *node,
 
 	if (!strcmp(p, "begin") || !strcmp(p, "end"))
 		p = "special";
+	else if (!strcmp(p, "bench"))
+		p = "benchmark";   /* upstream's name for the type */
 	return type_string(ck->a, (int64_t)strlen(p) + 1);
 }
 

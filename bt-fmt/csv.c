@@ -12,10 +12,13 @@
  * known before the first event and every row has the same columns.
  *
  *   type        map | hist | tseries | stats.count | stats.average |
- *               stats.total | printf | print | time | cat | join | system
+ *               stats.total | printf | print | time | cat | join |
+ *               system | bench.average | bench.iters | test.duration |
+ *               test.passed | test.output
  *   map         the map's name ("@x", "@" for the anonymous map)
  *   keyI        the key's members as text; stacks as folded frames
- *               (root first, ';' between them)
+ *               (root first, ';' between them); bench and test rows:
+ *               key1 is the benchmark's or test's name
  *   bucket_min  hist/lhist: inclusive lower bound (empty: no bound);
  *               tseries: the interval's start, wall-clock ns
  *   bucket_max  hist/lhist: inclusive upper bound (empty: no bound)
@@ -149,6 +152,23 @@ void csv_text_row(struct fmt_state *st, const char *type, const char *map,
 	if (map)
 		csv_field(&st->out, map, strlen(map));
 	for (i = 0; i < st->csv_keys; i++)
+		strbuf_addc(&st->out, ',');
+	strbuf_adds(&st->out, ",,,");
+	if (n && value[n - 1] == '\n')
+		n--;
+	csv_field(&st->out, value, n);
+	strbuf_addc(&st->out, '\n');
+}
+
+void csv_result_row(struct fmt_state *st, const char *type,
+		    const char *name, const char *value, size_t n)
+{
+	size_t i;
+
+	strbuf_adds(&st->out, type);
+	strbuf_adds(&st->out, ",,");
+	csv_field(&st->out, name, strlen(name));
+	for (i = 1; i < st->csv_keys; i++)
 		strbuf_addc(&st->out, ',');
 	strbuf_adds(&st->out, ",,,");
 	if (n && value[n - 1] == '\n')

@@ -21,6 +21,11 @@
  * that a message about the stream (which the decoder prints the moment
  * it finds a break) follows the output of every event before the break.
  */
+FILE *fmt_err(const struct fmt_state *st)
+{
+	return st->errf ? st->errf : stderr;
+}
+
 void fmt_flush(struct fmt_state *st)
 {
 	if (st->out.n && !st->write_err) {
@@ -29,7 +34,7 @@ void fmt_flush(struct fmt_state *st)
 			st->write_err = errno ? errno : EIO;
 	}
 	strbuf_reset(&st->out);
-	fflush(stderr);
+	fflush(fmt_err(st));
 }
 
 static int bad_event(const char *kind, const char *what)
@@ -127,15 +132,15 @@ static void severity_printf(struct fmt_state *st, const struct printf_fmt *pf,
 			msg.n--;
 		fmt_flush(st);
 		if (located)
-			fprintf(stderr, "%s:%u:%u-%u: ", st->src_name, l1, c1,
+			fprintf(fmt_err(st), "%s:%u:%u-%u: ", st->src_name, l1, c1,
 				c2);
-		fprintf(stderr, "%s: %.*s\n", level, (int)msg.n,
+		fprintf(fmt_err(st), "%s: %.*s\n", level, (int)msg.n,
 			msg.p ? msg.p : "");
 		for (i = 0; i < pf->nfrom; i++)
 			diag_note(pf->from[i], pf->severity == 2 ?
 				  "ERROR: expanded from" :
 				  "WARNING: expanded from");
-		fflush(stderr);
+		fflush(fmt_err(st));
 	}
 	strbuf_free(&msg);
 }
@@ -288,11 +293,13 @@ static int ev_map(struct fmt_state *st, struct arena *a, const struct val *ev)
 static int ev_attached(struct fmt_state *st, const struct val *ev)
 {
 	int64_t n = val_get_int(ev, "n", -1);
+	/* --mode bench/test: no attach line */
+	bool quiet = st->quiet || val_get_bool(ev, "quiet", false);
 
 	if (n < 0)
 		return bad_event("attached", "no count 'n'");
 	if (st->json) {
-		if (!st->quiet) {
+		if (!quiet) {
 			strbuf_adds(&st->out, "{\"type\": \"attached_probes\", "
 				    "\"count\": ");
 			strbuf_addi(&st->out, n);
@@ -303,7 +310,7 @@ static int ev_attached(struct fmt_state *st, const struct val *ev)
 		fmt_flush(st);
 	} else {
 		fmt_flush(st);
-		if (!st->quiet)
+		if (!quiet)
 			fprintf(stderr, "Attached %lld probe%s\n", (long long)n,
 				n == 1 ? "" : "s");
 	}
@@ -336,8 +343,8 @@ static int ev_lost(struct fmt_state *st, const struct val *ev)
 		return 0;
 	}
 	fmt_flush(st);
-	fprintf(stderr, "Lost %lld events\n", (long long)n);
-	fflush(stderr);
+	fprintf(fmt_err(st), "Lost %lld events\n", (long long)n);
+	fflush(fmt_err(st));
 	return 0;
 }
 
@@ -362,7 +369,7 @@ static int ev_diag(struct fmt_state *st, const struct val *ev, bool error)
 			diag_error(loc, "%s", msg);
 		else
 			diag_warn(loc, "%s", msg);
-		fflush(stderr);
+		fflush(fmt_err(st));
 		return 0;
 	}
 	if (helper) {
@@ -484,6 +491,12 @@ int event_render(struct fmt_state *st, struct arena *a, const struct val *ev)
 		return ev_diag(st, ev, true);
 	if (!strcmp(e, "warn"))
 		return ev_diag(st, ev, false);
+	if (!strcmp(e, "bench"))
+		return modes_bench(st, ev);
+	if (!strcmp(e, "test_start"))
+		return modes_test_start(st, ev);
+	if (!strcmp(e, "test"))
+		return modes_test(st, ev);
 	if (!strcmp(e, "exit")) {
 		lost_summary(st);
 		return 0;

@@ -14,6 +14,7 @@
  *   csv.c      -f csv: every event as rows of one table (bt-formats(7))
  *   flame.c    -f folded and -f svg: stack-keyed maps as folded stacks,
  *              and the flame graph drawn from them
+ *   modes.c    --mode bench and test: the bench table, the test report
  *   strbuf.c   the output and scratch buffers
  *
  * Text output follows upstream bpftrace's text and JSON writers; the
@@ -239,13 +240,32 @@ struct fmt_state {
 	 * event arena is not reset meanwhile) */
 	struct val *pending;
 	size_t pending_id;
+	FILE *errf;          /* diagnostics: stderr, or a test's capture */
+	/* --mode test: a running test's output, captured (modes.c) */
+	FILE *capture;
+	char *cap_buf;
+	size_t cap_len;
+	FILE *saved_outf;
+	enum fmt_format saved_format;
+	uint64_t tests_failed;        /* so far in this run of tests */
+	struct strbuf failed_names;   /* their names, NUL-separated */
+	uint64_t bench_rows;          /* bench table rows so far */
 };
+
+/* --mode bench and test results (modes.c); -EBADMSG when malformed */
+int modes_bench(struct fmt_state *st, const struct val *ev);
+int modes_test_start(struct fmt_state *st, const struct val *ev);
+int modes_test(struct fmt_state *st, const struct val *ev);
 
 /* -f csv (csv.c) */
 void csv_header(struct fmt_state *st);
 /* one row: type, map (may be NULL), no keys, value (n bytes) */
 void csv_text_row(struct fmt_state *st, const char *type, const char *map,
 		  const char *value, size_t n);
+/* a --mode bench/test result: type ("bench.average"...), the name as
+ * key1, the value (n bytes) */
+void csv_result_row(struct fmt_state *st, const char *type,
+		    const char *name, const char *value, size_t n);
 /* print() of a non-map value */
 void csv_print(struct fmt_state *st, const struct type *t,
 	       const struct val *v);
@@ -269,6 +289,8 @@ void flame_svg(struct strbuf *sb, const char *folded, size_t n,
 
 /* write the pending output */
 void fmt_flush(struct fmt_state *st);
+/* where diagnostics go: st->errf, stderr when unset */
+FILE *fmt_err(const struct fmt_state *st);
 /*
  * Render one event.  Returns 0, or -EBADMSG when the event is malformed
  * (after printing why; the caller adds the byte offset and exits 2).

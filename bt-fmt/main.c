@@ -153,7 +153,7 @@ int main(int argc, char **argv)
 		{ "no-warnings", no_argument, NULL, 'W' },
 		{ 0 }
 	};
-	struct fmt_state st = { .buffering = 'l' };
+	struct fmt_state st = { .buffering = 'l', .errf = stderr };
 	struct wire_in *in;
 	FILE *inf;
 	int c, status;
@@ -220,6 +220,12 @@ int main(int argc, char **argv)
 	wire_in_close(in);
 	if (inf != stdin)
 		fclose(inf);
+	if (st.capture) {
+		/* the stream ended inside a test: its output was not reported */
+		fclose(st.capture);
+		free(st.cap_buf);
+	}
+	strbuf_free(&st.failed_names);
 	strbuf_free(&st.out);
 	strbuf_free(&st.scratch);
 	if (st.write_err && st.write_err != EPIPE) {

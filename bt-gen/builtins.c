@@ -303,6 +303,7 @@ struct gv builtin_ident(struct gen *g, const struct val *e)
 	if (!strcmp(name, "probetype")) {
 		const char *pt = provider_is(g, "begin") ||
 				 provider_is(g, "end") ? "special" :
+				 provider_is(g, "bench") ? "benchmark" :
 				 g->provider ? g->provider : "";
 
 		if (t->kind != TY_STRING)

@@ -14,10 +14,11 @@
  * per-CPU entry and sees the writes of the enclosing code.  The callback
  * context lives on the caller's stack:
  *
- *     struct { void *prog_ctx; s64 lo; u64 returned; }
+ *     struct { void *prog_ctx; s64 lo; u64 returned; s64 value; }
  *
  * `continue` returns 0 from the callback, `break` returns 1; `return` and
- * exit() set `returned` and return 1, and the caller then returns too.
+ * exit() set `returned` (and `value`, what `return` returns) and return 1,
+ * and the caller then returns value too.
  */
 #include <string.h>
 
@@ -143,7 +144,7 @@ int callbacks_for(struct gen *g, const struct val *st)
 	}
 
 	/* the context, on this function's stack */
-	ctx = LLVMBuildAlloca(g->ab, LLVMArrayType2(i64, 3), "for_ctx");
+	ctx = LLVMBuildAlloca(g->ab, LLVMArrayType2(i64, 4), "for_ctx");
 	LLVMSetAlignment(ctx, 8);
 	st8 = LLVMBuildStore(g->b, g->ctxarg, ctx);
 	LLVMSetAlignment(st8, 8);
@@ -243,7 +244,9 @@ int callbacks_for(struct gen *g, const struct val *st)
 	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntNE, ld, gen_i64(g, 0),
 			""), ret_bb, go_on);
 	LLVMPositionBuilderAtEnd(g->b, ret_bb);
-	gen_return_zero(g);
+	ld = LLVMBuildLoad2(g->b, i64, gen_ptr_add(g, ctx, 24), "");
+	LLVMSetAlignment(ld, 8);
+	gen_return(g, ld);
 	LLVMBuildBr(g->b, go_on);
 	LLVMPositionBuilderAtEnd(g->b, go_on);
 	return 0;

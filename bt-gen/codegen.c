@@ -327,20 +327,34 @@ LLVMValueRef gen_helper(struct gen *g, int id, LLVMTypeRef ret,
 	return LLVMBuildCall2(g->b, fty, callee, args, (unsigned)n, "");
 }
 
-void gen_return_zero(struct gen *g)
+/*
+ * `return` (v: its i64 value, NULL for none), exit(): leave the probe's
+ * program with v, or from a `for` callback set `returned` and the value
+ * in the callback context so that the caller returns it in turn.  The
+ * value is what bench and test probes report (0 passes).
+ */
+void gen_return(struct gen *g, LLVMValueRef v)
 {
 	LLVMValueRef st;
 
+	if (!v)
+		v = gen_i64(g, 0);
 	if (g->cb_ctx) {
-		/* in a callback: tell the caller to return, stop the loop */
 		st = LLVMBuildStore(g->b, gen_i64(g, 1),
 				    gen_ptr_add(g, g->cb_ctx, 16));
 		LLVMSetAlignment(st, 8);
+		st = LLVMBuildStore(g->b, v, gen_ptr_add(g, g->cb_ctx, 24));
+		LLVMSetAlignment(st, 8);
 		LLVMBuildRet(g->b, gen_i64(g, 1));
 	} else {
-		LLVMBuildRet(g->b, gen_i64(g, 0));
+		LLVMBuildRet(g->b, v);
 	}
 	LLVMPositionBuilderAtEnd(g->b, gen_block(g, "after_exit"));
+}
+
+void gen_return_zero(struct gen *g)
+{
+	gen_return(g, NULL);
 }
 
 struct gv gen_zero_value(struct gen *g, struct type *t)
@@ -484,6 +498,10 @@ static const char *section_of(struct gen *g, const struct val *ap)
 	if (!strcmp(prov, "begin") || !strcmp(prov, "end") ||
 	    !strcmp(prov, "self"))
 		return "raw_tp";
+	/* bench and test run through BPF_PROG_TEST_RUN too, but repeatedly
+	 * and timed: raw_tp refuses `repeat`, XDP (as upstream) takes it */
+	if (!strcmp(prov, "bench") || !strcmp(prov, "test"))
+		return "xdp";
 	if (!strcmp(prov, "tracepoint"))
 		return arena_printf(g->a, "tracepoint/%s/%s",
 				    target ? target : "", func ? func : "");
@@ -654,7 +672,8 @@ static int gen_probe(struct gen *g, const struct val *probe)
 	g->slots_in_scratch = has_for(probe);
 	stmt_alloc_slots(g, probe);
 	if (strcmp(g->provider, "begin") && strcmp(g->provider, "end") &&
-	    strcmp(g->provider, "self"))
+	    strcmp(g->provider, "self") && strcmp(g->provider, "bench") &&
+	    strcmp(g->provider, "test"))
 		async_stop_gate(g);
 	pred = val_get(probe, "pred");
 	if (pred && pred->kind == VAL_MAP) {

@@ -211,6 +211,8 @@ void gen_memcpy(struct gen *g, LLVMValueRef dst, LLVMValueRef src,
 LLVMBasicBlockRef gen_block(struct gen *g, const char *name);
 /* after exit(): return 0 and continue in an unreachable block */
 void gen_return_zero(struct gen *g);
+/* return v (an i64, NULL for 0) from the probe, through any callbacks */
+void gen_return(struct gen *g, LLVMValueRef v);
 /* a fresh value of type t, all zero */
 struct gv gen_zero_value(struct gen *g, struct type *t);
 /* the type in node "t", or uint64 when absent or broken */

@@ -332,9 +332,16 @@ static int stmt_kind(struct gen *g, const struct val *st)
 		return 0;
 	case AST_FOR:
 		return callbacks_for(g, st);
-	case AST_RETURN:
-		gen_return_zero(g);
+	case AST_RETURN: {
+		const struct val *e = val_get(st, "e");
+		LLVMValueRef v = NULL;
+
+		if (e && e->kind == VAL_MAP && gen_is_scalar(gen_type_of(g, e)))
+			v = expr_convert(g, expr_gen(g, e),
+					 type_int(g->a, 8, true)).v;
+		gen_return(g, v);
 		return 0;
+	}
 	default:
 		return diag_error_at(st, "statement '%s' is not supported yet",
 				     val_kind_of(st));

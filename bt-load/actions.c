@@ -440,3 +440,18 @@ bool actions_exit_flagged(struct load *l, int *code)
 	*code = (int)(int32_t)(uint32_t)x;
 	return true;
 }
+
+void actions_exit_clear(struct load *l)
+{
+	unsigned char *buf;
+	uint64_t zero = 0;
+	uint32_t key = 0;
+	int fd = globals_rw(l, &buf);
+
+	if (fd < 0)
+		return;
+	memcpy(buf + GLOBALS_EXIT, &zero, 8);
+	if (bpf_map_update_elem(fd, &key, buf, BPF_ANY))
+		fprintf(stderr, "ERROR: cannot clear the exit flag in '%s': %s\n",
+			l->globals_name, strerror(errno));
+}

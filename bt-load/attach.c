@@ -86,12 +86,13 @@ const char *attach_strerror(int err)
 	return buf;
 }
 
-/* begin and end are run (BPF_PROG_TEST_RUN), not attached */
+/* begin, end, bench and test are run (BPF_PROG_TEST_RUN), not attached */
 bool attach_is_special(const struct val *ap)
 {
 	const char *prov = val_get_str(ap, "provider");
 
-	return prov && (!strcmp(prov, "begin") || !strcmp(prov, "end"));
+	return prov && (!strcmp(prov, "begin") || !strcmp(prov, "end") ||
+			!strcmp(prov, "bench") || !strcmp(prov, "test"));
 }
 
 /* the name bpftrace prints for an attach point */

@@ -38,6 +38,8 @@ static int read_probes(struct load *l, const struct val *probes)
 				return bad("an attach point lacks 'provider'");
 			p->nbegin += !strcmp(val_get_str(p->attach->items[j], "provider"), "begin");
 			p->nend += !strcmp(val_get_str(p->attach->items[j], "provider"), "end");
+			p->nrun += !strcmp(val_get_str(p->attach->items[j], "provider"), "bench") ||
+				   !strcmp(val_get_str(p->attach->items[j], "provider"), "test");
 		}
 		p->loc = diag_loc_of(pv);
 		p->cookie = val_get(pv, "cookie") != NULL;
@@ -186,7 +188,9 @@ int bundle_count_attach(const struct load *l)
 {
 	int i, n = 0;
 
+	/* bench: and test: count only when their mode runs them */
 	for (i = 0; i < l->nprobes; i++)
-		n += l->probes[i].attach->n;
+		n += l->probes[i].attach->n -
+		     (l->mode == MODE_RUN ? l->probes[i].nrun : 0);
 	return n;
 }

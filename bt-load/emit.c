@@ -10,10 +10,14 @@
  * A batch is also written when it reaches EMIT_BATCH_MAX events, so a
  * producer that keeps the ring buffer full cannot grow the arena forever.
  *
+ * While a benchmark or a test runs, error events are counted (they fail
+ * it), and a benchmark's events are dropped: it runs thousands of times.
+ *
  * A write error (stdout closed: EPIPE) marks the output broken; run.c
  * then stops cleanly.
  */
 #include <errno.h>
+#include <string.h>
 
 #include "load.h"
 
@@ -42,8 +46,31 @@ static void emit_write(struct load *l, struct val *ev)
 		l->out_broken = true;
 }
 
+/* does ev report an error: a runtime error, a failed helper, errorf() */
+static bool emit_is_error(struct load *l, const struct val *ev)
+{
+	const char *e = val_get_str(ev, "e");
+	const struct val *pf;
+
+	if (!e)
+		return false;
+	if (!strcmp(e, "error"))
+		return true;
+	if (!strcmp(e, "warn"))
+		return val_get(ev, "helper") != NULL;
+	if (strcmp(e, "printf"))
+		return false;
+	pf = val_at(val_get(l->bundle, "printf"), (size_t)val_get_int(ev, "id", -1));
+	return pf && val_get_str(pf, "severity") &&
+	       !strcmp(val_get_str(pf, "severity"), "error");
+}
+
 void emit_put(struct load *l, struct val *ev)
 {
+	if (l->counting && emit_is_error(l, ev))
+		l->nerrors++;
+	if (l->discard)
+		return;
 	if (l->held) {
 		val_push(l->ev, l->held, ev);
 		return;

@@ -17,6 +17,8 @@
  *                     exit flag in bt_globals
  *   emit.c            the events stream: batching, arena, flush
  *   run.c             the whole run: begin, attach, poll, end, dump
+ *   modes.c           --mode bench and --mode test: run the bench: and
+ *                     test: probes and report each
  *   signals.c         SIGINT/SIGTERM/SIGPIPE
  *   child.c           the process of -c CMD / -p PID
  *
@@ -53,6 +55,13 @@ struct load_fmt {
 };
 
 /* config missing_probes: what an attach failure does */
+/* --mode: what the run does after begin */
+enum load_mode {
+	MODE_RUN,                   /* attach the probes, trace */
+	MODE_BENCH,                 /* time each bench: probe, report */
+	MODE_TEST,                  /* run each test: probe once, report */
+};
+
 enum load_missing {
 	MISSING_ERROR,              /* stop: exit 3 */
 	MISSING_WARN,               /* warn and go on without the probe */
@@ -66,6 +75,8 @@ struct load_probe {
 	struct bpf_program *bpf;
 	int nbegin, nend;           /* begin/end attach points: run, not
 				       attached (begin,end { } has both) */
+	int nrun;                   /* bench/test attach points: run only
+				       under --mode bench/test */
 	int signal;                 /* self:signal:SIG: run when it comes */
 	bool cookie;                /* bundle "cookie": attach point i is
 				       attached with BPF cookie i */
@@ -122,6 +133,9 @@ struct load {
 	struct arena *ev;           /* events of the current batch */
 	struct val *held;           /* events held back (begin before attached) */
 	bool out_broken;            /* stdout closed */
+	bool discard;               /* drop events (bench runs) */
+	bool counting;              /* count error events into nerrors */
+	unsigned nerrors;           /* errors seen while counting */
 	size_t batch_n;             /* events in the current batch */
 
 	/* state */
@@ -134,6 +148,7 @@ struct load {
 	bool verbose;
 	bool dry_run;
 	bool wait;                  /* --wait: no end after begin-only runs */
+	enum load_mode mode;        /* --mode */
 	int pid;                    /* -p: trace this process, stop when gone */
 	const char *cmd;            /* -c: the command line */
 	int cmd_stdout;             /* -c: the command's stdout fd */
@@ -274,6 +289,16 @@ bool actions_exit_flagged(struct load *l, int *code);
 /* set bt_globals' stop gate: attached programs return at once; false
  * when it cannot be written */
 bool actions_stop_probes(struct load *l);
+
+/* clear exit()'s flag (a test or bench that called exit() is over) */
+void actions_exit_clear(struct load *l);
+
+/* modes.c: each returns 0, 1 when a benchmark or test failed, or a
+ * negative errno when the kernel refused to run a program */
+int modes_bench(struct load *l);
+int modes_test(struct load *l);
+/* bench: and test: attach points of the bundle */
+int modes_count(const struct load *l, const char *provider);
 
 /* run.c */
 int run_bundle(struct load *l);

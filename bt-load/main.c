@@ -33,14 +33,18 @@ static const char usage_text[] =
 	"      --wait        with only begin/end probes, keep running until a\n"
 	"                    signal (as upstream, the run otherwise ends after\n"
 	"                    begin)\n"
+	"      --mode MODE   run (default: attach and trace), bench (time\n"
+	"                    each bench: probe) or test (run each test:\n"
+	"                    probe once, report pass or fail)\n"
 	"  -o, --output FILE write the events to FILE instead of stdout\n"
 	"      --json        write the events as JSON lines instead of msgpack\n"
 	"  -h, --help        this help\n"
 	"  -V, --version     print the version\n"
 	"\n"
-	"Exit status: 0 done (or the script's exit() code), 2 bad usage or a\n"
-	"malformed bundle, 3 the kernel refused (load, verifier, attach,\n"
-	"missing kernel feature).\n";
+	"Exit status: 0 done (or the script's exit() code), 1 a benchmark or\n"
+	"test failed, or nothing was attached, 2 bad usage or a malformed\n"
+	"bundle, 3 the kernel refused (load, verifier, attach, missing kernel\n"
+	"feature).\n";
 
 int main(int argc, char **argv)
 {
@@ -53,6 +57,7 @@ int main(int argc, char **argv)
 		{ "cmd-stdout", required_argument, NULL, 'S' },
 		{ "comm", required_argument, NULL, 'N' },
 		{ "wait", no_argument, NULL, 'W' },
+		{ "mode", required_argument, NULL, 'M' },
 		{ 0 }
 	};
 	struct load l = { 0 };
@@ -88,6 +93,17 @@ int main(int argc, char **argv)
 			break;
 		case 'W':
 			l.wait = true;
+			break;
+		case 'M':
+			if (!strcmp(optarg, "run"))
+				l.mode = MODE_RUN;
+			else if (!strcmp(optarg, "bench"))
+				l.mode = MODE_BENCH;
+			else if (!strcmp(optarg, "test"))
+				l.mode = MODE_TEST;
+			else
+				cli_usage_error("unknown mode '%s' (run, bench or test)",
+						optarg);
 			break;
 		case 'N':
 			/* begin/end run in this thread: their comm is ours */

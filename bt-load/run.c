@@ -9,6 +9,11 @@
  *   -> detach -> run end programs -> `dump`, the final `map` events,
  *   `exit`.
  *
+ * Under --mode bench or test nothing is attached: after begin, modes.c
+ * runs the bench: or test: programs, then end runs; no map dump, and the
+ * `attached` event comes last and quiet (the run has no attach line).
+ * Nothing attached or run at all is an error, exit status 1.
+ *
  * Returns bt-load's exit status: 0, the script's exit() code, 2 for a
  * malformed bundle, 3 when the kernel refuses.
  */
@@ -155,7 +160,8 @@ static bool only_special(const struct load *l)
 		return false;
 	for (i = 0; i < l->nprobes; i++)
 		if (l->probes[i].signal || l->probes[i].nbegin +
-		    l->probes[i].nend != (int)l->probes[i].attach->n)
+		    l->probes[i].nend + l->probes[i].nrun !=
+		    (int)l->probes[i].attach->n)
 			return false;
 	return true;
 }
@@ -165,8 +171,8 @@ static int attach_all(struct load *l)
 	int i, err;
 
 	for (i = 0; i < l->nprobes; i++) {
-		if (l->probes[i].nbegin + l->probes[i].nend ==
-		    (int)l->probes[i].attach->n)
+		if (l->probes[i].nbegin + l->probes[i].nend +
+		    l->probes[i].nrun == (int)l->probes[i].attach->n)
 			continue;
 		err = attach_probe(l, &l->probes[i]);
 		if (err)
@@ -254,6 +260,51 @@ static void dump_maps(struct load *l)
 	}
 }
 
+/* nothing attached and nothing run: upstream's hint when the program has
+ * probes only a mode runs */
+static int nothing_attached(struct load *l)
+{
+	struct diag_loc none = { 0 };
+
+	if (modes_count(l, "test"))
+		diag_error(none, "No probes attached; use --test to run test probes.");
+	else if (modes_count(l, "bench"))
+		diag_error(none, "No probes attached; use --bench to run benchmark probes.");
+	else
+		diag_error(none, "Attachment failed for all probes.");
+	return 1;
+}
+
+/* --mode bench/test, after begin: the benchmarks or tests, then end */
+static int run_mode(struct load *l)
+{
+	struct val *attached;
+	int code = l->exiting ? l->exit_code : 0, failed;
+
+	emit_release(l, NULL);
+	emit_flush(l);
+	l->exiting = false;
+	actions_exit_clear(l);
+	failed = l->mode == MODE_BENCH ? modes_bench(l) : modes_test(l);
+	emit_flush(l);
+	if (failed < 0)
+		return EXIT_SYSTEM;
+	if (!l->nattached && !count_end(l))
+		return nothing_attached(l);
+	attached = emit_event(l, "attached");
+	val_set_int(l->ev, attached, "n", l->nattached + count_end(l));
+	val_set_bool(l->ev, attached, "quiet", true);
+	emit_put(l, attached);
+	emit_flush(l);
+	run_special(l, true);
+	ringbuf_poll(l, 0);
+	/* the end of the run's output (text: two blank lines); no maps */
+	emit_put(l, emit_event(l, "dump"));
+	emit_flush(l);
+	emit_exit(l, code);
+	return l->out_broken ? 0 : failed ? 1 : code;
+}
+
 /* the detaching thread: only it touches l->links until it is joined */
 static void *detach_main(void *arg)
 {
@@ -276,7 +327,7 @@ int run_bundle(struct load *l)
 	    (err = object_set_globals(l)) || (err = ringbuf_open(l)))
 		return status_of(err);
 
-	if (l->cmd && !l->dry_run && (err = child_start(l, l->cmd, l->cmd_stdout)))
+	if (l->cmd && !l->dry_run && l->mode == MODE_RUN && (err = child_start(l, l->cmd, l->cmd_stdout)))
 		return err == -ENOENT || err == -EINVAL ? EXIT_USAGE : EXIT_SYSTEM;
 	actions_set_cpid(l);
 
@@ -291,6 +342,8 @@ int run_bundle(struct load *l)
 
 	emit_hold(l);
 	err = run_special(l, false);
+	if (!err && l->mode != MODE_RUN)
+		return run_mode(l);
 	if (!err && !l->exiting)
 		err = attach_all(l);
 	if (err) {
@@ -299,6 +352,12 @@ int run_bundle(struct load *l)
 		emit_release(l, NULL);
 		emit_flush(l);
 		return EXIT_SYSTEM;
+	}
+	if (!l->exiting && !l->nattached && !count_end(l)) {
+		emit_release(l, NULL);
+		emit_flush(l);
+		child_stop(l);
+		return nothing_attached(l);
 	}
 	attached = emit_event(l, "attached");
 	/* begin and end count too (they are "attached" for bpftrace); a

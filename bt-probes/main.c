@@ -122,7 +122,8 @@ static const char *probes_ap_listing(struct arena *a, const struct val *ap)
 	if (!prov || !name)
 		return NULL;
 	if (!strcmp(prov, "begin") || !strcmp(prov, "end") ||
-	    !strcmp(prov, "self"))
+	    !strcmp(prov, "self") || !strcmp(prov, "bench") ||
+	    !strcmp(prov, "test"))
 		return NULL;   /* not probes of the system */
 	if (!strcmp(prov, "interval") || !strcmp(prov, "profile"))
 		return arena_printf(a, "%s:%s:", prov,

@@ -44,6 +44,8 @@ const struct provider *const provider_table[] = {
 	&provider_iter,
 	&provider_self,
 	&provider_watchpoint,
+	&provider_bench,
+	&provider_test,
 	NULL,
 };
 

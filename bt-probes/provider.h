@@ -69,7 +69,8 @@ extern const struct provider provider_begin, provider_end,
 	provider_software, provider_uprobe, provider_uretprobe,
 	provider_kprobe, provider_kretprobe, provider_fentry, provider_fexit,
 	provider_rawtracepoint, provider_usdt, provider_iter,
-	provider_hardware, provider_self, provider_watchpoint;
+	provider_hardware, provider_self, provider_watchpoint,
+	provider_bench, provider_test;
 
 /* --unsafe: attach where upstream refuses without it (size-0 symbols...) */
 extern bool provider_unsafe;

@@ -164,6 +164,13 @@ setup_file() {
 	[ "$output" = $'interval:ms:\nhardware:cache-misses:\ntracepoint:xdp:mem_connect' ]
 }
 
+@test "--program leaves out bench: and test: probes, as begin and end" {
+	BIN="$BATS_TEST_DIRNAME/../../build/bin"
+	run sh -c "'$BIN/bt-parse' -e 'bench:a {} test:b {} interval:ms:5 {}' | '$BIN/bt-check' | '$BTP' -l --program"
+	[ "$status" -eq 0 ]
+	[ "$output" = 'interval:ms:' ]
+}
+
 @test "--features prints upstream's --info kernel sections" {
 	run "$BTP" --features
 	[ "$status" -eq 0 ]

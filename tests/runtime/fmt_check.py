@@ -32,8 +32,11 @@ import xml.etree.ElementTree as ET
 import zlib
 
 TYPES = {"map", "hist", "tseries", "stats.count", "stats.average",
-         "stats.total", "printf", "print", "time", "cat", "join", "system"}
-NUMERIC = {"hist", "tseries", "stats.count", "stats.average", "stats.total"}
+         "stats.total", "printf", "print", "time", "cat", "join", "system",
+         "bench.average", "bench.iters", "test.duration", "test.passed",
+         "test.output"}
+NUMERIC = {"hist", "tseries", "stats.count", "stats.average", "stats.total",
+           "bench.average", "bench.iters", "test.duration", "test.passed"}
 
 
 def fail(msg):

@@ -151,6 +151,28 @@ START_TEST(watchpoint_forms)
 }
 END_TEST
 
+START_TEST(bench_test_names)
+{
+	struct arena *a = arena_new();
+	struct probe_err err = { { 0 } };
+	struct val *out = val_arr(a);
+
+	ck_assert_ptr_eq(provider_find("bench"), &provider_bench);
+	ck_assert_ptr_eq(provider_find("test"), &provider_test);
+	ck_assert_int_eq(provider_bench.expand(a, parts_of(a, "fast_path", NULL), out, &err), 1);
+	ck_assert_str_eq(val_get_str(out->items[0], "name"), "bench:fast_path");
+	ck_assert_str_eq(val_get_str(out->items[0], "target"), "fast_path");
+	ck_assert_int_eq(provider_test.expand(a, parts_of(a, "t1", NULL), out, &err), 1);
+	ck_assert_str_eq(val_get_str(out->items[1], "provider"), "test");
+	ck_assert_int_lt(provider_test.expand(a, parts_of(a, "", NULL), out, &err), 0);
+	ck_assert_str_eq(err.msg, "test probes must have a name");
+	ck_assert_int_lt(provider_bench.expand(a, parts_of(a, "a", "b"), out, &err), 0);
+	ck_assert_str_eq(err.msg, "bench probe type requires 1 arguments, found 2");
+	ck_assert_int_eq((int)out->n, 2);
+	arena_free(a);
+}
+END_TEST
+
 START_TEST(hardware_self_counts)
 {
 	struct arena *a = arena_new();
@@ -395,6 +417,7 @@ int main(void)
 	tcase_add_test(tc, timed_forms);
 	tcase_add_test(tc, software_events);
 	tcase_add_test(tc, hardware_self_counts);
+	tcase_add_test(tc, bench_test_names);
 	tcase_add_test(tc, suggestions);
 	tcase_add_test(tc, tracepoint_expand);
 	tcase_add_test(tc, tracepoint_arg_lines);
