@@ -77,6 +77,8 @@ struct check {
 	const struct val *hdr;
 	struct val *prog;
 	bool final;             /* last pass: errors, "t", casts */
+	/* reads of an assigned map with no value type yet give int64 */
+	bool unknown_maps_int;
 	int changed;            /* types widened in this pass */
 
 	struct check_map *maps;

@@ -166,6 +166,8 @@ struct type *check_map_read(struct check *ck, struct val *node)
 	struct check_map *m = check_map_get(ck, val_get_str(node, "name"));
 
 	check_map_key(ck, node);
+	if (!m->val && m->assigned && ck->unknown_maps_int)
+		return type_int(ck->a, 8, true);
 	if (!m->val) {
 		if (ck->final && !m->assigned)
 			check_error(ck, node, "Undefined map: %s", m->name);

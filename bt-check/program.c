@@ -111,6 +111,17 @@ static void check_pass(struct check *ck, struct val *prog)
 	}
 }
 
+/* maps that are assigned somewhere, yet have no value type */
+static bool untyped_maps(const struct check *ck)
+{
+	int i;
+
+	for (i = 0; i < ck->nmaps; i++)
+		if (ck->maps[i].assigned && !ck->maps[i].val)
+			return true;
+	return false;
+}
+
 int check_program(struct check *ck, struct val *prog)
 {
 	struct val *decls = val_get(prog, "decls");
@@ -137,8 +148,13 @@ int check_program(struct check *ck, struct val *prog)
 		ck->final = false;
 		ck->changed = 0;
 		check_pass(ck, prog);
-		if (!ck->changed && pass > 0)
+		if (ck->changed || !pass)
+			continue;
+		/* `@b = @b + 2` alone: a map that only gets values computed
+		 * from itself reads as the int64 0 it starts as, as upstream */
+		if (ck->unknown_maps_int || !untyped_maps(ck))
 			break;
+		ck->unknown_maps_int = true;
 	}
 	ck->final = true;
 	check_pass(ck, prog);

@@ -47,6 +47,8 @@ static const char usage_text[] =
 	"  -B MODE            output buffering: line (default), full, none\n"
 	"      --no-warnings  do not print warnings (warnf, runtime\n"
 	"                     warnings, the lost-event total)\n"
+	"      --quiet-empty  an empty input exits 2 without a message (the\n"
+	"                     bpftrace driver: bt-load said why it failed)\n"
 	"  -o, --output FILE  write to FILE instead of stdout\n"
 	"      --json         same as -f json\n"
 	"  -h, --help         show this help\n"
@@ -151,10 +153,12 @@ int main(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "no-warnings", no_argument, NULL, 'W' },
+		{ "quiet-empty", no_argument, NULL, 'E' },
 		{ 0 }
 	};
 	struct fmt_state st = { .buffering = 'l', .errf = stderr };
 	struct wire_in *in;
+	bool quiet_empty = false;
 	FILE *inf;
 	int c, status;
 
@@ -190,6 +194,9 @@ int main(int argc, char **argv)
 						"(line, full or none)", optarg);
 			st.buffering = optarg[0];
 			break;
+		case 'E':
+			quiet_empty = true;
+			break;
 		case 'W':
 			st.no_warnings = true;
 			diag_set_warnings(false);
@@ -216,6 +223,8 @@ int main(int argc, char **argv)
 	if (!st.outf)
 		return EXIT_USAGE;
 	in = wire_in_open(inf, "bt-fmt");
+	if (in && quiet_empty)
+		wire_in_quiet_empty(in);
 	status = run(&st, in);
 	wire_in_close(in);
 	if (inf != stdin)

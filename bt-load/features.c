@@ -6,7 +6,10 @@
  * The checks look where the kernel advertises a feature: the dynamic PMUs
  * in /sys/bus/event_source/devices (kprobe, uprobe, cpu for hardware
  * events) and ftrace's function list in tracefs (fentry/fexit need BPF
- * trampolines, which need ftrace).  Also: the list of online CPUs.
+ * trampolines, which need ftrace); for fentry/fexit an empty program is
+ * also loaded for the probed function, since a kernel built without
+ * direct-call trampolines still lists its functions.  Also: the list of
+ * online CPUs.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,6 +17,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <bpf/bpf.h>
 
 #include "load.h"
 #include "tracefs.h"
@@ -31,6 +36,33 @@ static const char *missing(struct arena *a, const char *what, const char *why)
 {
 	return arena_printf(a, "%s %s not supported by this kernel (%s)", what,
 			    what[strlen(what) - 1] == 's' ? "are" : "is", why);
+}
+
+/*
+ * Load an empty fentry/fexit program for the function with this BTF id:
+ * kernels built without BPF trampolines (no direct-call ftrace) refuse
+ * it.  0 when it loads (or there is no id to try), else -errno.
+ */
+static int trampoline_refused(int64_t btf_id, bool fexit)
+{
+	static const struct bpf_insn ret0[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts,
+		    .expected_attach_type = fexit ? BPF_TRACE_FEXIT
+						  : BPF_TRACE_FENTRY,
+		    .attach_btf_id = (__u32)btf_id);
+	int fd;
+
+	if (btf_id <= 0)
+		return 0;
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "bt_probe_tramp", "GPL",
+			   ret0, 2, &opts);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
 }
 
 static const char *check_pmu(struct arena *a, const char *pmu,
@@ -88,6 +120,12 @@ const char *features_missing(struct arena *a, const struct val *ap)
 		if (!path_exists(arena_printf(a, "%s/available_filter_functions", root)))
 			return missing(a, prov,
 				       "no BPF trampolines: ftrace's available_filter_functions is missing");
+		err = trampoline_refused(val_get_int(ap, "btf_id", 0),
+					 !strcmp(prov, "fexit"));
+		if (err)
+			return missing(a, prov, arena_printf(a,
+				"the kernel refuses BPF trampolines (loading an "
+				"empty %s program: %s)", prov, strerror(-err)));
 		return NULL;
 	}
 	if (!strcmp(prov, "begin") || !strcmp(prov, "end") ||

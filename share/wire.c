@@ -29,6 +29,7 @@ struct wire_in {
 	size_t len, cap, pos;   /* buf[pos..len) is pending */
 	size_t base;            /* stream offset of buf[0] */
 	bool eof;
+	bool quiet_empty;       /* no message for an empty stream */
 };
 
 struct wire_out {
@@ -636,6 +637,11 @@ static int kind_index(const char *k)
 	return -1;
 }
 
+void wire_in_quiet_empty(struct wire_in *in)
+{
+	in->quiet_empty = true;
+}
+
 int wire_read_header(struct wire_in *in, struct arena *a, const char *want,
 		     struct val **hdr)
 {
@@ -645,8 +651,9 @@ int wire_read_header(struct wire_in *in, struct arena *a, const char *want,
 
 	err = wire_in_next(in, a, hdr);
 	if (err == -ENODATA) {
-		fprintf(stderr, "%s: empty input; expected %s from %s\n",
-			in->tool, want, wi >= 0 ? makers[wi] : "bt");
+		if (!in->quiet_empty)
+			fprintf(stderr, "%s: empty input; expected %s from %s\n",
+				in->tool, want, wi >= 0 ? makers[wi] : "bt");
 		return -EPROTO;
 	}
 	if (err)

@@ -25,6 +25,9 @@ struct wire_out;
 
 /* tool is the program name used in error messages ("bt-gen") */
 struct wire_in *wire_in_open(FILE *f, const char *tool);
+/* an empty stream fails wire_read_header without a message: its producer
+ * (bt-load under the driver) has already said why */
+void wire_in_quiet_empty(struct wire_in *in);
 void wire_in_close(struct wire_in *in);
 /*
  * Read the next value.  Returns 0, -ENODATA at a clean end of stream, or

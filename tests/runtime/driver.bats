@@ -176,3 +176,17 @@ load driver_helpers
 	[ "${lines[0]}" = "127.0.0.1 fe80::1:2" ]
 	[ "${lines[1]}" = "[10,1,2,3]" ]
 }
+
+@test "fentry: attaches where the kernel has BPF trampolines, else one error naming them (3)" {
+	run --separate-stderr timeout "$LIMIT" "$BT" \
+		-e 'fentry:vmlinux:do_sys_openat2 { printf("opened\n"); exit(); }' \
+		-c 'cat /etc/hostname'
+	if [ "$status" -eq 0 ]; then
+		grep -qx opened <<<"$output"
+	else
+		[ "$status" -eq 3 ]
+		[[ "${stderr_lines[0]}" == "stdin:1:1-62: ERROR: fentry is not supported by this kernel (the kernel refuses BPF trampolines (loading an empty fentry program: "* ]]
+		# nothing else: no libbpf noise, no complaint from bt-fmt
+		[ "${#stderr_lines[@]}" -eq 3 ]
+	fi
+}

@@ -75,3 +75,11 @@ $src
 	[ "$status" -eq 0 ]
 	[ "$output" = "2 1" ]
 }
+
+@test "a map computed only from itself reads as int64 0 first" {
+	run --separate-stderr timeout "$LIMIT" "$BT" -q \
+		-e 'begin { @b = @b + 2; @c[1] = @c[1] * 3 + 1; @c[1] = @c[1] * 3 + 1; exit(); }'
+	[ "$status" -eq 0 ]
+	grep -qx '@b: 2' <<<"$output"
+	grep -qx '@c\[1\]: 4' <<<"$output"
+}

@@ -118,6 +118,7 @@ interval:ms:300 {
 	[ "$initpid" -gt 2 ]
 	grep -Eq '^ +uprobeFunction1\+[0-9]+$' <<<"$output"
 	grep -Eq '^ +main\+[0-9]+$' <<<"$output"
+}
 
 @test "a __data_loc string field is read from the record (sched_process_exec)" {
 	start_bt -e 'tracepoint:sched:sched_process_exec /comm == "true"/ { printf("P: %s %s\n", str(args.filename), args.filename); }'
