@@ -262,6 +262,21 @@ static struct type *check_unop(struct check *ck, struct val *node)
 				    op, check_type_str(ck, t));
 			return NULL;
 		}
+		/* `$i++` is `$i += 1`: 64-bit arithmetic widens the variable
+		 * (else `$i = 0; while ($i < 1000) { $i++; }` never ends:
+		 * the literal made $i an int8) */
+		if (t && t->kind == TY_INT && t->size < 8 &&
+		    ast_kind(*e) == AST_VAR) {
+			int slot = (int)val_get_int(*e, "slot", -1);
+
+			if (slot >= 0 && !ck->vars[slot].declared_type) {
+				check_var_assign(ck, node, slot,
+						 type_int(ck->a, 8, t->is_signed ||
+							  !strcmp(op, "--")),
+						 NULL);
+				t = check_set_type(ck, *e, ck->vars[slot].type);
+			}
+		}
 		return t;
 	}
 	if (!strcmp(op, "&")) {

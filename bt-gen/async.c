@@ -326,26 +326,33 @@ void async_stop_gate(struct gen *g)
 void async_div_check(struct gen *g, const struct val *at, const char *op,
 		     LLVMValueRef r)
 {
-	LLVMBasicBlockRef warn, done;
-	LLVMValueRef rec;
-	struct val *row;
-	int64_t id;
-
 	if (!at || (strcmp(op, "/") && strcmp(op, "%")))
 		return;
 	/* a constant divisor other than 0 needs no check */
 	if (LLVMIsAConstantInt(r) && LLVMConstIntGetZExtValue(r))
 		return;
+	async_warn_if(g, at, DIVIDE_BY_ZERO_MSG,
+		      LLVMBuildICmp(g->b, LLVMIntEQ, r,
+				    LLVMConstNull(LLVMTypeOf(r)), ""));
+}
+
+void async_warn_if(struct gen *g, const struct val *at, const char *msg,
+		   LLVMValueRef cond)
+{
+	LLVMBasicBlockRef warn, done;
+	LLVMValueRef rec;
+	struct val *row;
+	int64_t id;
+
 	row = val_map(g->a);
-	val_set_str(g->a, row, "msg", DIVIDE_BY_ZERO_MSG);
+	val_set_str(g->a, row, "msg", msg);
 	if (val_get(at, "loc"))
 		val_set(g->a, row, "loc", val_copy(g->a, val_get(at, "loc")));
 	id = (int64_t)table(g, &warnings)->n;
 	val_push(g->a, warnings, row);
-	warn = gen_block(g, "div_zero");
-	done = gen_block(g, "div_ok");
-	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, r,
-			LLVMConstNull(LLVMTypeOf(r)), ""), warn, done);
+	warn = gen_block(g, "warn");
+	done = gen_block(g, "warn_done");
+	LLVMBuildCondBr(g->b, cond, warn, done);
 	LLVMPositionBuilderAtEnd(g->b, warn);
 	rec = builtin_record_begin(g, REC_WARNING, id, 0);
 	builtin_record_end(g, rec);

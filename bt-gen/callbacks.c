@@ -3,6 +3,7 @@
  *
  *     for ($kv : @m) { ... }   bpf_for_each_map_elem(@m, cb, &ctx, 0)
  *     for ($i : lo..hi) { ... } bpf_loop(hi - lo, cb, &ctx, 0)
+ *     while (cond) { ... }      bpf_loop(1 << 23, cb, &ctx, 0)
  *
  * hi is evaluated once, before the loop; the range excludes hi.  The
  * callback is a static function in .text (libbpf appends it to each
@@ -24,6 +25,7 @@
 
 #include <linux/bpf.h>
 
+#include "async.h"
 #include "diag.h"
 #include "gen.h"
 
@@ -249,5 +251,110 @@ int callbacks_for(struct gen *g, const struct val *st)
 	gen_return(g, ld);
 	LLVMBuildBr(g->b, go_on);
 	LLVMPositionBuilderAtEnd(g->b, go_on);
+	return 0;
+}
+
+/*
+ * while (cond) { ... }: bpf_loop(WHILE_MAX_ITERATIONS, cb, &ctx, 0), the
+ * callback testing cond first.  The verifier checks the body once, so a
+ * loop of any length loads (a plain loop of a few thousand turns with a
+ * map update in it already exceeds what the verifier walks).  The context
+ * is the range loop's with one more word, set when cond ended the loop:
+ * a loop that used up bpf_loop's limit without it gets a runtime warning.
+ */
+#define WHILE_MAX_ITERATIONS (1 << 23)   /* the kernel's BPF_MAX_LOOPS */
+
+int callbacks_while(struct gen *g, const struct val *st)
+{
+	LLVMTypeRef ptr = LLVMPointerTypeInContext(g->ctx, 0);
+	LLVMTypeRef i64 = LLVMInt64TypeInContext(g->ctx);
+	LLVMTypeRef params[2] = { i64, ptr };
+	LLVMValueRef ctx, cb, args[4], ld, st8, turns, cond_ended, used_up;
+	LLVMBasicBlockRef cont, brk, body, ended, ret_bb, go_on;
+	struct fn_state saved;
+	const char *name;
+
+	if (!g->slots_in_scratch)
+		return diag_error_at(st, "internal error: 'while' with "
+				     "variables on the stack");
+	ctx = LLVMBuildAlloca(g->ab, LLVMArrayType2(i64, 5), "while_ctx");
+	LLVMSetAlignment(ctx, 8);
+	st8 = LLVMBuildStore(g->b, g->ctxarg, ctx);
+	LLVMSetAlignment(st8, 8);
+	st8 = LLVMBuildStore(g->b, gen_i64(g, 0), gen_ptr_add(g, ctx, 16));
+	LLVMSetAlignment(st8, 8);
+	st8 = LLVMBuildStore(g->b, gen_i64(g, 0), gen_ptr_add(g, ctx, 32));
+	LLVMSetAlignment(st8, 8);
+
+	name = arena_printf(g->a, "while_cb_%d", g->ncallbacks++);
+	cb = LLVMAddFunction(g->mod, name, LLVMFunctionType(i64, params, 2, 0));
+	LLVMSetLinkage(cb, LLVMInternalLinkage);
+	gen_fn_attributes(g, cb);
+	fn_save(g, &saved);
+	LLVMSetCurrentDebugLocation2(g->b, NULL);
+	g->fn = cb;
+	btf_debug_func(g, cb, name, true, 2);
+	g->cb_ctx = LLVMGetParam(cb, 1);
+	g->nloops = 0;
+	gen_function_begin(g);
+	btf_debug_loc(g, st);
+	ld = LLVMBuildLoad2(g->b, ptr, g->cb_ctx, "prog_ctx");
+	LLVMSetAlignment(ld, 8);
+	g->ctxarg = ld;
+
+	body = gen_block(g, "while_body");
+	ended = gen_block(g, "while_ended");
+	cont = gen_block(g, "while_continue");
+	brk = gen_block(g, "while_break");
+	LLVMBuildCondBr(g->b, expr_cond(g, val_get(st, "cond")), body, ended);
+	LLVMPositionBuilderAtEnd(g->b, ended);
+	st8 = LLVMBuildStore(g->b, gen_i64(g, 1), gen_ptr_add(g, g->cb_ctx, 32));
+	LLVMSetAlignment(st8, 8);
+	LLVMBuildRet(g->b, gen_i64(g, 1));
+	LLVMPositionBuilderAtEnd(g->b, body);
+	g->loop_cont[0] = cont;
+	g->loop_brk[0] = brk;
+	g->nloops = 1;
+	stmt_block(g, val_get(st, "body"));
+	if (!LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(g->b)))
+		LLVMBuildBr(g->b, cont);
+	LLVMPositionBuilderAtEnd(g->b, cont);
+	LLVMBuildRet(g->b, gen_i64(g, 0));
+	LLVMPositionBuilderAtEnd(g->b, brk);
+	LLVMBuildRet(g->b, gen_i64(g, 1));
+	gen_function_end(g);
+	LLVMSetCurrentDebugLocation2(g->b, NULL);
+	fn_restore(g, &saved);
+	btf_debug_loc(g, st);
+
+	args[0] = LLVMConstInt(LLVMInt32TypeInContext(g->ctx),
+			       WHILE_MAX_ITERATIONS, 0);
+	args[1] = cb;
+	args[2] = ctx;
+	args[3] = gen_i64(g, 0);
+	turns = gen_helper(g, BPF_FUNC_loop, i64, args, 4);
+
+	ld = LLVMBuildLoad2(g->b, i64, gen_ptr_add(g, ctx, 16), "");
+	LLVMSetAlignment(ld, 8);
+	ret_bb = gen_block(g, "while_returned");
+	go_on = gen_block(g, "while_done");
+	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntNE, ld, gen_i64(g, 0),
+			""), ret_bb, go_on);
+	LLVMPositionBuilderAtEnd(g->b, ret_bb);
+	ld = LLVMBuildLoad2(g->b, i64, gen_ptr_add(g, ctx, 24), "");
+	LLVMSetAlignment(ld, 8);
+	gen_return(g, ld);
+	LLVMBuildBr(g->b, go_on);
+	LLVMPositionBuilderAtEnd(g->b, go_on);
+
+	cond_ended = LLVMBuildLoad2(g->b, i64, gen_ptr_add(g, ctx, 32), "");
+	LLVMSetAlignment(cond_ended, 8);
+	used_up = LLVMBuildAnd(g->b,
+		LLVMBuildICmp(g->b, LLVMIntSGE, turns,
+			      gen_i64(g, WHILE_MAX_ITERATIONS), ""),
+		LLVMBuildICmp(g->b, LLVMIntEQ, cond_ended, gen_i64(g, 0), ""),
+		"");
+	async_warn_if(g, st, "while loop stopped after 8388608 iterations, "
+		      "the most bpf_loop runs", used_up);
 	return 0;
 }

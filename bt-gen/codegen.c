@@ -705,14 +705,15 @@ static int gen_probe(struct gen *g, const struct val *probe)
 	return 0;
 }
 
-/* does the tree hold a `for` statement? */
+/* does the tree hold a `for` or `while` statement (a callback)? */
 static bool has_for(const struct val *v)
 {
 	size_t i;
 
 	if (!v)
 		return false;
-	if (v->kind == VAL_MAP && ast_kind(v) == AST_FOR)
+	if (v->kind == VAL_MAP &&
+	    (ast_kind(v) == AST_FOR || ast_kind(v) == AST_WHILE))
 		return true;
 	if (v->kind == VAL_MAP) {
 		for (i = 0; i < v->n; i++)
@@ -726,7 +727,7 @@ static bool has_for(const struct val *v)
 	return false;
 }
 
-/* probes and `for` statements: an upper bound of the functions */
+/* probes, `for` and `while` statements: an upper bound of the functions */
 static size_t count_fns(const struct val *v)
 {
 	size_t i, n = 0;
@@ -734,7 +735,8 @@ static size_t count_fns(const struct val *v)
 	if (!v)
 		return 0;
 	if (v->kind == VAL_MAP) {
-		if (ast_kind(v) == AST_PROBE || ast_kind(v) == AST_FOR)
+		if (ast_kind(v) == AST_PROBE || ast_kind(v) == AST_FOR ||
+		    ast_kind(v) == AST_WHILE)
 			n++;
 		for (i = 0; i < v->n; i++)
 			n += count_fns(v->kv[i].v);

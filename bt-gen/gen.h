@@ -305,6 +305,8 @@ LLVMValueRef stmt_slot(struct gen *g, const struct val *node,
 /* callbacks.c: `for` over a map (bpf_for_each_map_elem) and over a
  * range (bpf_loop), with the body in a callback function */
 int callbacks_for(struct gen *g, const struct val *st);
+/* `while`, its condition and body in a bpf_loop callback */
+int callbacks_while(struct gen *g, const struct val *st);
 /* set up blocks, frame and scratch look-up of a new function */
 void gen_function_begin(struct gen *g);
 void gen_function_end(struct gen *g);

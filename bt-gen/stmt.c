@@ -247,10 +247,13 @@ static int loop_push(struct gen *g, const struct val *st,
 
 static int stmt_while(struct gen *g, const struct val *st)
 {
-	LLVMBasicBlockRef head = gen_block(g, "while_cond");
-	LLVMBasicBlockRef body = gen_block(g, "while_body");
-	LLVMBasicBlockRef done = gen_block(g, "while_done");
+	LLVMBasicBlockRef head, body, done;
 
+	if (g->slots_in_scratch)
+		return callbacks_while(g, st);
+	head = gen_block(g, "while_cond");
+	body = gen_block(g, "while_body");
+	done = gen_block(g, "while_done");
 	LLVMBuildBr(g->b, head);
 	LLVMPositionBuilderAtEnd(g->b, head);
 	LLVMBuildCondBr(g->b, expr_cond(g, val_get(st, "cond")), body, done);

@@ -83,3 +83,33 @@ $src
 	grep -qx '@b: 2' <<<"$output"
 	grep -qx '@c\[1\]: 4' <<<"$output"
 }
+
+@test "while: a long loop with a map update loads and runs (bpf_loop), \$i++ widens \$i" {
+	run --separate-stderr timeout "$LIMIT" "$BT" -q \
+		-e 'begin { $i = 0; while ($i < 100000) { $i++; @[$i % 4] = count(); } print($i); exit(); }'
+	[ "$status" -eq 0 ]
+	grep -qx '100000' <<<"$output"
+	[ "$(grep -c '^@\[[0-3]\]: 25000$' <<<"$output")" -eq 4 ]
+}
+
+@test "while: break, continue, nesting, inside for, and return from the probe" {
+	run --separate-stderr timeout "$LIMIT" "$BT" -q -e 'begin {
+	$i = 0; $s = 0;
+	while ($i < 20) { $i++; if ($i % 2) { continue; } if ($i > 10) { break; }
+		$s += $i; $j = 0; while ($j < 3) { $j++; $s += 100; } }
+	printf("%d %d\n", $i, $s);
+	for ($k : 0..2) { $w = 0; while ($w < 2) { $w++; printf("k%d w%d\n", $k, $w); } }
+	$x = 0; while ($x < 10) { $x++; if ($x == 3) { printf("return at %d\n", $x); return; } }
+	printf("not reached\n"); }
+	end { printf("end\n"); }'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '12 1530\nk0 w1\nk0 w2\nk1 w1\nk1 w2\nreturn at 3\nend')" ]
+}
+
+@test "while: a loop bpf_loop cannot finish stops with a located warning" {
+	run --separate-stderr timeout "$LIMIT" "$BT" -q \
+		-e 'begin { $i = 0; while ($i >= 0) { $i++; } printf("%d\n", $i); exit(); }'
+	[ "$status" -eq 0 ]
+	grep -qx '8388608' <<<"$output"
+	[[ "$stderr" == *"stdin:1:17-42: WARNING: while loop stopped after 8388608 iterations, the most bpf_loop runs"* ]]
+}
