@@ -382,6 +382,12 @@ struct gv builtin_ident(struct gen *g, const struct val *e)
 		return stack_of(g, e);
 	} else if (!strcmp(name, "jiffies")) {
 		v = u64v(g, helper0(g, BPF_FUNC_jiffies64));
+	} else if (!strcmp(name, "ctx") && t->kind == TY_PTR) {
+		/* iter: the program's context, struct bpf_iter__NAME *; its
+		 * fields are read like any kernel memory */
+		v = u64v(g, LLVMBuildPtrToInt(g->b, g->ctxarg,
+			 LLVMInt64TypeInContext(g->ctx), ""));
+		return (struct gv){ v.v, t, 0 };
 	} else if (!strcmp(name, "numaid")) {
 		v = u64v(g, helper0(g, BPF_FUNC_get_numa_node_id));
 	} else if (!strcmp(name, "username")) {
@@ -728,6 +734,12 @@ static struct gv call_exit(struct gen *g, const struct val *e)
 		code = expr_convert(g, expr_gen(g, call_arg(e, 0)),
 				    type_int(g->a, 8, true)).v;
 	async_exit_flag(g, code);
+	/* an iterator runs to its end, as upstream's: the flag alone ends
+	 * the run after it, and no output of a later object is cut off */
+	if (provider_is(g, "iter")) {
+		gen_return_zero(g);
+		return expr_void(g);
+	}
 	rec = builtin_record_begin(g, REC_EXIT, 0, 8);
 	st = LLVMBuildStore(g->b, code, gen_ptr_add(g, rec, 8));
 	LLVMSetAlignment(st, 8);

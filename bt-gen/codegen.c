@@ -518,6 +518,8 @@ static const char *section_of(struct gen *g, const struct val *ap)
 		return "uprobe";
 	if (!strcmp(prov, "fentry") || !strcmp(prov, "fexit"))
 		return arena_printf(g->a, "%s/%s", prov, func ? func : "");
+	if (!strcmp(prov, "iter"))
+		return arena_printf(g->a, "iter/%s", func ? func : "");
 	return NULL;
 }
 
@@ -634,6 +636,26 @@ static void scratch_layout(struct gen *g)
 			       gen_i64(g, (uint64_t)start[g->base_region[i]]));
 }
 
+/*
+ * An iterator calls its program once more after the last object, with
+ * the object pointer (the field after `meta` in struct bpf_iter__NAME)
+ * NULL, for a footer; upstream's scripts never see that call.
+ */
+static void iter_skip_end(struct gen *g)
+{
+	LLVMBasicBlockRef end = gen_block(g, "iter_end");
+	LLVMBasicBlockRef go = gen_block(g, "iter_object");
+	LLVMValueRef obj = LLVMBuildLoad2(g->b, gen_int_type(g, 8),
+					  gen_ptr_add(g, g->ctxarg, 8), "");
+
+	LLVMSetAlignment(obj, 8);
+	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, obj,
+			gen_i64(g, 0), ""), end, go);
+	LLVMPositionBuilderAtEnd(g->b, end);
+	LLVMBuildRet(g->b, gen_i64(g, 0));
+	LLVMPositionBuilderAtEnd(g->b, go);
+}
+
 static int gen_probe(struct gen *g, const struct val *probe)
 {
 	struct val *exp = val_get(probe, "expanded");
@@ -675,6 +697,8 @@ static int gen_probe(struct gen *g, const struct val *probe)
 	    strcmp(g->provider, "self") && strcmp(g->provider, "bench") &&
 	    strcmp(g->provider, "test"))
 		async_stop_gate(g);
+	if (!strcmp(g->provider, "iter"))
+		iter_skip_end(g);
 	pred = val_get(probe, "pred");
 	if (pred && pred->kind == VAL_MAP) {
 		btf_debug_loc(g, pred);

@@ -36,6 +36,7 @@ static const struct {
 	{ "software", attach_perf },
 	{ "hardware", attach_perf },
 	{ "watchpoint", attach_watchpoint },
+	{ "iter", attach_iter },
 	{ "kprobe", attach_kprobe },
 	{ "kretprobe", attach_kprobe },
 	{ "uprobe", attach_uprobe },

@@ -38,6 +38,7 @@ static int read_probes(struct load *l, const struct val *probes)
 				return bad("an attach point lacks 'provider'");
 			p->nbegin += !strcmp(val_get_str(p->attach->items[j], "provider"), "begin");
 			p->nend += !strcmp(val_get_str(p->attach->items[j], "provider"), "end");
+			p->niter += !strcmp(val_get_str(p->attach->items[j], "provider"), "iter");
 			p->nrun += !strcmp(val_get_str(p->attach->items[j], "provider"), "bench") ||
 				   !strcmp(val_get_str(p->attach->items[j], "provider"), "test");
 		}

@@ -130,6 +130,7 @@ const char *features_missing(struct arena *a, const struct val *ap)
 	}
 	if (!strcmp(prov, "begin") || !strcmp(prov, "end") ||
 	    !strcmp(prov, "rawtracepoint") || !strcmp(prov, "self") ||
+	    !strcmp(prov, "iter") ||
 	    !strcmp(prov, "bench") || !strcmp(prov, "test"))
 		return NULL;
 	return arena_printf(a, "bt-load cannot attach '%s' probes", prov);

@@ -78,6 +78,9 @@ struct load_probe {
 	int nrun;                   /* bench/test attach points: run only
 				       under --mode bench/test */
 	int signal;                 /* self:signal:SIG: run when it comes */
+	int niter;                  /* iter attach points: run once, after
+				       attaching (attach_run_iters) */
+	struct bpf_link *iter_link; /* an unpinned iter's link, to run */
 	bool cookie;                /* bundle "cookie": attach point i is
 				       attached with BPF cookie i */
 	uint64_t ap_cookie;         /* while attaching: the cookie of the
@@ -197,6 +200,9 @@ int attach_rawtracepoint(struct load *l, struct load_probe *p,
 int attach_perf(struct load *l, struct load_probe *p, const struct val *ap);
 int attach_watchpoint(struct load *l, struct load_probe *p,
 		      const struct val *ap);
+int attach_iter(struct load *l, struct load_probe *p, const struct val *ap);
+/* read every unpinned iterator to its end (runs their programs) */
+int attach_run_iters(struct load *l);
 int attach_kprobe(struct load *l, struct load_probe *p, const struct val *ap);
 int attach_uprobe(struct load *l, struct load_probe *p, const struct val *ap);
 int attach_fentry(struct load *l, struct load_probe *p, const struct val *ap);

@@ -4,7 +4,7 @@
  *   check kernel features -> open and load the object -> write bt_globals
  *   -> header and meta events -> run begin programs (their output held)
  *   -> attach every other probe -> `attached` event, flushed at once ->
- *   start -c CMD -> poll the ring buffer until exit(), SIGINT/SIGTERM, a
+ *   start -c CMD -> run iter probes -> poll the ring buffer until exit(), SIGINT/SIGTERM, a
  *   closed stdout or the end of the -c/-p process
  *   -> detach -> run end programs -> `dump`, the final `map` events,
  *   `exit`.
@@ -160,8 +160,8 @@ static bool only_special(const struct load *l)
 		return false;
 	for (i = 0; i < l->nprobes; i++)
 		if (l->probes[i].signal || l->probes[i].nbegin +
-		    l->probes[i].nend + l->probes[i].nrun !=
-		    (int)l->probes[i].attach->n)
+		    l->probes[i].nend + l->probes[i].nrun +
+		    l->probes[i].niter != (int)l->probes[i].attach->n)
 			return false;
 	return true;
 }
@@ -368,6 +368,8 @@ int run_bundle(struct load *l)
 	emit_release(l, attached);
 	emit_flush(l);
 	child_release(l);
+	attach_run_iters(l);
+	emit_flush(l);
 
 	l->in_loop = true;
 	while (!only_special(l) && !l->exiting && !l->exit_flagged && !l->out_broken &&
