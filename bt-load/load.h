@@ -175,6 +175,8 @@ void object_log_init(bool verbose);
 
 /* verifier.c: a plain reading of a verifier log's failure, or NULL */
 const char *verifier_explain(const char *log, size_t len);
+/* the script line the log's last line-info note names, 0 if none */
+unsigned verifier_line(const char *log, size_t len);
 
 /* features.c: NULL when the kernel has what ap needs, else why not */
 const char *features_missing(struct arena *a, const struct val *ap);

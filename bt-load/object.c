@@ -201,6 +201,21 @@ static int object_set_ncpus(struct load *l)
 	return 0;
 }
 
+/* the part of script line `line` inside the probe's span; the whole
+ * probe when the line is unknown or outside it */
+static struct diag_loc verifier_loc(struct diag_loc probe, unsigned line)
+{
+	struct diag_loc l = diag_loc_of_line(line);
+
+	if (!line || l.end <= probe.start || l.start >= probe.end)
+		return probe;
+	if (l.start < probe.start)
+		l.start = probe.start;
+	if (l.end > probe.end)
+		l.end = probe.end;
+	return l;
+}
+
 int object_load(struct load *l)
 {
 	struct bpf_program *prog;
@@ -221,12 +236,13 @@ int object_load(struct load *l)
 	if (p && vlen) {
 		const char *name = val_get_str(p->attach->items[0], "name");
 		const char *why = verifier_explain(vlog, vlen);
+		struct diag_loc at = verifier_loc(p->loc, verifier_line(vlog, vlen));
 
 		if (why)
-			diag_error(p->loc, "the BPF verifier rejected probe '%s': %s",
+			diag_error(at, "the BPF verifier rejected probe '%s': %s",
 				   name ? name : p->prog, why);
 		else
-			diag_error(p->loc, "the BPF verifier rejected probe '%s' (%s)",
+			diag_error(at, "the BPF verifier rejected probe '%s' (%s)",
 				   name ? name : p->prog, strerror(-err));
 		if (!log_verbose) {
 			log_print_tail(vlog, vlen, LOG_TAIL_LINES);

@@ -6,6 +6,9 @@
  *
  * To add a case: a row with a substring of the verifier's message and
  * what it means for someone who wrote the script, not the BPF.
+ *
+ * verifier_line() finds the script line the verifier stopped in, from
+ * the BTF line info notes in its log.
  */
 #include <string.h>
 
@@ -58,6 +61,8 @@ static const struct {
 	  "the probe context pointer was changed before it was read" },
 	{ "Unreleased reference",
 	  "a reference (e.g. a ring-buffer reservation) is not released on every path" },
+	{ "frames is too deep",
+	  "loops (each a callback) and calls nest more than 8 deep" },
 };
 
 /* the meaning of the last known failure in the log, or NULL */
@@ -81,4 +86,44 @@ const char *verifier_explain(const char *log, size_t len)
 		}
 	}
 	return best;
+}
+
+/*
+ * The script line the verifier was in when it gave up: with BTF line
+ * info (bt-gen emits it for every statement) the log shows
+ * "; SOURCE LINE @ FILE:N" whenever the line changes along the path it
+ * walks, so the last such note before the end names the line.  0 when
+ * the log has none.
+ */
+unsigned verifier_line(const char *log, size_t len)
+{
+	const char *p = log, *end = log + len, *eol, *at;
+	unsigned line = 0;
+
+	for (; p < end; p = eol + 1) {
+		eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		if (eol - p < 4 || p[0] != ';' || p[1] != ' ')
+			continue;
+		/* the last " @ " of the note: the source text may hold one */
+		for (at = eol - 3; at > p && memcmp(at, " @ ", 3); at--)
+			;
+		if (at <= p)
+			continue;
+		{
+			const char *colon = eol, *q;
+			unsigned n = 0;
+
+			while (colon > at && *colon != ':')
+				colon--;
+			if (colon <= at)
+				continue;
+			for (q = colon + 1; q < eol && *q >= '0' && *q <= '9'; q++)
+				n = n * 10 + (unsigned)(*q - '0');
+			if (q == eol && n)
+				line = n;
+		}
+	}
+	return line;
 }

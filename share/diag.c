@@ -74,6 +74,33 @@ void diag_line_col(size_t off, unsigned *line, unsigned *col)
 	}
 }
 
+struct diag_loc diag_loc_of_line(unsigned line)
+{
+	struct diag_loc loc = { 0, 0 };
+	size_t i = 0, b, e;
+	unsigned n = 1;
+
+	if (!src_text || !line)
+		return loc;
+	while (n < line && i < src_len)
+		if (src_text[i++] == '\n')
+			n++;
+	if (n != line || i >= src_len)
+		return loc;
+	for (e = i; e < src_len && src_text[e] != '\n'; e++)
+		;
+	for (b = i; b < e && (src_text[b] == ' ' || src_text[b] == '\t'); b++)
+		;
+	while (e > b && (src_text[e - 1] == ' ' || src_text[e - 1] == '\t' ||
+			 src_text[e - 1] == '\r'))
+		e--;
+	if (b < e) {
+		loc.start = b;
+		loc.end = e;
+	}
+	return loc;
+}
+
 static FILE *stream(void)
 {
 	return out ? out : stderr;

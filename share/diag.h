@@ -59,6 +59,9 @@ void diag_warn_at(const struct val *node, const char *fmt, ...)
 
 unsigned diag_errors(void);
 
+/* the text of source line `line` (1-based) without its leading and
+ * trailing blanks; a zero loc when there is no such line or it is blank */
+struct diag_loc diag_loc_of_line(unsigned line);
 /* line (1-based) and column (1-based) of a byte offset */
 void diag_line_col(size_t off, unsigned *line, unsigned *col);
 

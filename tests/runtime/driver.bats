@@ -190,3 +190,25 @@ load driver_helpers
 		[ "${#stderr_lines[@]}" -eq 3 ]
 	fi
 }
+
+@test "a verifier rejection points at the script line it came from; -v has the log" {
+	cat > "$BATS_TEST_TMPDIR/deep.bt" <<'BT'
+begin {
+  @x = 1;
+  for ($a : 0..1) { for ($b : 0..1) { for ($c : 0..1) { for ($d : 0..1) {
+    for ($e : 0..1) { for ($f : 0..1) { for ($g : 0..1) { for ($h : 0..1) {
+      for ($i : 0..1) {
+        print($i);
+      } } } } } } } } }
+  exit();
+}
+BT
+	run --separate-stderr timeout "$LIMIT" "$BT" "$BATS_TEST_TMPDIR/deep.bt"
+	[ "$status" -eq 3 ]
+	[ "${stderr_lines[0]}" = "$BATS_TEST_TMPDIR/deep.bt:4:5-76: ERROR: the BPF verifier rejected probe 'begin': loops (each a callback) and calls nest more than 8 deep" ]
+	[ "${stderr_lines[1]}" = "    for (\$e : 0..1) { for (\$f : 0..1) { for (\$g : 0..1) { for (\$h : 0..1) {" ]
+	run --separate-stderr timeout "$LIMIT" "$BT" -d verifier "$BATS_TEST_TMPDIR/deep.bt"
+	[ "$status" -eq 3 ]
+	[[ "$stderr" == *"the call stack of 9 frames is too deep"* ]]
+	[[ "$stderr" == *"@ deep.bt:4"* ]]
+}

@@ -326,6 +326,22 @@ START_TEST(verifier_reasons)
 }
 END_TEST
 
+START_TEST(verifier_lines)
+{
+	const char *log = "0: R1=ctx()\n"
+			  "; begin { @x = 1; @ deep.bt:1\n"
+			  "4: (b7) r1 = 1\n"
+			  "; printf(\"a @ b:9\"); @ /tmp/bt-gen.X/stdin:12\n"
+			  "9: (85) call bpf_loop#181\n"
+			  "the call stack of 9 frames is too deep\n";
+
+	/* the last note wins; an " @ " inside the source text is not it */
+	ck_assert_uint_eq(verifier_line(log, strlen(log)), 12);
+	ck_assert_uint_eq(verifier_line("no notes\n", 9), 0);
+	ck_assert_uint_eq(verifier_line("; x @ f:\n", 9), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("load");
@@ -345,6 +361,7 @@ int main(void)
 	tcase_add_test(tc, emit_holds_then_batches);
 	tcase_add_test(tc, features_without_kernel);
 	tcase_add_test(tc, verifier_reasons);
+	tcase_add_test(tc, verifier_lines);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
