@@ -15,6 +15,7 @@
  *                     .rodata (one row per number, the last row unknown)
  *   debugf(fmt, ...)  bpf_trace_printk
  *   cpid              bt_globals offset 8, written by bt-load
+ *   nsecs(sw_tai)     boot ns + bt_globals offset 32 (TAI - BOOTTIME)
  *   stop gate         bt_globals offset 24, set by bt-load when the run
  *                     ends: attached programs return at once
  *   exit()'s flag     bt_globals offset 16: 1 << 32 | (u32)code, set before
@@ -260,19 +261,23 @@ static LLVMValueRef globals_ptr(struct gen *g)
 bool async_ident(struct gen *g, const struct val *e, const char *name,
 		 struct gv *out)
 {
-	LLVMValueRef p, ld, phi, vals[2];
-	LLVMBasicBlockRef rd, done, from, blocks[2];
-
 	if (strcmp(name, "cpid"))
 		return false;
-	p = globals_ptr(g);
-	rd = gen_block(g, "cpid_read");
-	done = gen_block(g, "cpid_done");
-	from = LLVMGetInsertBlock(g->b);
+	*out = expr_convert(g, (struct gv){ async_global(g, GLOBALS_CPID),
+			    type_int(g->a, 8, false), 0 }, gen_type_of(g, e));
+	return true;
+}
+
+LLVMValueRef async_global(struct gen *g, int off)
+{
+	LLVMValueRef p = globals_ptr(g), ld, phi, vals[2];
+	LLVMBasicBlockRef rd = gen_block(g, "global_read");
+	LLVMBasicBlockRef done = gen_block(g, "global_done");
+	LLVMBasicBlockRef from = LLVMGetInsertBlock(g->b), blocks[2];
+
 	LLVMBuildCondBr(g->b, LLVMBuildIsNotNull(g->b, p, ""), rd, done);
 	LLVMPositionBuilderAtEnd(g->b, rd);
-	ld = LLVMBuildLoad2(g->b, gen_int_type(g, 8),
-			    gen_ptr_add(g, p, GLOBALS_CPID), "");
+	ld = LLVMBuildLoad2(g->b, gen_int_type(g, 8), gen_ptr_add(g, p, off), "");
 	LLVMSetAlignment(ld, 8);
 	LLVMBuildBr(g->b, done);
 	LLVMPositionBuilderAtEnd(g->b, done);
@@ -282,9 +287,7 @@ bool async_ident(struct gen *g, const struct val *e, const char *name,
 	blocks[0] = rd;
 	blocks[1] = from;
 	LLVMAddIncoming(phi, vals, blocks, 2);
-	*out = expr_convert(g, (struct gv){ phi, type_int(g->a, 8, false), 0 },
-			    gen_type_of(g, e));
-	return true;
+	return phi;
 }
 
 void async_exit_flag(struct gen *g, LLVMValueRef code)

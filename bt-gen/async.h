@@ -21,6 +21,9 @@ bool async_call(struct gen *g, const struct val *e, const char *name,
 /* an identifier async.c compiles (cpid) */
 bool async_ident(struct gen *g, const struct val *e, const char *name,
 		 struct gv *out);
+/* the u64 at offset off of bt_globals (record.h GLOBALS_*), 0 when the
+ * look-up fails */
+LLVMValueRef async_global(struct gen *g, int off);
 /* at a program's entry: return 0 once bt-load has set bt_globals' stop */
 void async_stop_gate(struct gen *g);
 /* exit(code): set the exit flag in bt_globals before the EXIT record */

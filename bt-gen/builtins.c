@@ -1049,6 +1049,13 @@ static struct gv call_nsecs(struct gen *g, const struct val *e)
 		id = BPF_FUNC_ktime_get_boot_ns;
 	else if (mode && !strcmp(mode, "tai"))
 		id = BPF_FUNC_ktime_get_tai_ns;
+	else if (mode && !strcmp(mode, "sw_tai"))
+		/* for kernels without the TAI helper: boot time plus the
+		 * offset bt-load measured when it started */
+		return expr_convert(g, u64v(g, LLVMBuildAdd(g->b,
+			helper0(g, BPF_FUNC_ktime_get_boot_ns),
+			async_global(g, GLOBALS_TAI_OFF), "")),
+			gen_type_of(g, e));
 	else if (mode && strcmp(mode, "monotonic"))
 		return expr_unsupported(g, e, arena_printf(g->a, "nsecs(%s)", mode));
 	return expr_convert(g, u64v(g, helper0(g, id)), gen_type_of(g, e));

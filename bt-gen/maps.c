@@ -181,7 +181,7 @@ int maps_declare(struct gen *g)
 	own_map(g, &g->lost, "bt_lost", GEN_MAP_PERCPU_ARRAY, 1, u32, u64);
 	btf_debug_map(g, &g->lost);
 	{
-		/* struct { u64 start_ns; u64 cpid; u64 exit; u64 stop; }
+		/* struct { u64 start_ns; u64 cpid; u64 exit; u64 stop; u64 tai_off; }
 		 * (async.h) */
 		struct type *gl = type_new(g->a, TY_ARRAY);
 

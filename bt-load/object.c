@@ -285,6 +285,14 @@ int object_set_globals(struct load *l)
 	clock_gettime(CLOCK_BOOTTIME, &ts);
 	ns = (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 	memcpy(buf, &ns, sizeof(ns));
+	if (size >= GLOBALS_TAI_OFF + 8) {
+		struct timespec tai;
+		uint64_t off;
+
+		clock_gettime(CLOCK_TAI, &tai);
+		off = (uint64_t)tai.tv_sec * 1000000000ull + tai.tv_nsec - ns;
+		memcpy(buf + GLOBALS_TAI_OFF, &off, sizeof(off));
+	}
 	err = bpf_map_update_elem(fd, &key, buf, BPF_ANY) ? -errno : 0;
 	free(buf);
 	if (err)

@@ -36,7 +36,9 @@ struct record_head {
 /*
  * bt_globals: an array map with one entry that bt-load writes and the
  * programs read (WIRE.md, "Programs and globals"):
- * struct { u64 start_ns; u64 cpid; u64 exit; u64 stop; }
+ * struct { u64 start_ns; u64 cpid; u64 exit; u64 stop; u64 tai_off; }
+ * tai_off: CLOCK_TAI - CLOCK_BOOTTIME when bt-load started, for
+ * nsecs(sw_tai) on kernels without bpf_ktime_get_tai_ns.
  * stop: set by bt-load when the run ends; every attached program then
  * returns at once, so the maps hold still while detaching (slow: the
  * kernel waits for an RCU grace period) happens after the output
@@ -45,6 +47,7 @@ struct record_head {
 #define GLOBALS_CPID 8
 #define GLOBALS_EXIT 16
 #define GLOBALS_STOP 24
-#define GLOBALS_SIZE 32
+#define GLOBALS_TAI_OFF 32
+#define GLOBALS_SIZE 40
 
 #endif

@@ -113,3 +113,10 @@ $src
 	grep -qx '8388608' <<<"$output"
 	[[ "$stderr" == *"stdin:1:17-42: WARNING: while loop stopped after 8388608 iterations, the most bpf_loop runs"* ]]
 }
+
+@test "nsecs(sw_tai) is boot time plus bt-load's TAI offset: next to nsecs(tai)" {
+	run --separate-stderr timeout "$LIMIT" "$BT" -q \
+		-e 'i:ms:1 { $a = nsecs(tai); $s = nsecs(sw_tai); $b = nsecs(tai); printf("%d %d\n", $s >= $a - 1000000, $s <= $b + 1000000); exit(); }'
+	[ "$status" -eq 0 ]
+	[ "$output" = "1 1" ]
+}
