@@ -225,6 +225,10 @@ struct val *symbolize_stack(struct arena *a, const struct type *t,
  * of process pid, or -ENOENT; the strings live until usym_free() */
 int usym_resolve(uint32_t pid, uint64_t addr, const char **name,
 		 uint64_t *offset, const char **module);
+/* the GNU build id (hex) of the file mapped at addr in pid, and addr's
+ * offset in that file; -ENOENT when unknown */
+int usym_build_id(uint32_t pid, uint64_t addr, const char **build_id,
+		  uint64_t *file_offset);
 int usym_file_symbol(const char *path, const char *name, uint64_t *vaddr,
 		     uint64_t *size);
 int usym_file_symbol_at(const char *path, uint64_t vaddr, const char **name,

@@ -6,7 +6,7 @@
  * use and searched by binary search; kernel and user stacks read from the
  * stack-trace map the bundle names in "stacks" (one frame per string,
  * "sym+off" in bpftrace mode, "addr sym+off" in perf mode, "addr" in raw
- * mode); cgroup ids -> "unified:/path,..." for every mounted hierarchy.
+ * mode, "BUILDID 0xFILEOFFSET" for ustack in build_id mode); cgroup ids -> "unified:/path,..." for every mounted hierarchy.
  *
  * User symbols come from usym.c.  What cannot be resolved prints as a hex
  * address, as bpftrace does.  Not yet: DWARF (file:line, inlined frames)
@@ -256,6 +256,16 @@ struct val *symbolize_stack(struct arena *a, const struct type *t,
 		if (!strcmp(mode, "raw")) {
 			val_push(a, frames, val_str(a, arena_printf(a, "%llx",
 						     (unsigned long long)addrs[i])));
+			continue;
+		}
+		if (user && !strcmp(mode, "build_id")) {
+			const char *bid;
+			uint64_t off;
+
+			sym = usym_build_id(pid, addrs[i], &bid, &off) ?
+			      arena_printf(a, "0x%llx", (unsigned long long)addrs[i]) :
+			      arena_printf(a, "%s 0x%llx", bid, (unsigned long long)off);
+			val_push(a, frames, val_str(a, sym));
 			continue;
 		}
 		sym = user ? usym_name(a, addrs[i], pid, strcmp(mode, "perf") ? 1 : 2)

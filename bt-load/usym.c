@@ -36,6 +36,7 @@ struct usym_load {             /* a PT_LOAD segment */
 
 struct usym_file {
 	char *path;
+	char build_id[41];     /* hex of NT_GNU_BUILD_ID, "" when none */
 	struct usym_sym *syms;
 	size_t nsyms;
 	struct usym_load loads[16];
@@ -136,6 +137,36 @@ static void file_read_syms(struct usym_file *f, Elf *elf)
 	qsort(f->syms, f->nsyms, sizeof(*f->syms), sym_cmp);
 }
 
+/* the GNU build id note of the file's note sections, as hex */
+static void file_read_build_id(struct usym_file *f, Elf *elf)
+{
+	Elf_Scn *scn = NULL;
+
+	f->build_id[0] = 0;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		GElf_Nhdr nh;
+		Elf_Data *d;
+		size_t off = 0, name_off, desc_off, i;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE ||
+		    !(d = elf_getdata(scn, NULL)))
+			continue;
+		while ((off = gelf_getnote(d, off, &nh, &name_off, &desc_off))) {
+			const unsigned char *desc;
+
+			if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
+			    memcmp((const char *)d->d_buf + name_off, "GNU", 4) ||
+			    !nh.n_descsz || nh.n_descsz > 20)
+				continue;
+			desc = (const unsigned char *)d->d_buf + desc_off;
+			for (i = 0; i < nh.n_descsz; i++)
+				snprintf(f->build_id + 2 * i, 3, "%02x", desc[i]);
+			return;
+		}
+	}
+}
+
 static struct usym_file *file_get(uint32_t pid, const char *path)
 {
 	struct usym_file *f;
@@ -175,6 +206,7 @@ static struct usym_file *file_get(uint32_t pid, const char *path)
 				f->nloads++;
 			}
 		}
+		file_read_build_id(f, elf);
 		file_read_syms(f, elf);
 	}
 	if (elf)
@@ -302,6 +334,19 @@ int usym_resolve(uint32_t pid, uint64_t addr, const char **name,
 }
 
 /* a function symbol of the file at path, by name */
+int usym_build_id(uint32_t pid, uint64_t addr, const char **build_id,
+		  uint64_t *file_offset)
+{
+	struct usym_range *r = range_of(pid, addr);
+	struct usym_file *f;
+
+	if (!r || !(f = file_get(pid, r->path)) || !f->build_id[0])
+		return -ENOENT;
+	*build_id = f->build_id;
+	*file_offset = addr - r->start + r->pgoff;
+	return 0;
+}
+
 int usym_file_symbol(const char *path, const char *name, uint64_t *vaddr,
 		     uint64_t *size)
 {

@@ -120,3 +120,16 @@ $src
 	[ "$status" -eq 0 ]
 	[ "$output" = "1 1" ]
 }
+
+@test "ustack(build_id): the file's GNU build id and the offset in the file" {
+	[ -x "$TP/uprobe_loop" ] || skip "build/testprogs is not built (make testprogs)"
+	bid=$(readelf -n "$TP/uprobe_loop" | sed -n 's/.*Build ID: //p')
+	[ -n "$bid" ]
+	run_tp uprobe_loop 'u:'"$TP"'/uprobe_loop:uprobeFunction1 { print(ustack(build_id, 2)); exit(); }'
+	[ "$status" -eq 0 ]
+	# uprobeFunction1's own address, as readelf gives it, is the first frame
+	addr=$(readelf -sW "$TP/uprobe_loop" | awk '$8 == "uprobeFunction1" { print $2 }')
+	grep -qx "$bid 0x$(printf '%x' $((0x$addr - 0x400000)))" <<<"$output" ||
+		grep -qx "$bid 0x$(printf '%x' $((0x$addr)))" <<<"$output"
+	[ "$(grep -c "^$bid 0x[0-9a-f]*$" <<<"$output")" -eq 2 ]
+}
