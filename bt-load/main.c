@@ -7,9 +7,14 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "load.h"
@@ -33,6 +38,10 @@ static const char usage_text[] =
 	"      --wait        with only begin/end probes, keep running until a\n"
 	"                    signal (as upstream, the run otherwise ends after\n"
 	"                    begin)\n"
+	"      --wait-for PID  PID is a child bt-load inherited (the bpftrace\n"
+	"                    driver starts bt-fmt, then becomes bt-load): at the\n"
+	"                    end close stdout and exit only once PID has; exit\n"
+	"                    with PID's status if it failed and bt-load did not\n"
 	"      --mode MODE   run (default: attach and trace), bench (time\n"
 	"                    each bench: probe) or test (run each test:\n"
 	"                    probe once, report pass or fail)\n"
@@ -46,7 +55,71 @@ static const char usage_text[] =
 	"bundle, 3 the kernel refused (load, verifier, attach, missing kernel\n"
 	"feature).\n";
 
+/*
+ * --wait-for PID.  The bpftrace driver starts bt-fmt on the read end of
+ * the events FIFO and then execs bt-load, so that begin and end run in the
+ * process the user started (pid == $$, as upstream).  bt-fmt is then a
+ * child bt-load never forked: bt-load closes its output, so that bt-fmt
+ * reads the end of the stream, and waits for it, so that the user's shell
+ * gets its prompt back after the last line is printed.  Only this pid is
+ * waited for: as pid 1 of a pid namespace, bt-load also inherits orphans.
+ * Every waitpid() elsewhere (-c CMD, system()) names its own child.
+ */
+static pid_t wait_pid;
+
+/* closes stdout, waits for wait_pid; its status as a shell reports it */
+static int wait_for_child(void)
+{
+	pid_t pid = wait_pid;
+	int st;
+
+	if (pid <= 0)
+		return 0;
+	wait_pid = 0;
+	fflush(stdout);
+	close(STDOUT_FILENO);
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)     /* a signal only interrupts the wait */
+			return 0;
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : 0;
+}
+
+/* exit() from the option parser (usage error, --help) waits too */
+static void wait_at_exit(void)
+{
+	wait_for_child();
+}
+
+static void parse_wait_for(const char *arg)
+{
+	siginfo_t si;
+	char *end;
+	long pid = strtol(arg, &end, 10);
+
+	if (*end || pid <= 0 || pid > INT32_MAX)
+		cli_usage_error("'%s' is not a process id", arg);
+	/* WNOWAIT: look without reaping */
+	si.si_pid = 0;
+	if (waitid(P_PID, pid, &si, WEXITED | WNOHANG | WNOWAIT))
+		cli_usage_error("process %ld is not a child of bt-load", pid);
+	wait_pid = pid;
+}
+
+static int load_main(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+	int status, st;
+
+	atexit(wait_at_exit);
+	status = load_main(argc, argv);
+	st = wait_for_child();
+	return status ? status : st;
+}
+
+static int load_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		CLI_COMMON_OPTIONS,
@@ -58,6 +131,7 @@ int main(int argc, char **argv)
 		{ "comm", required_argument, NULL, 'N' },
 		{ "wait", no_argument, NULL, 'W' },
 		{ "mode", required_argument, NULL, 'M' },
+		{ "wait-for", required_argument, NULL, 'F' },
 		{ 0 }
 	};
 	struct load l = { 0 };
@@ -93,6 +167,9 @@ int main(int argc, char **argv)
 			break;
 		case 'W':
 			l.wait = true;
+			break;
+		case 'F':
+			parse_wait_for(optarg);
 			break;
 		case 'M':
 			if (!strcmp(optarg, "run"))

@@ -212,3 +212,58 @@ BT
 	[[ "$stderr" == *"the call stack of 9 frames is too deep"* ]]
 	[[ "$stderr" == *"@ deep.bt:4"* ]]
 }
+
+@test "begin runs in the process the user started: pid and tid are its pid" {
+	run --separate-stderr timeout "$LIMIT" sh -c 'echo $$; exec "$0" -q -e "begin { printf(\"%d %d\\n\", pid, tid); exit(); }"' "$BT"
+	[ "$status" -eq 0 ]
+	echo "$output"
+	[ "${#lines[@]}" -eq 2 ]
+	[ "${lines[1]}" = "${lines[0]} ${lines[0]}" ]
+	assert_no_temp_files
+}
+
+@test "in a new pid namespace the driver is pid 1, and begin sees pid 1" {
+	command -v unshare >/dev/null || skip "no unshare"
+	run --separate-stderr timeout "$LIMIT" unshare --fork --pid --mount-proc "$BT" -q \
+		-e 'begin { printf("%d %d %d %d %d\n", pid, tid, pid(curr_ns), pid(init), tid(init)); exit(); }'
+	echo "$output $stderr"
+	[ "$status" -eq 0 ]
+	read -r p t pc pi ti <<<"$output"
+	[ "$p" = 1 ] && [ "$t" = 1 ] && [ "$pc" = 1 ]
+	# seen from the initial namespace it is another process, the same one
+	[ "$pi" -gt 1 ] && [ "$ti" = "$pi" ]
+	assert_no_temp_files
+}
+
+@test "the driver exits after bt-fmt has printed the last line" {
+	# bt-fmt writes to a FIFO nobody reads for a second: it is still at
+	# work long after bt-load has written everything
+	slow=$BATS_TEST_TMPDIR/slow
+	mkfifo "$slow"
+	(sleep 1; cat "$slow" >"$BATS_TEST_TMPDIR/out") &
+	reader=$!
+	timeout "$LIMIT" "$BT" -q -o "$slow" \
+		-e 'begin { @x = 1; printf("begin\n"); exit(); } end { printf("end\n"); }'
+	# bt-fmt (the one process with -o $slow in its command line) is gone
+	run pgrep -f -- "-o $slow"
+	[ "$status" -eq 1 ]
+	wait "$reader"
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "$(printf 'begin\nend\n\n\n@x: 1')" ]
+	assert_no_temp_files
+}
+
+@test "bt-fmt failing is the driver's status" {
+	run --separate-stderr timeout "$LIMIT" "$BT" -o /nonexistent/dir/out \
+		-e 'begin { printf("x\n"); exit(); }'
+	[ "$status" -eq 2 ]
+	[[ $stderr == *"/nonexistent/dir/out"* ]]
+	assert_no_temp_files
+}
+
+@test "bt-load --wait-for: only a child of bt-load can be waited for" {
+	run "$BIN/bt-load" --wait-for 1 </dev/null
+	[ "$status" -eq 2 ]
+	[[ $output == *"process 1 is not a child of bt-load"* ]]
+	run "$BIN/bt-load" --wait-for x1 </dev/null
+	[ "$status" -eq 2 ]
+}

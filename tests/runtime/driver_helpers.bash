@@ -106,12 +106,13 @@ bpf_ids() {
 	done | sort -u
 }
 
-# find_load DRIVER_PID: the pid of the driver's bt-load child (by its
-# executable: bt-load may rename itself)
+# find_load DRIVER_PID: the pid of the driver's bt-load (by its executable:
+# bt-load may rename itself): the driver itself, which execs bt-load once
+# the program is compiled, or else one of its children
 find_load() {
 	local c exe
 	exe=$(readlink -f "$BIN/bt-load")
-	for c in $(pgrep -P "$1"); do
+	for c in "$1" $(pgrep -P "$1"); do
 		if [ "$(readlink -f "/proc/$c/exe")" = "$exe" ]; then
 			echo "$c"
 			return 0

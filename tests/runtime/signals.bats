@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
-# tests/runtime/signals.bats - stopping ./bpftrace: SIGINT (Ctrl-C) and
-# SIGTERM sent to the driver alone run end probes and dump the maps; a
-# killed pipeline leaves no BPF program or link of its own in the kernel.
+# tests/runtime/signals.bats - stopping ./bpftrace: SIGINT (Ctrl-C, to the
+# driver alone or its whole process group) and SIGTERM run end probes and
+# dump the maps; SIGUSR1 runs self:signal probes; a killed pipeline leaves
+# no BPF program or link of its own in the kernel.
 
 load driver_helpers
 
@@ -33,6 +34,45 @@ load driver_helpers
 	grep -qx 'end ran' "$BATS_TEST_TMPDIR/out"
 	n=$(sed -n 's/^@calls: //p' "$BATS_TEST_TMPDIR/out")
 	[ -n "$n" ] && [ "$n" -ge 1000 ]
+	assert_no_temp_files
+}
+
+@test "Ctrl-C: SIGINT to the whole process group, the same dump, status 0" {
+	loop=$(getppid_loop)
+	# its own process group, as a terminal's foreground job: bt-fmt and
+	# the driver (become bt-load) both get the signal
+	__BPFTRACE_NOTIFY_PROBES_ATTACHED=1 setsid env --default-signal=INT "$BT" \
+		-e 'tracepoint:syscalls:sys_enter_getppid /comm == "getppid_loop"/ { @calls = count(); } end { printf("end ran\n"); }' \
+		>"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
+	bg_pid=$!
+	for _ in $(seq 1 200); do
+		grep -qs __BPFTRACE_NOTIFY "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/err" && break
+		sleep 0.05
+	done
+	"$loop" 1000 >/dev/null
+	kill -INT -- "-$bg_pid"
+	wait_bt
+	cat "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/err"
+	[ "$status" -eq 0 ]
+	grep -qx 'end ran' "$BATS_TEST_TMPDIR/out"
+	n=$(sed -n 's/^@calls: //p' "$BATS_TEST_TMPDIR/out")
+	[ -n "$n" ] && [ "$n" -ge 1000 ]
+	assert_no_temp_files
+}
+
+@test "SIGUSR1 to the driver runs self:signal:SIGUSR1 probes, each time" {
+	start_bt -e 'self:signal:SIGUSR1 { @n = count(); printf("usr1\n"); } end { printf("end ran\n"); }'
+	kill -USR1 "$bg_pid"
+	sleep 0.3
+	kill -USR1 "$bg_pid"
+	sleep 0.3
+	kill -TERM "$bg_pid"
+	wait_bt
+	cat "$BATS_TEST_TMPDIR/out"
+	[ "$status" -eq 0 ]
+	[ "$(grep -cx usr1 "$BATS_TEST_TMPDIR/out")" -eq 2 ]
+	grep -qx '@n: 2' "$BATS_TEST_TMPDIR/out"
+	grep -qx 'end ran' "$BATS_TEST_TMPDIR/out"
 	assert_no_temp_files
 }
 
