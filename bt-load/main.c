@@ -239,8 +239,13 @@ static int load_main(int argc, char **argv)
 		object_close(&l);
 	symbolize_free();
 	arena_free(l.arena);
-	if (cli_close_output(fout) && status == 0 && !l.out_broken)
+	if (l.out_broken) {
+		/* the reader went away; that was dealt with when it happened */
+		if (fout != stdout)
+			fclose(fout);
+	} else if (cli_close_output(fout) && status == 0) {
 		status = EXIT_USAGE;
+	}
 	return status;
 
 bad_input:

@@ -84,15 +84,19 @@ FILE *cli_open_output(void)
 
 int cli_close_output(FILE *f)
 {
-	int err = 0;
+	int err = 0, e = 0;
 
-	if (fflush(f) || ferror(f))
+	/* errno only tells when the call that failed set it */
+	if (fflush(f))
+		e = errno;
+	else if (ferror(f))
+		e = EIO;
+	if (f != stdout && fclose(f) && !e)
+		e = errno;
+	if (e)
 		err = -EIO;
-	if (f != stdout && fclose(f))
-		err = -EIO;
-	if (err && errno != EPIPE)
-		fprintf(stderr, "%s: write error: %s\n", cli.tool,
-			strerror(errno));
+	if (e && e != EPIPE)
+		fprintf(stderr, "%s: write error: %s\n", cli.tool, strerror(e));
 	return err;
 }
 
