@@ -132,6 +132,9 @@ struct gen {
 	/* bundle tables being built */
 	struct val *printfs, *prints, *times, *probes;
 	struct val *helper_errors;    /* [{"helper", "loc"}] (WIRE.md) */
+	struct val *funcs;            /* uprobes' func names (WIRE.md) */
+	int funcs_prog;               /* nprog whose rows funcs_base starts */
+	size_t funcs_base;
 	/* the node whose location a failed map update reports: the
 	 * assignment, the aggregation call or the ++/-- (upstream's) */
 	const struct val *update_at;

@@ -3,7 +3,7 @@
 # test programs (build/testprogs, `make testprogs`), run through
 # ./bpftrace with -c so the probes see the program's own calls: arrays
 # compared and indexed, fixed-size char arrays printed as strings,
-# stacks, func in return probes.
+# stacks, func in return probes and from the attach point.
 
 load driver_helpers
 
@@ -64,6 +64,44 @@ $src
 	run_tp uprobe_symres 'uretprobe:'"$TP"'/uprobe_symres:test { printf("func: %s\n", func); exit(); }'
 	[ "$status" -eq 0 ]
 	[ "$output" = "func: test" ]
+}
+
+@test "func in a uprobe names the attach point's function after the process exited" {
+	# the map is printed when the traced process is gone: no /proc to
+	# symbolize the address by
+	run_tp uprobe_symres_exited_process 'uprobe:'"$TP"'/uprobe_symres_exited_process:test { @[func] = count(); }'
+	[ "$status" -eq 0 ]
+	grep -qx '@\[test\]: 1' <<<"$output"
+	! grep -q '0x' <<<"$output"
+}
+
+@test "func in a uprobe at FUNC+OFFSET is FUNC" {
+	run_tp uprobe_symres 'uprobe:'"$TP"'/uprobe_symres:test+4 { printf("func: %s\n", func); exit(); }'
+	[ "$status" -eq 0 ]
+	[ "$output" = "func: test" ]
+}
+
+@test "func in a uprobe wildcard (one program, by cookie) follows the function" {
+	run_tp uprobe_test 'uprobe:'"$TP"'/uprobe_test:uprobeFunction* { @[func] = count(); } interval:ms:350 { exit(); }'
+	[ "$status" -eq 0 ]
+	grep -q '^@\[uprobeFunction1\]: [1-9]' <<<"$output"
+	grep -q '^@\[uprobeFunction2\]: [1-9]' <<<"$output"
+	grep -q '^@\[uprobeFunctionBar\]: [1-9]' <<<"$output"
+	! grep -q '0x' <<<"$output"
+	run sh -c "'$BIN/bt-parse' -e 'uprobe:$TP/uprobe_test:uprobeFunction* { @[func] = count(); }' | '$BIN/bt-check' | '$BIN/bt-gen' --json | tail -1"
+	[ "$status" -eq 0 ]
+	[ "$(jq '.probes | length' <<<"$output")" = 1 ]
+	[ "$(jq -c '.funcs[0:2]' <<<"$output")" = '["uprobeFunction1","uprobeFunction2"]' ]
+}
+
+@test "func at an address-only uprobe is symbolized from the address" {
+	[ -x "$TP/uprobe_symres" ] || skip "build/testprogs is not built (make testprogs)"
+	addr=$(nm "$TP/uprobe_symres" | awk '$3 == "test" { print $1 }')
+	[ -n "$addr" ]
+	# one cookie program: test2's row names it, the address's row is nil
+	run_tp uprobe_symres 'uprobe:'"$TP"'/uprobe_symres:test2, uprobe:'"$TP"'/uprobe_symres:0x'"$addr"' { printf("func: %s\n", func); if (++@n == 2) { exit(); } }'
+	[ "$status" -eq 0 ]
+	[ "$(grep '^func' <<<"$output")" = "$(printf 'func: test2\nfunc: test')" ]
 }
 
 @test "len() of a stack counts its frames, up to its limit" {
