@@ -255,6 +255,8 @@ int maps_declare(struct gen *g);
 struct gmap *maps_find(struct gen *g, const char *name);
 int maps_index(struct gen *g, const struct gmap *m);
 struct gv maps_read(struct gen *g, const struct val *mapnode);
+/* an aggregation's (count sum min max avg) element over every CPU */
+struct gv maps_percpu_value(struct gen *g, struct gmap *m, LLVMValueRef key);
 int maps_write(struct gen *g, const struct val *mapnode, struct gv v);
 /* delete the element; an i1: true if it was there */
 LLVMValueRef maps_delete(struct gen *g, const struct val *mapnode);

@@ -3,7 +3,8 @@
 # test programs (build/testprogs, `make testprogs`), run through
 # ./bpftrace with -c so the probes see the program's own calls: arrays
 # compared and indexed, fixed-size char arrays printed as strings,
-# stacks, func in return probes and from the attach point.
+# stacks, func in return probes and from the attach point; `for` over
+# per-CPU aggregation maps, loaded on one CPU and iterated from another.
 
 load driver_helpers
 
@@ -120,4 +121,31 @@ $src
 	[ "$status" -eq 0 ]
 	grep -qx '@b: 2' <<<"$output"
 	grep -qx '@c\[1\]: 4' <<<"$output"
+}
+
+@test "for over an aggregation map combines every CPU's value" {
+	[ "$(nproc)" -ge 2 ] || skip "needs two CPUs"
+	# the load runs on CPU 1 only; interval probes fire on the first CPU
+	run --separate-stderr timeout "$LIMIT" "$BT" -q -e '
+tracepoint:syscalls:sys_enter_getppid /pid == cpid/ {
+	@c[1] = count(); @s[1] = sum(5); @mn[1] = min(3); @mx[1] = max(9);
+	@a[1] = avg(cpu == 1 ? 4 : 1000);
+}
+interval:ms:100 /@c[1] >= 3/ {
+	for ($kv : @c) { printf("count %d\n", $kv.1); }
+	for ($kv : @s) { printf("sum %d\n", $kv.1); }
+	for ($kv : @mn) { printf("min %d\n", $kv.1); }
+	for ($kv : @mx) { printf("max %d\n", $kv.1); }
+	for ($kv : @a) { printf("avg %d\n", $kv.1); }
+	printf("on %d\n", cpu);
+	exit();
+}' -c "taskset -c 1 python3 -c 'import os, time
+for _ in range(3): os.getppid()
+time.sleep(3)'"
+	[ "$status" -eq 0 ]
+	# python calls getppid itself too: n is at least 3
+	n=$(sed -n 's/^count //p' <<<"$output")
+	[ -n "$n" ] && [ "$n" -ge 3 ]
+	out=$(grep -E '^(sum|min|max|avg|on) ' <<<"$output")
+	[ "$out" = "$(printf 'sum %d\nmin 3\nmax 9\navg 4\non 0' $((n * 5)))" ]
 }
