@@ -53,7 +53,8 @@ bool check_body_depends_on_ap(const struct val *node)
  * all have one provider whose attachment takes a cookie and the body
  * depends on the attach point only through `probe` (a lookup in bt-gen's
  * table of names), `probetype` (one provider) and, for uprobes, `func`
- * (read from the instruction pointer at run time).
+ * (the address read at run time, the name a row bt-gen picks by the
+ * cookie).
  */
 static bool check_cookie_ident_ok(const char *name, const char *prov)
 {

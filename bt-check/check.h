@@ -190,6 +190,11 @@ struct type *check_store_type(struct check *ck, struct check_lits *lits,
 			      const struct val *rhs, bool *lossy);
 bool check_is_intlike(const struct type *t);
 const char *check_type_str(struct check *ck, const struct type *t);
+/* hist, lhist, stats, tseries: an aggregation whose value a probe cannot
+ * read (upstream: only count, sum, min, max and avg are castable) */
+bool check_is_unreadable_agg(const struct type *t);
+/* upstream's example call for assigning an aggregation, e.g. "stats(arg2)" */
+const char *check_agg_hint(const struct type *t);
 /* the closest of names to want, for "did you mean" hints */
 const char *check_suggest(const char *want, const char *const *names, size_t n);
 

@@ -119,6 +119,12 @@ void check_map_assign(struct check *ck, struct val *stmt,
 		check_error(ck, stmt, "Value 'none' cannot be assigned to a map.");
 		return;
 	}
+	if (rhs_ref && check_is_unreadable_agg(t)) {
+		/* @b = @a where @a holds a hist/lhist/stats/tseries */
+		check_error(ck, stmt, "Map value '%s' cannot be assigned from one map to another. The function that returns this type must be called directly e.g. `%s = %s;`.",
+			    check_type_str(ck, t), m->name, check_agg_hint(t));
+		return;
+	}
 	if (!m->val) {
 		m->val = check_store_type(ck, &m->lits, NULL, t,
 					  rhs_ref ? *rhs_ref : NULL, NULL);

@@ -105,9 +105,9 @@ void check_var_assign(struct check *ck, struct val *node, int slot,
 
 	if (!t)
 		return;
-	if (t->kind == TY_VOID) {
+	if (t->kind == TY_VOID || check_is_unreadable_agg(t)) {
 		check_error(ck, node, "Value '%s' cannot be assigned to a scratch variable.",
-			    "none");
+			    t->kind == TY_VOID ? "none" : check_type_str(ck, t));
 		return;
 	}
 	if (!v->type) {
@@ -362,6 +362,9 @@ static void check_for(struct check *ck, struct val *stmt)
 		if (ck->final && m->val && !m->key)
 			check_error(ck, *map, "%s has no explicit keys (scalar map), and cannot be used for iteration",
 				    m->name);
+		if (check_is_unreadable_agg(m->val))
+			check_error(ck, *map, "Loop expression does not support type: %s",
+				    check_type_str(ck, m->val));
 		if (m->key && m->val) {
 			el[0] = m->key;
 			el[1] = m->val;

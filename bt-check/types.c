@@ -152,6 +152,28 @@ const char *check_type_str(struct check *ck, const struct type *t)
 	return type_str(ck->a, t);
 }
 
+bool check_is_unreadable_agg(const struct type *t)
+{
+	return t && (t->kind == TY_HIST || t->kind == TY_LHIST ||
+		     t->kind == TY_STATS || t->kind == TY_TSERIES);
+}
+
+const char *check_agg_hint(const struct type *t)
+{
+	switch (t ? t->kind : TY_VOID) {
+	case TY_COUNT: return "count()";
+	case TY_SUM: return "sum(retval)";
+	case TY_MIN: return "min(retval)";
+	case TY_MAX: return "max(retval)";
+	case TY_AVG: return "avg(retval)";
+	case TY_HIST: return "hist(retval)";
+	case TY_LHIST: return "lhist(rand %10, 0, 10, 1)";
+	case TY_TSERIES: return "tseries(rand %10, 10s, 1)";
+	case TY_STATS: return "stats(arg2)";
+	default: return NULL;
+	}
+}
+
 static const struct {
 	const char *name;
 	int size;

@@ -115,7 +115,46 @@ static struct gv const_string(struct gen *g, const char *s, struct type *t)
 }
 
 static struct gv usym_of(struct gen *g, const struct val *e,
-			 LLVMValueRef addr);
+			 LLVMValueRef addr, LLVMValueRef row);
+
+/*
+ * A uprobe's function is known from its attach point: `func` carries,
+ * next to the address, the 1-based row of the bundle's "funcs" table
+ * (one row per expanded attach point of this program, the name or nil
+ * for an address-only attach point) that bt-load prints instead of
+ * symbolizing, so that it names the function after the process exited.
+ * A cookie probe adds its attach cookie to the first row.  0 (no row)
+ * when no attach point names a function.
+ */
+static LLVMValueRef func_row(struct gen *g)
+{
+	const struct val *exp = val_get(g->probe, "expanded");
+	LLVMValueRef x;
+	bool named = false;
+	size_t i;
+
+	for (i = 0; exp && i < exp->n; i++)
+		if (val_get_str(exp->items[i], "func"))
+			named = true;
+	if (!named)
+		return gen_const(g, 4, 0);
+	if (g->funcs_prog != g->nprog) {
+		g->funcs_prog = g->nprog;
+		g->funcs_base = g->funcs->n;
+		for (i = 0; i < exp->n; i++) {
+			const char *f = val_get_str(exp->items[i], "func");
+
+			val_push(g->a, g->funcs, f ? val_str(g->a, f) :
+						     val_nil(g->a));
+		}
+	}
+	if (!val_get(g->probe, "cookie"))
+		return gen_const(g, 4, g->funcs_base + 1);
+	x = gen_helper(g, BPF_FUNC_get_attach_cookie,
+		       LLVMInt64TypeInContext(g->ctx), &g->ctxarg, 1);
+	x = LLVMBuildTrunc(g->b, x, gen_int_type(g, 4), "");
+	return LLVMBuildAdd(g->b, x, gen_const(g, 4, g->funcs_base + 1), "");
+}
 
 /*
  * `probe` in a probe that bt-check kept whole ("cookie"): bt-load attaches
@@ -399,10 +438,12 @@ struct gv builtin_ident(struct gen *g, const struct val *e)
 		/* ip is the return address, in the caller: the kernel knows
 		 * the probed function's address (bpf_get_func_ip) */
 		return usym_of(g, e, gen_helper(g, BPF_FUNC_get_func_ip,
-			       LLVMInt64TypeInContext(g->ctx), &g->ctxarg, 1));
+			       LLVMInt64TypeInContext(g->ctx), &g->ctxarg, 1),
+			       func_row(g));
 	} else if (!strcmp(name, "func") && t->kind == TY_USYM &&
 		   ctx_is_pt_regs(g)) {
-		return usym_of(g, e, ctx_load(g, 128, 8));
+		return usym_of(g, e, ctx_load(g, 128, 8),
+			       provider_is(g, "uprobe") ? func_row(g) : NULL);
 	} else if (!strcmp(name, "usermode") && (provider_is(g, "begin") ||
 						 provider_is(g, "end"))) {
 		/* upstream runs begin and end in a user process */
@@ -982,7 +1023,9 @@ static struct gv call_as_u64(struct gen *g, const struct val *e)
 }
 
 /* usym(addr): {u64 addr; u32 pid; u32 0} */
-static struct gv usym_of(struct gen *g, const struct val *e, LLVMValueRef addr)
+/* a usym value: addr, the pid, then the "funcs" row or 0 (func_row()) */
+static struct gv usym_of(struct gen *g, const struct val *e, LLVMValueRef addr,
+			 LLVMValueRef row)
 {
 	struct type *t = gen_type_of(g, e);
 	struct gv out = { gen_tmp(g, 16), t, 8 };
@@ -996,7 +1039,8 @@ static struct gv usym_of(struct gen *g, const struct val *e, LLVMValueRef addr)
 	st = LLVMBuildStore(g->b, LLVMBuildTrunc(g->b, pid, gen_int_type(g, 4),
 			    ""), gen_ptr_add(g, out.v, 8));
 	LLVMSetAlignment(st, 4);
-	st = LLVMBuildStore(g->b, gen_const(g, 4, 0), gen_ptr_add(g, out.v, 12));
+	st = LLVMBuildStore(g->b, row ? row : gen_const(g, 4, 0),
+			    gen_ptr_add(g, out.v, 12));
 	LLVMSetAlignment(st, 4);
 	return out;
 }
@@ -1007,7 +1051,8 @@ static struct gv call_usym(struct gen *g, const struct val *e)
 
 	if (!gen_is_scalar(v.t))
 		return expr_unsupported(g, e, "usym() of this argument");
-	return usym_of(g, e, expr_convert(g, v, type_int(g->a, 8, false)).v);
+	return usym_of(g, e, expr_convert(g, v, type_int(g->a, 8, false)).v,
+		       NULL);
 }
 
 static const struct {

@@ -35,6 +35,8 @@ struct val *bundle_make(struct gen *g, const void *obj, size_t len)
 	val_set(g->a, b, "print", g->prints);
 	val_set(g->a, b, "time", g->times);
 	val_set(g->a, b, "helper_errors", g->helper_errors);
+	if (g->funcs->n)
+		val_set(g->a, b, "funcs", g->funcs);
 	async_bundle(g, b);
 	val_set(g->a, b, "config", cfg && cfg->kind == VAL_MAP ?
 		val_copy(g->a, cfg) : val_map(g->a));

@@ -133,12 +133,17 @@ int callbacks_for(struct gen *g, const struct val *st)
 		if (!m)
 			return diag_error_at(mapnode, "map is missing from the "
 					     "program's map table");
-		/* per-CPU maps: the callback sees this CPU's value */
-		if (type_is_aggregation(m->val) && m->val->kind != TY_COUNT &&
-		    m->val->kind != TY_SUM)
-			return diag_error_at(mapnode, "'for' over a %s() map is "
-					     "not supported yet",
-					     type_kind_name(m->val->kind));
+		/* per-CPU maps: the callback sees this CPU's value, and
+		 * combines every CPU's (maps_percpu_value); bt-check lets
+		 * only count, sum, min, max and avg through */
+		switch (m->val->kind) {
+		case TY_HIST: case TY_LHIST: case TY_STATS: case TY_TSERIES:
+			return diag_error_at(mapnode, "Loop expression does "
+					     "not support type: %s",
+					     type_str(g->a, m->val));
+		default:
+			break;
+		}
 		if ((vt->kind != TY_TUPLE && vt->kind != TY_RECORD) ||
 		    vt->nfields != 2)
 			return diag_error_at(st, "'for' over a map needs a "
@@ -204,8 +209,14 @@ int callbacks_for(struct gen *g, const struct val *st)
 		gen_memzero(g, g->b, slot, type_size(vt), 8);
 		copy_into(g, gen_ptr_add(g, slot, vt->fields[0].offset), kt,
 			  LLVMGetParam(cb, 1), m->kkey);
-		copy_into(g, gen_ptr_add(g, slot, vt->fields[1].offset), vvt,
-			  LLVMGetParam(cb, 2), m->kval);
+		if (type_is_aggregation(m->val))
+			gen_store(g, gen_ptr_add(g, slot, vt->fields[1].offset),
+				  expr_convert(g, maps_percpu_value(g, m,
+					       LLVMGetParam(cb, 1)), vvt), vvt);
+		else
+			copy_into(g, gen_ptr_add(g, slot,
+					vt->fields[1].offset), vvt,
+				  LLVMGetParam(cb, 2), m->kval);
 	}
 	cont = gen_block(g, "for_continue");
 	brk = gen_block(g, "for_break");

@@ -132,6 +132,9 @@ struct gen {
 	/* bundle tables being built */
 	struct val *printfs, *prints, *times, *probes;
 	struct val *helper_errors;    /* [{"helper", "loc"}] (WIRE.md) */
+	struct val *funcs;            /* uprobes' func names (WIRE.md) */
+	int funcs_prog;               /* nprog whose rows funcs_base starts */
+	size_t funcs_base;
 	/* the node whose location a failed map update reports: the
 	 * assignment, the aggregation call or the ++/-- (upstream's) */
 	const struct val *update_at;
@@ -252,6 +255,8 @@ int maps_declare(struct gen *g);
 struct gmap *maps_find(struct gen *g, const char *name);
 int maps_index(struct gen *g, const struct gmap *m);
 struct gv maps_read(struct gen *g, const struct val *mapnode);
+/* an aggregation's (count sum min max avg) element over every CPU */
+struct gv maps_percpu_value(struct gen *g, struct gmap *m, LLVMValueRef key);
 int maps_write(struct gen *g, const struct val *mapnode, struct gv v);
 /* delete the element; an i1: true if it was there */
 LLVMValueRef maps_delete(struct gen *g, const struct val *mapnode);

@@ -125,6 +125,7 @@ int main(int argc, char **argv)
 	g.prints = val_arr(g.a);
 	g.times = val_arr(g.a);
 	g.helper_errors = val_arr(g.a);
+	g.funcs = val_arr(g.a);
 	g.probes = val_arr(g.a);
 	ret = gen_program(&g);
 	if (ret) {

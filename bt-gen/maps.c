@@ -452,13 +452,39 @@ static void percpu_combine(struct gen *g, struct gmap *m, LLVMValueRef key,
 	LLVMPositionBuilderAtEnd(b, done);
 }
 
+/*
+ * The value of aggregation m's element at key over all CPUs, as an int64
+ * of type *t (uint64 for count and unsigned sums, int64 otherwise): count
+ * and sum add up, min and max are the best set value (0 when none), avg
+ * is the total over the count.
+ */
+struct gv maps_percpu_value(struct gen *g, struct gmap *m, LLVMValueRef key)
+{
+	struct type *i64 = type_int(g->a, 8, true);
+	struct type *u64 = type_int(g->a, 8, false);
+	LLVMValueRef acc = gen_tmp(g, 16), cnt;
+	struct gv v;
+
+	percpu_combine(g, m, key, acc);
+	v.t = m->val->kind == TY_COUNT || !m->val->is_signed ? u64 : i64;
+	v.align = 0;
+	if (m->val->kind != TY_AVG) {
+		v.v = load_at(g, acc, 0, 8);
+		return v;
+	}
+	cnt = load_at(g, acc, 8, 8);
+	/* no count on any CPU (an element deleted meanwhile) */
+	cnt = LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, cnt,
+			      gen_i64(g, 0), ""), gen_i64(g, 1), cnt, "");
+	v.v = expr_arith(g, "/", load_at(g, acc, 0, 8), cnt, v.t);
+	return v;
+}
+
 struct gv maps_read(struct gen *g, const struct val *mapnode)
 {
 	struct gmap *m = map_of(g, mapnode);
 	struct type *t = gen_type_of(g, mapnode);
-	struct type *i64 = type_int(g->a, 8, true);
-	struct type *u64 = type_int(g->a, 8, false);
-	LLVMValueRef key, p, phi, vals[2], found_v, cnt, acc;
+	LLVMValueRef key, p, phi, vals[2], found_v;
 	LLVMBasicBlockRef blocks[2];
 	struct branch br;
 	struct gv v, out;
@@ -490,29 +516,11 @@ struct gv maps_read(struct gen *g, const struct val *mapnode)
 		return out;
 	}
 	br = branch_on_ptr(g, p);
-	if (type_is_aggregation(m->val)) {
+	if (type_is_aggregation(m->val))
 		/* p is this CPU's slot only: combine all of them */
-		acc = gen_tmp(g, 16);
-		percpu_combine(g, m, key, acc);
-		p = acc;
-	}
-	switch (m->val->kind) {
-	case TY_COUNT: case TY_SUM: case TY_MIN: case TY_MAX:
-		v.v = load_at(g, p, 0, 8);
-		v.t = m->val->kind == TY_COUNT || !m->val->is_signed ? u64 : i64;
-		break;
-	case TY_AVG:
-		cnt = load_at(g, p, 8, 8);
-		/* no count on any CPU (cannot happen for a stored element) */
-		cnt = LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, cnt,
-				      gen_i64(g, 0), ""), gen_i64(g, 1), cnt, "");
-		v.t = m->val->is_signed ? i64 : u64;
-		v.v = expr_arith(g, "/", load_at(g, p, 0, 8), cnt, v.t);
-		break;
-	default:
+		v = maps_percpu_value(g, m, key);
+	else
 		v = gen_load(g, p, m->kval);
-		break;
-	}
 	v = expr_convert(g, v, t);
 	found_v = v.v;
 	blocks[0] = LLVMGetInsertBlock(g->b);

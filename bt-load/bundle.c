@@ -147,7 +147,8 @@ static int read_config(struct load *l, const struct val *config)
 
 int bundle_read(struct load *l, const struct val *hdr, const struct val *bundle)
 {
-	const struct val *elf, *time;
+	const struct val *elf, *time, *funcs;
+	size_t i;
 	int err;
 
 	if (!bundle || bundle->kind != VAL_MAP)
@@ -166,6 +167,14 @@ int bundle_read(struct load *l, const struct val *hdr, const struct val *bundle)
 	if (time && time->kind != VAL_ARR)
 		return bad("'time' is not an array");
 	l->ntime = time ? time->n : 0;
+	funcs = val_get(bundle, "funcs");
+	for (i = 0; funcs && funcs->kind == VAL_ARR && i < funcs->n; i++)
+		if (funcs->items[i]->kind != VAL_STR &&
+		    funcs->items[i]->kind != VAL_NIL)
+			break;
+	if (funcs && (funcs->kind != VAL_ARR || i < funcs->n))
+		return bad("'funcs' is not an array of names");
+	symbolize_set_funcs(funcs);
 	l->helper_errors = val_get(bundle, "helper_errors");
 	if (l->helper_errors && l->helper_errors->kind != VAL_ARR)
 		return bad("'helper_errors' is not an array");

@@ -199,7 +199,8 @@ struct val *decode_value(struct arena *a, const struct type *t,
 		return symbolize_ksym(a, load_uint(p, 8));
 	case TY_USYM:
 		return symbolize_usym(a, load_uint(p, 8),
-				      (uint32_t)load_uint(p + 8, 4));
+				      (uint32_t)load_uint(p + 8, 4),
+				      (uint32_t)load_uint(p + 12, 4));
 	case TY_INET:
 		return decode_inet(a, p);
 	case TY_MACADDR:

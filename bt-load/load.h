@@ -216,7 +216,9 @@ struct val *decode_value(struct arena *a, const struct type *t,
 
 /* symbolize.c */
 struct val *symbolize_ksym(struct arena *a, uint64_t addr);
-struct val *symbolize_usym(struct arena *a, uint64_t addr, uint32_t pid);
+/* row: 1-based row of the bundle's "funcs" naming the function, or 0 */
+struct val *symbolize_usym(struct arena *a, uint64_t addr, uint32_t pid,
+			   uint32_t row);
 struct val *symbolize_cgroup(struct arena *a, uint64_t id);
 /* NULL-free: an array of frames, or nil when the stack cannot be read */
 struct val *symbolize_stack(struct arena *a, const struct type *t,
@@ -238,6 +240,8 @@ void usym_free(void);
 
 /* the stack-trace map that stack ids index (bundle "stacks") */
 void symbolize_set_stackmap(int fd, size_t value_size);
+/* the bundle's "funcs": an array of str or nil (checked), kept by reference */
+void symbolize_set_funcs(const struct val *funcs);
 void symbolize_free(void);
 
 /* maps.c */

@@ -8,7 +8,9 @@
  * "sym+off" in bpftrace mode, "addr sym+off" in perf mode, "addr" in raw
  * mode, "BUILDID 0xFILEOFFSET" for ustack in build_id mode); cgroup ids -> "unified:/path,..." for every mounted hierarchy.
  *
- * User symbols come from usym.c.  What cannot be resolved prints as a hex
+ * A uprobe's `func` names its function by a row of the bundle's "funcs"
+ * (the attach point's function), which needs no live process.  Other
+ * user symbols come from usym.c.  What cannot be resolved prints as a hex
  * address, as bpftrace does.  Not yet: DWARF (file:line, inlined frames)
  * and C++ demangling.
  */
@@ -133,8 +135,21 @@ static const char *usym_name(struct arena *a, uint64_t addr, uint32_t pid,
 			    module);
 }
 
-struct val *symbolize_usym(struct arena *a, uint64_t addr, uint32_t pid)
+static const struct val *funcs;
+
+void symbolize_set_funcs(const struct val *f)
 {
+	funcs = f;
+}
+
+struct val *symbolize_usym(struct arena *a, uint64_t addr, uint32_t pid,
+			   uint32_t row)
+{
+	const struct val *name = row && funcs && row <= funcs->n ?
+				 funcs->items[row - 1] : NULL;
+
+	if (name && name->kind == VAL_STR)
+		return val_str(a, name->s);
 	return val_str(a, usym_name(a, addr, pid, 0));
 }
 

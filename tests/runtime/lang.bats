@@ -3,7 +3,8 @@
 # test programs (build/testprogs, `make testprogs`), run through
 # ./bpftrace with -c so the probes see the program's own calls: arrays
 # compared and indexed, fixed-size char arrays printed as strings,
-# stacks, func in return probes.
+# stacks, func in return probes and from the attach point; `for` over
+# per-CPU aggregation maps, loaded on one CPU and iterated from another.
 
 load driver_helpers
 
@@ -64,6 +65,44 @@ $src
 	run_tp uprobe_symres 'uretprobe:'"$TP"'/uprobe_symres:test { printf("func: %s\n", func); exit(); }'
 	[ "$status" -eq 0 ]
 	[ "$output" = "func: test" ]
+}
+
+@test "func in a uprobe names the attach point's function after the process exited" {
+	# the map is printed when the traced process is gone: no /proc to
+	# symbolize the address by
+	run_tp uprobe_symres_exited_process 'uprobe:'"$TP"'/uprobe_symres_exited_process:test { @[func] = count(); }'
+	[ "$status" -eq 0 ]
+	grep -qx '@\[test\]: 1' <<<"$output"
+	! grep -q '0x' <<<"$output"
+}
+
+@test "func in a uprobe at FUNC+OFFSET is FUNC" {
+	run_tp uprobe_symres 'uprobe:'"$TP"'/uprobe_symres:test+4 { printf("func: %s\n", func); exit(); }'
+	[ "$status" -eq 0 ]
+	[ "$output" = "func: test" ]
+}
+
+@test "func in a uprobe wildcard (one program, by cookie) follows the function" {
+	run_tp uprobe_test 'uprobe:'"$TP"'/uprobe_test:uprobeFunction* { @[func] = count(); } interval:ms:350 { exit(); }'
+	[ "$status" -eq 0 ]
+	grep -q '^@\[uprobeFunction1\]: [1-9]' <<<"$output"
+	grep -q '^@\[uprobeFunction2\]: [1-9]' <<<"$output"
+	grep -q '^@\[uprobeFunctionBar\]: [1-9]' <<<"$output"
+	! grep -q '0x' <<<"$output"
+	run sh -c "'$BIN/bt-parse' -e 'uprobe:$TP/uprobe_test:uprobeFunction* { @[func] = count(); }' | '$BIN/bt-check' | '$BIN/bt-gen' --json | tail -1"
+	[ "$status" -eq 0 ]
+	[ "$(jq '.probes | length' <<<"$output")" = 1 ]
+	[ "$(jq -c '.funcs[0:2]' <<<"$output")" = '["uprobeFunction1","uprobeFunction2"]' ]
+}
+
+@test "func at an address-only uprobe is symbolized from the address" {
+	[ -x "$TP/uprobe_symres" ] || skip "build/testprogs is not built (make testprogs)"
+	addr=$(nm "$TP/uprobe_symres" | awk '$3 == "test" { print $1 }')
+	[ -n "$addr" ]
+	# one cookie program: test2's row names it, the address's row is nil
+	run_tp uprobe_symres 'uprobe:'"$TP"'/uprobe_symres:test2, uprobe:'"$TP"'/uprobe_symres:0x'"$addr"' { printf("func: %s\n", func); if (++@n == 2) { exit(); } }'
+	[ "$status" -eq 0 ]
+	[ "$(grep '^func' <<<"$output")" = "$(printf 'func: test2\nfunc: test')" ]
 }
 
 @test "len() of a stack counts its frames, up to its limit" {
@@ -132,4 +171,31 @@ $src
 	grep -qx "$bid 0x$(printf '%x' $((0x$addr - 0x400000)))" <<<"$output" ||
 		grep -qx "$bid 0x$(printf '%x' $((0x$addr)))" <<<"$output"
 	[ "$(grep -c "^$bid 0x[0-9a-f]*$" <<<"$output")" -eq 2 ]
+}
+
+@test "for over an aggregation map combines every CPU's value" {
+	[ "$(nproc)" -ge 2 ] || skip "needs two CPUs"
+	# the load runs on CPU 1 only; interval probes fire on the first CPU
+	run --separate-stderr timeout "$LIMIT" "$BT" -q -e '
+tracepoint:syscalls:sys_enter_getppid /pid == cpid/ {
+	@c[1] = count(); @s[1] = sum(5); @mn[1] = min(3); @mx[1] = max(9);
+	@a[1] = avg(cpu == 1 ? 4 : 1000);
+}
+interval:ms:100 /@c[1] >= 3/ {
+	for ($kv : @c) { printf("count %d\n", $kv.1); }
+	for ($kv : @s) { printf("sum %d\n", $kv.1); }
+	for ($kv : @mn) { printf("min %d\n", $kv.1); }
+	for ($kv : @mx) { printf("max %d\n", $kv.1); }
+	for ($kv : @a) { printf("avg %d\n", $kv.1); }
+	printf("on %d\n", cpu);
+	exit();
+}' -c "taskset -c 1 python3 -c 'import os, time
+for _ in range(3): os.getppid()
+time.sleep(3)'"
+	[ "$status" -eq 0 ]
+	# python calls getppid itself too: n is at least 3
+	n=$(sed -n 's/^count //p' <<<"$output")
+	[ -n "$n" ] && [ "$n" -ge 3 ]
+	out=$(grep -E '^(sum|min|max|avg|on) ' <<<"$output")
+	[ "$out" = "$(printf 'sum %d\nmin 3\nmax 9\navg 4\non 0' $((n * 5)))" ]
 }
