@@ -1188,26 +1188,6 @@ static struct gv call_macaddr(struct gen *g, const struct val *e)
 	return out;
 }
 
-/* strlen(s): the index of the first NUL, or the capacity */
-static struct gv call_strlen(struct gen *g, const struct val *e)
-{
-	struct gv s = expr_gen(g, call_arg(e, 0));
-	int64_t n = type_size(s.t), i;
-	LLVMValueRef len, c;
-
-	if (s.t->kind != TY_STRING)
-		return expr_unsupported(g, e, "strlen() of this type");
-	len = gen_i64(g, (uint64_t)n);
-	for (i = n - 1; i >= 0; i--) {
-		c = LLVMBuildLoad2(g->b, gen_int_type(g, 1),
-				   gen_ptr_add(g, s.v, i), "");
-		len = LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, c,
-				      gen_const(g, 1, 0), ""),
-				      gen_i64(g, (uint64_t)i), len, "");
-	}
-	return expr_convert(g, u64v(g, len), gen_type_of(g, e));
-}
-
 /* builtins that may also be called as name() */
 static bool ident_callable(const char *name)
 {
@@ -1267,7 +1247,13 @@ struct gv builtin_call(struct gen *g, const struct val *e)
 	if (!strcmp(name, "macaddr"))
 		return call_macaddr(g, e);
 	if (!strcmp(name, "strlen"))
-		return call_strlen(g, e);
+		return strings_strlen(g, e);
+	if (!strcmp(name, "strstr"))
+		return strings_strstr(g, e);
+	if (!strcmp(name, "str_concat"))
+		return strings_str_concat(g, e);
+	if (!strcmp(name, "memcmp"))
+		return strings_memcmp(g, e);
 	if (!strcmp(name, "has_key"))
 		return call_has_key(g, e);
 	if (!strcmp(name, "len") && ast_kind(call_arg(e, 0)) == AST_MAP)
