@@ -1188,6 +1188,24 @@ static struct gv call_macaddr(struct gen *g, const struct val *e)
 	return out;
 }
 
+/* is_err(p): an ERR_PTR, i.e. (int64)p in [-4095, -1] */
+static struct gv call_is_err(struct gen *g, const struct val *e)
+{
+	struct gv p = expr_gen(g, call_arg(e, 0));
+	LLVMValueRef v = LLVMBuildZExtOrBitCast(g->b, p.v,
+						LLVMInt64TypeInContext(g->ctx), "");
+
+	if (!gen_is_scalar(p.t))
+		return expr_unsupported(g, e, "is_err() of this type");
+	if (p.t->kind == TY_INT && p.t->is_signed && p.t->size < 8)
+		v = LLVMBuildSExt(g->b, p.v, LLVMInt64TypeInContext(g->ctx), "");
+	v = LLVMBuildICmp(g->b, LLVMIntULT,
+			  LLVMBuildAdd(g->b, v, gen_i64(g, 4095), ""),
+			  gen_i64(g, 4095), "");
+	return expr_convert(g, (struct gv){ v, type_new(g->a, TY_BOOL), 0 },
+			    gen_type_of(g, e));
+}
+
 /* builtins that may also be called as name() */
 static bool ident_callable(const char *name)
 {
@@ -1248,6 +1266,8 @@ struct gv builtin_call(struct gen *g, const struct val *e)
 		return call_macaddr(g, e);
 	if (!strcmp(name, "strlen"))
 		return strings_strlen(g, e);
+	if (!strcmp(name, "is_err"))
+		return call_is_err(g, e);
 	if (!strcmp(name, "strstr"))
 		return strings_strstr(g, e);
 	if (!strcmp(name, "str_concat"))

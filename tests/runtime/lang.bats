@@ -190,3 +190,10 @@ uprobe:'"$TP"'/string_args:print {
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf '{ .btf_id = 0, .base_type = pointer, .full_type = uint16 * }\nstruct task_struct *')" ]
 }
+
+@test "is_err is true for ERR_PTR values -4095..-1 only" {
+	run --separate-stderr timeout "$LIMIT" "$BT" -q \
+		-e 'begin { $a = (int64)-1; $b = (int64)-4095; $c = (int64)-4096; printf("%d %d %d %d %d\n", is_err((int8 *)$a), is_err((int8 *)$b), is_err((int8 *)$c), is_err((int8 *)0), is_err($b)); exit(); }'
+	[ "$status" -eq 0 ]
+	[ "$output" = "1 1 0 0 1" ]
+}
