@@ -1188,6 +1188,23 @@ static struct gv call_macaddr(struct gen *g, const struct val *e)
 	return out;
 }
 
+/* unwatch(addr): bt-load removes the watchpoints of addr (REC_UNWATCH) */
+static struct gv call_unwatch(struct gen *g, const struct val *e)
+{
+	struct gv a = expr_gen(g, call_arg(e, 0));
+	LLVMValueRef rec, st;
+
+	if (!gen_is_scalar(a.t))
+		return expr_unsupported(g, e, "unwatch() of this type");
+	rec = builtin_record_begin(g, REC_UNWATCH, 0, 8);
+	st = LLVMBuildStore(g->b, LLVMBuildZExtOrBitCast(g->b, a.v,
+			    LLVMInt64TypeInContext(g->ctx), ""),
+			    gen_ptr_add(g, rec, 8));
+	LLVMSetAlignment(st, 8);
+	builtin_record_end(g, rec);
+	return expr_void(g);
+}
+
 /* is_err(p): an ERR_PTR, i.e. (int64)p in [-4095, -1] */
 static struct gv call_is_err(struct gen *g, const struct val *e)
 {
@@ -1266,6 +1283,8 @@ struct gv builtin_call(struct gen *g, const struct val *e)
 		return call_macaddr(g, e);
 	if (!strcmp(name, "strlen"))
 		return strings_strlen(g, e);
+	if (!strcmp(name, "unwatch"))
+		return call_unwatch(g, e);
 	if (!strcmp(name, "is_err"))
 		return call_is_err(g, e);
 	if (!strcmp(name, "strstr"))
