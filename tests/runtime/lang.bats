@@ -197,3 +197,10 @@ uprobe:'"$TP"'/string_args:print {
 	[ "$status" -eq 0 ]
 	[ "$output" = "1 1 0 0 1" ]
 }
+
+@test "typeof(expr|type) in casts, let annotations, sizeof and offsetof" {
+	run --separate-stderr timeout "$LIMIT" "$BT" -q \
+		-e 'struct A { int a; long b; } begin { $x = (int16)5; let $y: typeof($x) = 3; $z = (typeof($x))70000; $p = (struct A *)0; printf("%d %d %d %d %d\n", sizeof($y), $z, sizeof(typeof($x)), offsetof(typeof(*$p), b), sizeof(typeof(struct A))); exit(); }'
+	[ "$status" -eq 0 ]
+	[ "$output" = "2 4464 2 8 16" ]
+}
