@@ -930,17 +930,6 @@ static struct type *call_nsecs(struct check *ck, struct val *call,
 	return type_int(ck->a, 8, false);
 }
 
-static struct type *call_strlen(struct check *ck, struct val *call,
-				struct val *args, struct val *assign_map)
-{
-	struct type *t = check_expr(ck, &args->items[0]);
-
-	if (t && !call_is_stringish(t))
-		check_error(ck, call, "strlen() expects a string argument (%s provided)",
-			    check_type_str(ck, t));
-	return type_int(ck->a, 8, false);
-}
-
 static struct type *call_signal_name(struct check *ck, struct val *call,
 				     struct val *args, struct val *assign_map)
 {
@@ -1167,24 +1156,53 @@ static struct type *call_kfunc_exist(struct check *ck, struct val *call,
 	return call_fold_bool(ck, call, check_btf_func_exists(fn));
 }
 
+/* a literal string, or a field of a record literal that is one */
+static const char *call_const_str(const struct val *n)
+{
+	const struct val *fields;
+	const char *name = val_get_str(n, "name");
+	size_t i;
+
+	if (ast_kind(n) == AST_STR)
+		return val_get_str(n, "v");
+	if (strcmp(val_kind_of(n), "field") || !name ||
+	    strcmp(val_kind_of(val_get(n, "e")), "record"))
+		return NULL;
+	fields = val_get(val_get(n, "e"), "fields");
+	for (i = 0; fields && fields->kind == VAL_ARR && i < fields->n; i++)
+		if (val_get_str(fields->items[i], "name") &&
+		    !strcmp(val_get_str(fields->items[i], "name"), name))
+			return call_const_str(val_get(fields->items[i], "e"));
+	return NULL;
+}
+
 /* a constant condition: check_const_eval plus comparisons and ! && || */
-static bool call_const_cond(const struct val *n, int64_t *v)
+bool check_const_cond(const struct val *n, int64_t *v)
 {
 	const char *op = val_get_str(n, "op");
+	const char *ls, *rs;
 	int64_t l, r;
+
+	if (ast_kind(n) == AST_BINOP && op &&
+	    (!strcmp(op, "==") || !strcmp(op, "!=")) &&
+	    (ls = call_const_str(val_get(n, "l"))) &&
+	    (rs = call_const_str(val_get(n, "r")))) {
+		*v = !strcmp(ls, rs) == !strcmp(op, "==");
+		return true;
+	}
 
 	if (ast_kind(n) == AST_BOOL) {
 		*v = val_get_bool(n, "v", false);
 		return true;
 	}
 	if (ast_kind(n) == AST_UNOP && op && !strcmp(op, "!") &&
-	    call_const_cond(val_get(n, "e"), &l)) {
+	    check_const_cond(val_get(n, "e"), &l)) {
 		*v = !l;
 		return true;
 	}
 	if (ast_kind(n) != AST_BINOP || !op ||
-	    !call_const_cond(val_get(n, "l"), &l) ||
-	    !call_const_cond(val_get(n, "r"), &r))
+	    !check_const_cond(val_get(n, "l"), &l) ||
+	    !check_const_cond(val_get(n, "r"), &r))
 		return check_const_eval(n, v);
 	if (!strcmp(op, "==")) *v = l == r;
 	else if (!strcmp(op, "!=")) *v = l != r;
@@ -1198,28 +1216,26 @@ static bool call_const_cond(const struct val *n, int64_t *v)
 	return true;
 }
 
-/* static_assert(cond [, msg]) and fail(msg): compile-time errors */
+/*
+ * static_assert(cond [, msg]): an error at the call when the constant
+ * cond is false; upstream's macro puts cond under `if comptime`, whose
+ * error a condition known only at run time gets
+ */
 static struct type *call_static_assert(struct check *ck, struct val *call,
 				       struct val *args, struct val *assign_map)
 {
-	const char *name = val_get_str(call, "name");
-	struct val *msgn = !strcmp(name, "fail") ? args->items[0] :
-			   args->n > 1 ? args->items[1] : NULL;
+	struct val *msgn = args->n > 1 ? args->items[1] : NULL;
 	const char *msg = msgn ? val_get_str(msgn, "v") : NULL;
 	int64_t v = 0;
 
 	if (msgn && (ast_kind(msgn) != AST_STR || !msg)) {
-		check_error(ck, msgn, "%s() expects a string literal message", name);
+		check_error(ck, msgn, "static_assert() expects a string literal message");
 		return void_type(ck);
 	}
-	if (!strcmp(name, "fail")) {
-		check_error(ck, call, "%s", msg);
-		return void_type(ck);
-	}
-	if (!call_const_cond(args->items[0], &v) &&
+	if (!check_const_cond(args->items[0], &v) &&
 	    (check_expr(ck, &args->items[0]),
-	     !call_const_cond(args->items[0], &v))) {
-		check_error(ck, args->items[0], "static_assert() expects a compile-time constant condition");
+	     !check_const_cond(args->items[0], &v))) {
+		check_error(ck, args->items[0], "Unable to resolve comptime expression");
 		return void_type(ck);
 	}
 	if (!v)
@@ -1396,7 +1412,14 @@ static const struct call_def call_table[] = {
 	{ "buf", 1, 2, call_buf },
 	{ "strncmp", 3, 3, call_strcmp },
 	{ "strcontains", 2, 2, call_strcmp },
-	{ "strstr", 2, 2, call_strcmp },
+	{ "strstr", 2, 2, stdlib_check_strstr },
+	{ "strcap", 1, 1, stdlib_check_strcap },
+	{ "str_concat", 2, 2, stdlib_check_str_concat },
+	{ "memcmp", 3, 3, stdlib_check_memcmp },
+	{ "assert_str", 1, 1, stdlib_check_assert_str },
+	{ "default_str_length", 0, 0, stdlib_check_default_str_length },
+	{ "container_of", 3, 3, stdlib_check_container_of },
+	{ "typeinfo", 1, 1, stdlib_check_typeinfo },
 	{ "strftime", 2, 2, call_strftime },
 	{ "strerror", 1, 1, call_strerror },
 	{ "ntop", 1, 2, call_ntop },
@@ -1419,7 +1442,7 @@ static const struct call_def call_table[] = {
 	{ "pid", 0, 1, call_pid },
 	{ "tid", 0, 1, call_pid },
 	{ "comm", 0, 1, call_comm },
-	{ "strlen", 1, 1, call_strlen },
+	{ "strlen", 1, 1, stdlib_check_strlen },
 	{ "signal_name", 1, 1, call_signal_name },
 	{ "syscall_name", 1, 1, call_signal_name },
 	{ "tseries", 3, 4, call_tseries, true },
@@ -1434,7 +1457,7 @@ static const struct call_def call_table[] = {
 	{ "kfunc_exist", 1, 1, call_kfunc_exist },
 	{ "kfunc_allowed", 1, 1, call_kfunc_exist },
 	{ "static_assert", 1, 2, call_static_assert },
-	{ "fail", 1, 1, call_static_assert },
+	{ "fail", 1, -1, stdlib_check_fail },
 	{ "find", 3, 3, call_find },
 	{ "cgroupid", 1, 1, call_cgroupid },
 	{ "uaddr", 1, 1, call_uaddr },

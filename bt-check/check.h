@@ -108,6 +108,7 @@ struct check {
 	struct val *getopts;
 	bool getopt_failed;     /* one bad option value reported */
 	bool help_requested;    /* `-- --help`: options listed, exit 1 */
+	bool typeinfo_warned;   /* unstable_typeinfo=warn said once */
 };
 
 /* diagnostics only in the final pass */
@@ -159,6 +160,9 @@ struct val *check_maps_to_val(struct check *ck);
 struct type *check_call(struct check *ck, struct val **ref, bool is_stmt,
 			struct val *assign_map);
 bool check_call_is_aggregation(const char *name);
+/* the value of a constant condition: integers, literal strings (also
+ * fields of record literals) compared, ! && || */
+bool check_const_cond(const struct val *n, int64_t *v);
 /* builtins.c: NULL if name is not a builtin (err set when it is one that
    does not apply here) */
 struct type *check_builtin(struct check *ck, struct val *node,
@@ -225,6 +229,22 @@ bool check_btf_enum_const(struct check *ck, const char *name, int64_t *v,
 int check_cdefs(struct check *ck, const struct val *prog);
 struct type *check_cdef_struct(const char *name);
 bool check_cdef_const(const char *name, int64_t *v, struct type **t);
+
+/* stdlib.c: calls upstream defines as stdlib macros (call_table hooks) */
+#define STDLIB_HOOK(name) \
+	struct type *stdlib_check_##name(struct check *ck, struct val *call, \
+					 struct val *args, struct val *assign_map)
+STDLIB_HOOK(assert_str);
+STDLIB_HOOK(default_str_length);
+STDLIB_HOOK(strcap);
+STDLIB_HOOK(strlen);
+STDLIB_HOOK(strstr);
+STDLIB_HOOK(str_concat);
+STDLIB_HOOK(memcmp);
+STDLIB_HOOK(fail);
+STDLIB_HOOK(container_of);
+STDLIB_HOOK(typeinfo);
+#undef STDLIB_HOOK
 
 /* macros.c: expands macro calls in every probe (before attach) */
 int check_macros(struct check *ck, struct val *prog);

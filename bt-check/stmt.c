@@ -436,9 +436,7 @@ void check_stmt(struct check *ck, struct val **ref)
 
 			check_expr(ck, &val_get(*sub, "args")->items[0]);
 			arg = val_at(val_get(*sub, "args"), 0);
-			if (ast_kind(arg) == AST_BOOL)
-				v = val_get_bool(arg, "v", false);
-			else if (!check_const_eval(arg, &v)) {
+			if (!check_const_cond(arg, &v)) {
 				check_error(ck, *sub, "Unable to resolve comptime expression");
 				break;
 			}

@@ -1233,24 +1233,39 @@ static struct gv call_macaddr(struct gen *g, const struct val *e)
 	return out;
 }
 
-/* strlen(s): the index of the first NUL, or the capacity */
-static struct gv call_strlen(struct gen *g, const struct val *e)
+/* unwatch(addr): bt-load removes the watchpoints of addr (REC_UNWATCH) */
+static struct gv call_unwatch(struct gen *g, const struct val *e)
 {
-	struct gv s = expr_gen(g, call_arg(e, 0));
-	int64_t n = type_size(s.t), i;
-	LLVMValueRef len, c;
+	struct gv a = expr_gen(g, call_arg(e, 0));
+	LLVMValueRef rec, st;
 
-	if (s.t->kind != TY_STRING)
-		return expr_unsupported(g, e, "strlen() of this type");
-	len = gen_i64(g, (uint64_t)n);
-	for (i = n - 1; i >= 0; i--) {
-		c = LLVMBuildLoad2(g->b, gen_int_type(g, 1),
-				   gen_ptr_add(g, s.v, i), "");
-		len = LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, c,
-				      gen_const(g, 1, 0), ""),
-				      gen_i64(g, (uint64_t)i), len, "");
-	}
-	return expr_convert(g, u64v(g, len), gen_type_of(g, e));
+	if (!gen_is_scalar(a.t))
+		return expr_unsupported(g, e, "unwatch() of this type");
+	rec = builtin_record_begin(g, REC_UNWATCH, 0, 8);
+	st = LLVMBuildStore(g->b, LLVMBuildZExtOrBitCast(g->b, a.v,
+			    LLVMInt64TypeInContext(g->ctx), ""),
+			    gen_ptr_add(g, rec, 8));
+	LLVMSetAlignment(st, 8);
+	builtin_record_end(g, rec);
+	return expr_void(g);
+}
+
+/* is_err(p): an ERR_PTR, i.e. (int64)p in [-4095, -1] */
+static struct gv call_is_err(struct gen *g, const struct val *e)
+{
+	struct gv p = expr_gen(g, call_arg(e, 0));
+	LLVMValueRef v = LLVMBuildZExtOrBitCast(g->b, p.v,
+						LLVMInt64TypeInContext(g->ctx), "");
+
+	if (!gen_is_scalar(p.t))
+		return expr_unsupported(g, e, "is_err() of this type");
+	if (p.t->kind == TY_INT && p.t->is_signed && p.t->size < 8)
+		v = LLVMBuildSExt(g->b, p.v, LLVMInt64TypeInContext(g->ctx), "");
+	v = LLVMBuildICmp(g->b, LLVMIntULT,
+			  LLVMBuildAdd(g->b, v, gen_i64(g, 4095), ""),
+			  gen_i64(g, 4095), "");
+	return expr_convert(g, (struct gv){ v, type_new(g->a, TY_BOOL), 0 },
+			    gen_type_of(g, e));
 }
 
 /* builtins that may also be called as name() */
@@ -1312,7 +1327,17 @@ struct gv builtin_call(struct gen *g, const struct val *e)
 	if (!strcmp(name, "macaddr"))
 		return call_macaddr(g, e);
 	if (!strcmp(name, "strlen"))
-		return call_strlen(g, e);
+		return strings_strlen(g, e);
+	if (!strcmp(name, "unwatch"))
+		return call_unwatch(g, e);
+	if (!strcmp(name, "is_err"))
+		return call_is_err(g, e);
+	if (!strcmp(name, "strstr"))
+		return strings_strstr(g, e);
+	if (!strcmp(name, "str_concat"))
+		return strings_str_concat(g, e);
+	if (!strcmp(name, "memcmp"))
+		return strings_memcmp(g, e);
 	if (!strcmp(name, "has_key"))
 		return call_has_key(g, e);
 	if (!strcmp(name, "len") && ast_kind(call_arg(e, 0)) == AST_MAP)

@@ -13,6 +13,7 @@
  *   callbacks.c `for` loops, whose bodies are callback functions
  *   builtins.c  builtins (pid, comm, args...) and calls (printf, str...)
  *   core.c      CO-RE relocated member reads of kernel structs
+ *   strings.c   strlen, strstr, str_concat, memcmp: byte scans
  *   async.c     cat, system, join, strftime, strerror & co, debugf,
  *               percpu_kaddr, tseries, cpid, exit's flag, the division-by-
  *               zero warning (async.h; async_tables.c its string tables)
@@ -342,6 +343,12 @@ bool core_field_addr(struct gen *g, LLVMValueRef base, const struct type *st,
 bool core_bitfield(struct gen *g, LLVMValueRef base, const struct type *st,
 		   const char *member, int64_t off, int bitoff, bool is_signed,
 		   LLVMValueRef *out);
+
+/* strings.c: the calls of that name */
+struct gv strings_strlen(struct gen *g, const struct val *e);
+struct gv strings_strstr(struct gen *g, const struct val *e);
+struct gv strings_str_concat(struct gen *g, const struct val *e);
+struct gv strings_memcmp(struct gen *g, const struct val *e);
 
 /* bundle.c */
 struct val *bundle_make(struct gen *g, const void *obj, size_t len);

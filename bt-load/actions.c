@@ -1,6 +1,6 @@
 /*
  * actions.c - the asynchronous actions bt-load carries out for the BPF
- * side (WIRE.md "Ring-buffer records", actions 10 to 13) and the state it
+ * side (WIRE.md "Ring-buffer records", actions 10 to 14) and the state it
  * shares with the programs through bt_globals:
  *
  *   CAT (10)      format the path (bundle "cat"), read up to config
@@ -13,6 +13,7 @@
  *                 the first empty one, joined by sep -> `text` kind join
  *   WARNING (13)  a `warn` event with the bundle's "warnings" msg and loc
  *                 (division by zero)
+ *   UNWATCH (14)  destroy the watchpoint links of the address (attach_perf.c)
  *
  *   bt_globals    u64 cpid at offset 8 (the -c command's pid), and exit()'s
  *                 flag at offset 16 (1 << 32 | code), read after every poll
@@ -365,6 +366,16 @@ int actions_record(struct load *l, uint32_t action, uint32_t id,
 		if (val_get(w, "loc"))
 			val_set(l->ev, ev, "loc", val_copy(l->ev, val_get(w, "loc")));
 		emit_put(l, ev);
+		return 0;
+	case REC_UNWATCH:
+		if (n < 8)
+			return -EMSGSIZE;
+		{
+			uint64_t addr;
+
+			memcpy(&addr, p, 8);
+			attach_unwatch(l, addr);
+		}
 		return 0;
 	default:
 		return -EOPNOTSUPP;

@@ -153,4 +153,7 @@ void attach_detach_all(struct load *l)
 	free(l->links);
 	l->links = NULL;
 	l->nlinks = l->caplinks = 0;
+	free(l->watches);
+	l->watches = NULL;
+	l->nwatches = l->capwatches = 0;
 }

@@ -5,7 +5,8 @@
  * every online CPU, every "period" occurrences, else bpftrace's default
  * count for the event), and watchpoints (breakpoint events: on every
  * thread of the -p process or on the -c command, inherited by the threads
- * they create; a kernel address on every online CPU).
+ * they create; a kernel address on every online CPU).  Watchpoint links
+ * are remembered by address: unwatch(addr) destroys them while running.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -90,6 +91,38 @@ static int64_t period_ns(const struct val *ap, const char *unit)
 }
 
 /* the event on one CPU (pid -1) or for one task (cpu -1) */
+/* remember that link (an index in l->links) watches addr */
+static int watch_add(struct load *l, uint64_t addr, int link)
+{
+	if (l->nwatches == l->capwatches) {
+		int cap = l->capwatches ? l->capwatches * 2 : 8;
+		struct load_watch *w = realloc(l->watches, sizeof(*w) * cap);
+
+		if (!w)
+			return -ENOMEM;
+		l->watches = w;
+		l->capwatches = cap;
+	}
+	l->watches[l->nwatches].addr = addr;
+	l->watches[l->nwatches++].link = link;
+	return 0;
+}
+
+void attach_unwatch(struct load *l, uint64_t addr)
+{
+	int i;
+
+	for (i = 0; i < l->nwatches; i++) {
+		struct load_watch *w = &l->watches[i];
+
+		if (w->addr != addr || w->link < 0 || w->link >= l->nlinks)
+			continue;
+		bpf_link__destroy(l->links[w->link]);
+		l->links[w->link] = NULL;
+		w->link = -1;
+	}
+}
+
 static int attach_on(struct load *l, struct load_probe *p,
 		     const struct val *ap, struct perf_event_attr *attr,
 		     int pid, int cpu)
@@ -117,7 +150,10 @@ static int attach_on(struct load *l, struct load_probe *p,
 			   attach_describe(l->arena, ap), attach_strerror(err));
 		return err;
 	}
-	return attach_add_link(l, link);
+	err = attach_add_link(l, link);
+	if (!err && attr->type == PERF_TYPE_BREAKPOINT)
+		err = watch_add(l, attr->bp_addr, l->nlinks - 1);
+	return err;
 }
 
 int attach_perf(struct load *l, struct load_probe *p, const struct val *ap)

@@ -126,6 +126,10 @@ struct load {
 	struct bpf_object *obj;
 	struct bpf_link **links;
 	int nlinks, caplinks;
+	/* watchpoint links by address, for unwatch (attach_perf.c); a
+	 * destroyed link is NULL in links */
+	struct load_watch { uint64_t addr; int link; } *watches;
+	int nwatches, capwatches;
 	int nattached;              /* attach points attached (or run) */
 	struct ring_buffer *rb;
 	int lost_fd;
@@ -200,6 +204,8 @@ int attach_tracepoint(struct load *l, struct load_probe *p,
 int attach_rawtracepoint(struct load *l, struct load_probe *p,
 			 const struct val *ap);
 int attach_perf(struct load *l, struct load_probe *p, const struct val *ap);
+/* unwatch(addr): destroy the watchpoint links of addr */
+void attach_unwatch(struct load *l, uint64_t addr);
 int attach_watchpoint(struct load *l, struct load_probe *p,
 		      const struct val *ap);
 int attach_iter(struct load *l, struct load_probe *p, const struct val *ap);

@@ -443,6 +443,7 @@ static struct val *parse_type_or_expr(struct parser *p, const char *terms,
 
 /*
  * call_args := '(' [expr (',' expr)*] ')'
+ * (container_of's second argument may be a typespec)
  */
 static struct val *parse_call(struct parser *p, const char *name,
 			      size_t start)
@@ -452,8 +453,16 @@ static struct val *parse_call(struct parser *p, const char *name,
 	expect(p, "(");
 	if (!is_punct(p, ")")) {
 		do {
+			bool is_type;
+
 			if (is_ident(p, "typeof")) {
 				val_push(p->a, args, parse_primary(p));
+				continue;
+			}
+			/* container_of(ptr, TYPE, member): a type argument */
+			if (!strcmp(name, "container_of") && args->n == 1) {
+				val_push(p->a, args,
+					 parse_type_or_expr(p, ",", &is_type));
 				continue;
 			}
 			val_push(p->a, args, parse_expr(p));

@@ -26,6 +26,7 @@ enum record_action {
 	REC_SYSTEM = 11,       /* id: system index; payload: args tuple */
 	REC_JOIN = 12,         /* id: join index; payload: the strings */
 	REC_WARNING = 13,      /* id: warnings index */
+	REC_UNWATCH = 14,      /* id: 0; payload: {u64 addr} */
 };
 
 struct record_head {

@@ -199,3 +199,74 @@ time.sleep(3)'"
 	out=$(grep -E '^(sum|min|max|avg|on) ' <<<"$output")
 	[ "$out" = "$(printf 'sum %d\nmin 3\nmax 9\navg 4\non 0' $((n * 5)))" ]
 }
+
+@test "strcap and default_str_length are compile-time sizes of string-likes" {
+	run_tp string_args 'uprobe:'"$TP"'/string_args:print {
+	printf("%d %d %d %d\n", strcap("hello"), strcap(str(arg0, 3)),
+	       strcap((int8 *)arg0), default_str_length());
+}'
+	[ "$status" -eq 0 ]
+	[ "$output" = "6 3 5 1024" ]
+}
+
+@test "strlen of a string, a char pointer and a char array member" {
+	run_tp string_args 'struct F { char s[5]; }
+uprobe:'"$TP"'/string_args:print {
+	printf("%d %d %d\n", strlen("abc"), strlen((int8 *)arg1), strlen(((struct F *)arg0).s));
+}'
+	[ "$status" -eq 0 ]
+	[ "$output" = "3 5 5" ]
+}
+
+@test "strstr finds the first index of the needle or gives -1" {
+	run_tp string_args 'uprobe:'"$TP"'/string_args:print {
+	printf("%d %d %d %d %d\n", strstr("hello", "ll"), strstr(str(arg0), "lo"),
+	       strstr((int8 *)arg1, "x"), strstr("abc", ""), strstr("aab", "ab"));
+}'
+	[ "$status" -eq 0 ]
+	[ "$output" = "2 3 -1 0 1" ]
+}
+
+@test "str_concat joins two string-likes into a string[1024]" {
+	run_tp string_args 'uprobe:'"$TP"'/string_args:print {
+	$c = str_concat(str(arg0), " "); $d = str_concat($c, (int8 *)arg1);
+	printf("[%s] %d %d\n", $d, strlen($d), sizeof($d));
+}'
+	[ "$status" -eq 0 ]
+	[ "$output" = "[hello world] 11 1024" ]
+}
+
+@test "memcmp compares bytes: 0 or the first difference" {
+	run --separate-stderr timeout "$LIMIT" "$BT" -q \
+		-e 'begin { printf("%d %d %d %d\n", memcmp("abc", "abd", 3), memcmp("abc", "abd", 2), memcmp((uint32)0x01020304, (uint32)0x01020301, 4), memcmp("b", "a", 100)); exit(); }'
+	[ "$status" -eq 0 ]
+	[ "$output" = "-1 0 3 1" ]
+}
+
+@test "container_of steps back from a member to its struct" {
+	run --separate-stderr timeout "$LIMIT" "$BT" -q \
+		-e 'struct A { long x; int a; int b; } begin { $p = container_of((int32 *)0x1010, struct A, b); printf("%p %d\n", $p, sizeof(*$p)); exit(); }'
+	[ "$status" -eq 0 ]
+	[ "$output" = "0x1004 16" ]
+}
+
+@test "typeinfo is a record of the static type (with unstable_typeinfo)" {
+	run --separate-stderr timeout "$LIMIT" "$BT" -q \
+		-e 'config = { unstable_typeinfo = enable } begin { $p = (uint16 *)0; print(typeinfo($p)); if comptime (typeinfo("ab").base_type == "string") { print(typeinfo(struct task_struct *).full_type); } exit(); }'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '{ .btf_id = 0, .base_type = pointer, .full_type = uint16 * }\nstruct task_struct *')" ]
+}
+
+@test "is_err is true for ERR_PTR values -4095..-1 only" {
+	run --separate-stderr timeout "$LIMIT" "$BT" -q \
+		-e 'begin { $a = (int64)-1; $b = (int64)-4095; $c = (int64)-4096; printf("%d %d %d %d %d\n", is_err((int8 *)$a), is_err((int8 *)$b), is_err((int8 *)$c), is_err((int8 *)0), is_err($b)); exit(); }'
+	[ "$status" -eq 0 ]
+	[ "$output" = "1 1 0 0 1" ]
+}
+
+@test "typeof(expr|type) in casts, let annotations, sizeof and offsetof" {
+	run --separate-stderr timeout "$LIMIT" "$BT" -q \
+		-e 'struct A { int a; long b; } begin { $x = (int16)5; let $y: typeof($x) = 3; $z = (typeof($x))70000; $p = (struct A *)0; printf("%d %d %d %d %d\n", sizeof($y), $z, sizeof(typeof($x)), offsetof(typeof(*$p), b), sizeof(typeof(struct A))); exit(); }'
+	[ "$status" -eq 0 ]
+	[ "$output" = "2 4464 2 8 16" ]
+}

@@ -35,3 +35,22 @@ WP=$ROOT/build/testprogs/watchpoint_threaded
 	[[ "$stderr" == *"ERROR: watchpoint mode 'r' is not supported on x86_64"* ]]
 	[[ "$stderr" == *"HINT: the debug registers watch w, rw or x"* ]]
 }
+
+@test "unwatch(addr) removes the watchpoint: it fires once, not every 250 ms" {
+	[ -x "$WP" ] || skip "build/testprogs is not built (make testprogs)"
+	run --separate-stderr timeout "$LIMIT" "$BT" \
+		-e 'watchpoint:0x10000000:1:w { @hits++; unwatch(0x10000000); } interval:s:2 { exit(); }' \
+		-c "$WP"
+	[ "$status" -eq 0 ]
+	grep -qx '@hits: 1' <<<"$output"
+}
+
+@test "unwatch of an address without a watchpoint changes nothing" {
+	[ -x "$WP" ] || skip "build/testprogs is not built (make testprogs)"
+	run --separate-stderr timeout "$LIMIT" "$BT" \
+		-e 'watchpoint:0x10000000:1:w { @hits++; unwatch(0x20000000); } interval:s:2 { exit(); }' \
+		-c "$WP"
+	[ "$status" -eq 0 ]
+	n=$(sed -n 's/^@hits: //p' <<<"$output")
+	[ "$n" -ge 4 ]
+}
