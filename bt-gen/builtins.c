@@ -1085,6 +1085,7 @@ static const struct {
 	{ "dx", 96 }, { "si", 104 }, { "di", 112 }, { "orig_ax", 120 },
 	{ "ip", 128 }, { "cs", 136 }, { "flags", 144 }, { "sp", 152 },
 	{ "ss", 160 },
+	{ "pc", 128 },   /* upstream's arch-neutral name for ip */
 };
 
 static struct gv call_reg(struct gen *g, const struct val *e)
