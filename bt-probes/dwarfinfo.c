@@ -7,9 +7,9 @@
  * standard way (.gnu_debuglink with its CRC, the build id, :.debug:
  * /usr/lib/debug), after our own look in the --debuginfo directories.
  * libdw follows split-DWARF skeleton units to their .dwo files; a .dwp
- * package (which libdw 0.188 does not read) is opened as a DWARF file of
- * its own when it holds one unit, the case where its sections need no
- * per-unit index (.debug_cu_index) to be read.
+ * package (which libdw 0.188 does not read) is read as a DWARF file of its
+ * own when it holds one unit whose contributions all start at offset 0,
+ * the case where its sections need no per-unit index (.debug_cu_index).
  *
  * Types are converted like kbtf.c converts BTF: typedefs and qualifiers
  * dropped, char arrays become strings, a named struct below the top
@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "dwarfinfo.h"
@@ -36,7 +37,6 @@ struct dwarfinfo {
 	Dwfl *dwfl;
 	Dwarf *dw;      /* the binary's or its separate debug file's */
 	Dwarf *dwp;     /* BINARY.dwp when skeleton units need it */
-	int dwp_fd;
 	bool dwp_tried;
 };
 
@@ -68,7 +68,7 @@ static int dwarfinfo_find_debuginfo(Dwfl_Module *mod, void **userdata,
 {
 	const unsigned char *bits;
 	GElf_Addr vaddr;
-	char *list, *dir, *save = NULL, buf[2 * PATH_MAX + 64], hex[256];
+	char *list, *dir, *save = NULL, buf[2 * PATH_MAX + 320], hex[256];
 	int nbits = dwfl_module_build_id(mod, &bits, &vaddr), fd = -1, i;
 
 	for (i = 0; nbits > 1 && i < nbits && 2 * i + 2 < (int)sizeof(hex); i++)
@@ -136,7 +136,6 @@ int dwarfinfo_open(const char *path, struct dwarfinfo **out)
 	if (!d)
 		return -ENOMEM;
 	d->path = strdup(path);
-	d->dwp_fd = -1;
 	d->dwfl = dwfl_begin(&dwarfinfo_callbacks);
 	if (!d->path || !d->dwfl) {
 		free(d->path);
@@ -161,33 +160,92 @@ const char *dwarfinfo_version(void)
 	return dwfl_version(NULL);
 }
 
-/* BINARY.dwp opened whole, when it holds a single unit (see the top) */
+/*
+ * A .dwp image whose .debug_cu_index lists one unit with every section
+ * contribution at offset 0 reads like a .dwo; the index section is then
+ * renamed away (in our copy) because libdw 0.188 refuses a file holding
+ * one.  true when the image was made readable so.
+ */
+static bool dwarfinfo_dwp_flatten(unsigned char *img, size_t size)
+{
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)img;
+	Elf64_Shdr *sh, *names, *idx = NULL;
+	const unsigned char *p;
+	uint32_t nsec, nunits, nslots, i;
+	int k;
+
+	if (size < sizeof(*eh) || memcmp(img, ELFMAG, SELFMAG) ||
+	    img[EI_CLASS] != ELFCLASS64 || img[EI_DATA] != ELFDATA2LSB ||
+	    eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_shoff > size ||
+	    (size - eh->e_shoff) / sizeof(Elf64_Shdr) < eh->e_shnum ||
+	    eh->e_shstrndx >= eh->e_shnum)
+		return false;
+	sh = (Elf64_Shdr *)(img + eh->e_shoff);
+	names = &sh[eh->e_shstrndx];
+	if (names->sh_offset > size || names->sh_size > size - names->sh_offset)
+		return false;
+	for (k = 0; k < eh->e_shnum; k++) {
+		const char *n = (const char *)img + names->sh_offset +
+				sh[k].sh_name;
+
+		if (sh[k].sh_name + 16 <= names->sh_size &&
+		    !strcmp(n, ".debug_cu_index"))
+			idx = &sh[k];
+		if (sh[k].sh_name + 16 <= names->sh_size &&
+		    !strcmp(n, ".debug_tu_index"))
+			return false;
+	}
+	if (!idx || idx->sh_offset > size || idx->sh_size > size - idx->sh_offset ||
+	    idx->sh_size < 16)
+		return false;
+	p = img + idx->sh_offset;
+	memcpy(&nsec, p + 4, 4);
+	memcpy(&nunits, p + 8, 4);
+	memcpy(&nslots, p + 12, 4);
+	if (nunits != 1 || nsec > 64 || nslots > 1024 ||
+	    16 + (uint64_t)nslots * 12 + nsec * 4 + nsec * 8 > idx->sh_size)
+		return false;
+	/* the offsets row follows the hash, index and section-id tables */
+	p += 16 + (uint64_t)nslots * 12 + nsec * 4;
+	for (i = 0; i < nsec; i++) {
+		uint32_t off;
+
+		memcpy(&off, p + i * 4, 4);
+		if (off)
+			return false;
+	}
+	idx->sh_name = 0;
+	idx->sh_type = SHT_NULL;
+	return true;
+}
+
+/* BINARY.dwp, when it holds one unit (see the top) */
 static Dwarf *dwarfinfo_dwp(struct dwarfinfo *d)
 {
-	char buf[PATH_MAX];
-	Dwarf_CU *cu = NULL, *next;
-	Dwarf_Half ver;
-	uint8_t ut;
-	Dwarf_Die cudie, sub;
-	int units = 0;
+	char buf[PATH_MAX + 8];
+	unsigned char *img;
+	struct stat st;
+	Elf *elf;
+	int fd;
 
 	if (d->dwp_tried)
 		return d->dwp;
 	d->dwp_tried = true;
 	snprintf(buf, sizeof(buf), "%s.dwp", d->path);
-	d->dwp_fd = open(buf, O_RDONLY | O_CLOEXEC);
-	if (d->dwp_fd < 0)
+	fd = open(buf, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return NULL;
-	d->dwp = dwarf_begin(d->dwp_fd, DWARF_C_READ);
-	while (d->dwp && dwarf_get_units(d->dwp, cu, &next, &ver, &ut, &cudie,
-					 &sub) == 0) {
-		cu = next;
-		units++;
+	img = fstat(fd, &st) == 0 && st.st_size > 0 &&
+	      st.st_size < ((off_t)1 << 31) ? malloc(st.st_size) : NULL;
+	if (!img || pread(fd, img, st.st_size, 0) != st.st_size ||
+	    !dwarfinfo_dwp_flatten(img, st.st_size)) {
+		free(img);
+		close(fd);
+		return NULL;
 	}
-	if (d->dwp && units != 1) {
-		dwarf_end(d->dwp);
-		d->dwp = NULL;
-	}
+	close(fd);
+	elf = elf_memory((char *)img, st.st_size);
+	d->dwp = elf ? dwarf_begin_elf(elf, DWARF_C_READ, NULL) : NULL;
 	return d->dwp;
 }
 
