@@ -23,6 +23,9 @@ PKGS      = libbpf libelf msgpack
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBBPF_LIBS  := $(shell pkg-config --libs libbpf libelf 2>/dev/null)
 MSGPACK_LIBS := $(shell pkg-config --libs msgpack 2>/dev/null || echo -lmsgpackc)
+# libdw (elfutils): the uprobe provider's DWARF reader (bt-probes/dwarfinfo.c),
+# so every tool that links bt-probes' lib.a links it
+DW_LIBS      := $(shell pkg-config --libs libdw 2>/dev/null || echo -ldw -lelf)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
 LLVM_CFLAGS  := $(shell $(LLVM_CONFIG) --cflags 2>/dev/null | sed 's/-std=[^ ]*//')
@@ -63,11 +66,11 @@ LIBS_bt-load   = $(O)/bt-probes/lib.a
 LIBS_bt-fmt    =
 LIBS_bt-probes = $(O)/bt-probes/lib.a
 EXT_bt-parse   =
-EXT_bt-check   = $(LIBBPF_LIBS)
+EXT_bt-check   = $(LIBBPF_LIBS) $(DW_LIBS)
 EXT_bt-gen     = $(LLVM_LIBS)
-EXT_bt-load    = $(LIBBPF_LIBS)
+EXT_bt-load    = $(LIBBPF_LIBS) $(DW_LIBS)
 EXT_bt-fmt     =
-EXT_bt-probes  = $(LIBBPF_LIBS)
+EXT_bt-probes  = $(LIBBPF_LIBS) $(DW_LIBS)
 
 BINS = $(addprefix $(O)/bin/,$(TOOLS))
 
@@ -118,7 +121,7 @@ UNIT_LIBS_test_probes = $(O)/bt-probes/lib.a
 $(O)/tests/%: $(O)/tests/unit/%.o $(SHARE_LIB) $(foreach t,$(TOOLS),$(O)/$(t)/lib.a)
 	@mkdir -p $(dir $@)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) -o $@ $< $(UNIT_LIBS_$*) $(SHARE_LIB) $(LIBBPF_LIBS) \
+	$(Q)$(CC) -o $@ $< $(UNIT_LIBS_$*) $(SHARE_LIB) $(LIBBPF_LIBS) $(DW_LIBS) \
 		$(MSGPACK_LIBS) $(CHECK_LIBS) -lm
 
 TESTPROGS_MK = tests/testprogs/build.mk
@@ -153,7 +156,7 @@ bench: all
 
 # ------------------------------------------------------------- packaging
 DEB_PKGS = build-essential pkg-config llvm-19-dev clang-19 libclang-19-dev libbpf-dev \
-	libelf-dev libmsgpack-dev zlib1g-dev libzstd-dev check bats bpftool \
+	libelf-dev libdw-dev libmsgpack-dev zlib1g-dev libzstd-dev check bats bpftool \
 	jq systemtap-sdt-dev python3 time chromium
 
 deps:

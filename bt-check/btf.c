@@ -1,13 +1,31 @@
 /*
  * btf.c - bt-check's use of kernel types: struct types named in a script
  * are completed from the script's own C definitions first (cdefs.c), then
- * from vmlinux BTF (bt-probes/kbtf.c); enumerators of kernel enums are
- * usable as constants.
+ * from the DWARF of the probed binary in a uprobe (bt-probes/dwarfinfo.c),
+ * then from vmlinux BTF (bt-probes/kbtf.c); enumerators of kernel enums
+ * are usable as constants.
  */
 #include <bpf/btf.h>
 #include <string.h>
 
+#include "bt-probes/dwarfinfo.h"
 #include "check.h"
+
+/* a struct/union of the binary a uprobe probes, from its DWARF */
+static struct type *check_dwarf_struct(struct check *ck, struct type *st)
+{
+	const char *prov = ck->ap ? val_get_str(ck->ap, "provider") : NULL;
+	const char *path = ck->ap ? val_get_str(ck->ap, "target") : NULL;
+	struct dwarfinfo *d;
+	struct type *t;
+
+	if (!prov || !path || (strcmp(prov, "uprobe") && strcmp(prov, "uretprobe")))
+		return NULL;
+	if (dwarfinfo_open(path, &d))
+		return NULL;
+	t = dwarfinfo_named_type(ck->a, d, st->name);
+	return t && t->kind == TY_STRUCT && t->nfields ? t : NULL;
+}
 
 struct type *check_struct_full(struct check *ck, struct type *st)
 {
@@ -26,6 +44,8 @@ struct type *check_struct_full(struct check *ck, struct type *st)
 		if (!strcmp(cache[i].name, st->name))
 			return cache[i].t;
 	full = check_cdef_struct(st->name);
+	if ((!full || !full->nfields) && (full = check_dwarf_struct(ck, st)))
+		return full;   /* per binary: not cached by name */
 	if (!full || !full->nfields) {
 		/* a copy: the shallow type may be referenced from inside */
 		full = type_new(ck->a, TY_STRUCT);

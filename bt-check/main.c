@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bt-probes/dwarfinfo.h"
 #include "check.h"
 #include "cli.h"
 #include "wire.h"
@@ -21,6 +22,7 @@ static const char usage_text[] =
 	"  --json           write JSON lines instead of msgpack\n"
 	"  --no-warnings    do not print warnings\n"
 	"  --unsafe         allow unsafe functions and attach points\n"
+	"  --debuginfo DIR  search DIR first for user binaries' separate DWARF\n"
 	"  -p, --pid PID    uprobe:*, usdt:* and usdt::P:N mean PID's binaries\n"
 	"  --include FILE   #include FILE before the script's C part (repeatable)\n"
 	"  -I DIR           search DIR for #include files (repeatable)\n"
@@ -135,6 +137,7 @@ int main(int argc, char **argv)
 		{ "include", required_argument, NULL, 'N' },
 		{ "warnings", no_argument, NULL, 'k' },
 		{ "probe-filter", required_argument, NULL, 'F' },
+		{ "debuginfo", required_argument, NULL, 'D' },
 		{ 0 }
 	};
 	struct check ck = { 0 };
@@ -156,6 +159,8 @@ int main(int argc, char **argv)
 			diag_set_warnings(false);
 		else if (c == 'U')
 			provider_unsafe = true;
+		else if (c == 'D')
+			dwarfinfo_path = optarg;
 		else if (c == 'p') {
 			provider_pid = (int)strtol(optarg, &end, 10);
 			if (*end || provider_pid <= 0)

@@ -506,6 +506,67 @@ static struct gv data_loc_string(struct gen *g, const struct val *e,
 	return v;
 }
 
+/*
+ * uprobe `args` (bt-probes/uprobe.c): a DWARF parameter at byte offset
+ * off of the args struct arrived in SysV argument register off / 8, a
+ * 16-byte one in that register and the next
+ */
+static struct gv uprobe_arg(struct gen *g, const struct val *e, int64_t off,
+			    struct type *t)
+{
+	int64_t size = type_size(t), k, n = (size + 7) / 8;
+	LLVMValueRef p, st;
+	struct gv v;
+
+	if (gen_is_scalar(t)) {
+		v = arg_n(g, e, (int)(off / 8));
+		if (t->kind == TY_PTR)
+			return (struct gv){ v.v, t, 0 };
+		return expr_convert(g, v, t);
+	}
+	if (size <= 0 || n > 2)
+		return expr_unsupported(g, e, arena_printf(g->a, "a %lld-byte "
+				   "parameter (not passed in registers)",
+				   (long long)size));
+	p = gen_tmp(g, n * 8);
+	for (k = 0; k < n; k++) {
+		st = LLVMBuildStore(g->b, arg_n(g, e, (int)(off / 8 + k)).v,
+				    gen_ptr_add(g, p, k * 8));
+		LLVMSetAlignment(st, 8);
+	}
+	return (struct gv){ p, t, 8 };
+}
+
+/* uprobe `args` whole: each parameter stored at its offset, the rest 0 */
+static struct gv uprobe_args_value(struct gen *g, const struct val *e,
+				   struct type *t)
+{
+	int64_t size = type_size(t), fs;
+	LLVMValueRef p = gen_tmp(g, size), x, st;
+	int i;
+
+	gen_memzero(g, g->b, p, size, 8);
+	for (i = 0; i < t->nfields; i++) {
+		struct type *ft = t->fields[i].type;
+		int64_t off = t->fields[i].offset;
+
+		fs = type_size(ft);
+		if (!gen_is_scalar(ft)) {
+			struct gv v = uprobe_arg(g, e, off, ft);
+
+			if (v.v)
+				gen_memcpy(g, gen_ptr_add(g, p, off), v.v, fs, 8);
+			continue;
+		}
+		x = arg_n(g, e, (int)(off / 8)).v;
+		if (fs < 8)
+			x = LLVMBuildTrunc(g->b, x, gen_int_type(g, fs), "");
+		st = LLVMBuildStore(g->b, x, gen_ptr_add(g, p, off));
+		LLVMSetAlignment(st, (unsigned)(fs < 8 ? fs : 8));
+	}
+	return (struct gv){ p, t, 8 };
+}
+
 struct gv builtin_field_args(struct gen *g, const struct val *e)
 {
 	struct type *t = gen_type_of(g, e);
@@ -518,6 +579,8 @@ struct gv builtin_field_args(struct gen *g, const struct val *e)
 	if (provider_is(g, "rawtracepoint") && gen_is_scalar(t) && off % 8 == 0)
 		/* the context is an array of u64, one per argument */
 		return expr_convert(g, u64v(g, ctx_load(g, off, 8)), t);
+	if (provider_is(g, "uprobe"))
+		return uprobe_arg(g, e, off, t);
 	if (!provider_is(g, "tracepoint"))
 		return expr_unsupported(g, e, arena_printf(g->a, "'args' in a %s "
 				   "probe", g->provider ? g->provider : "?"));
@@ -569,6 +632,8 @@ static struct gv args_value(struct gen *g, const struct val *e)
 	int64_t size = type_size(t);
 	LLVMValueRef p;
 
+	if (size > 0 && provider_is(g, "uprobe") && t->kind == TY_STRUCT)
+		return uprobe_args_value(g, e, t);
 	if (size <= 0 || (!provider_is(g, "tracepoint") &&
 			  !provider_is(g, "rawtracepoint")))
 		return expr_unsupported(g, e, arena_printf(g->a, "'args' in a %s "
@@ -1065,6 +1130,7 @@ static const struct {
 	{ "dx", 96 }, { "si", 104 }, { "di", 112 }, { "orig_ax", 120 },
 	{ "ip", 128 }, { "cs", 136 }, { "flags", 144 }, { "sp", 152 },
 	{ "ss", 160 },
+	{ "pc", 128 },   /* upstream's arch-neutral name for ip */
 };
 
 static struct gv call_reg(struct gen *g, const struct val *e)

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "dwarfinfo.h"
 #include "provider.h"
 #include "tracefs.h"
 #include "wire.h"
@@ -33,6 +34,8 @@ static const char usage_text[] =
 	"                  (bt-check's output), as `bpftrace -l -e PROG` does\n"
 	"  --features      print the kernel's BPF features (bpftrace --info)\n"
 	"  --unsafe        list what only --unsafe attaches\n"
+	"  --debuginfo DIR search DIR first for user binaries' separate DWARF\n"
+	"  --libdw-version print the version of the linked libdw (DWARF)\n"
 	"  -o FILE         write to FILE instead of stdout\n"
 	"  --json          print the listing as JSON lines {\"probe\": NAME}\n"
 	"  -h, --help      show this help\n"
@@ -213,6 +216,8 @@ int main(int argc, char **argv)
 		{ "program", no_argument, NULL, 'P' },
 		{ "features", no_argument, NULL, 'F' },
 		{ "unsafe", no_argument, NULL, 'U' },
+		{ "debuginfo", required_argument, NULL, 'D' },
+		{ "libdw-version", no_argument, NULL, 'W' },
 		{ 0 }
 	};
 	const char *patterns = NULL;
@@ -247,6 +252,12 @@ int main(int argc, char **argv)
 		case 'U':
 			provider_unsafe = true;
 			break;
+		case 'D':
+			dwarfinfo_path = optarg;
+			break;
+		case 'W':
+			printf("libdw %s\n", dwarfinfo_version());
+			return EXIT_OK;
 		default:
 			cli_usage_error("unknown option");
 		}

@@ -9,6 +9,13 @@
  * `FUNC+OFFSET` or a numeric address.  ATTACH_POINT fields: "target" (the
  * absolute path), "func", "address" (st_value of the symbol), "offset"
  * (bytes after it, 0 by default).  bt-load attaches by path and address.
+ *
+ * With DWARF (dwarfinfo.c): `uprobe:BINARY@FILE:LINE` attaches at the
+ * lowest address the line table gives for that source line (made "func"
+ * and "offset" of the function holding it); `args` of a function entry
+ * is a struct of its parameters, each in the 8-byte slot of the x86_64
+ * SysV argument register it arrives in (a 16-byte integer takes two);
+ * `-lv` lists the parameters under each function.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +29,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dwarfinfo.h"
 #include "elffile.h"
 #include "provider.h"
 
@@ -289,6 +297,71 @@ static int uprobe_expand_path(const struct provider *p, struct arena *a,
 	return 0;
 }
 
+/*
+ * `BINARY@FILE:LINE`: the line table's address for the line, as an offset
+ * into the function symbol holding it
+ */
+static int uprobe_expand_line(const struct provider *p, struct arena *a,
+			      const char *shown, const char *path,
+			      const char *file, const char *line,
+			      struct val *out, struct probe_err *err)
+{
+	struct dwarfinfo *d;
+	struct uprobe_sym *syms;
+	struct val *ap;
+	uint64_t addr;
+	char *end;
+	long ln = strtol(line, &end, 10);
+	int n, i, r;
+
+	if (*end || ln <= 0 || !*file) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "invalid source location '%s:%s' (expected FILE:LINE)",
+			 file, line);
+		return -EINVAL;
+	}
+	if (p == &provider_uretprobe) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "uretprobe can not attach to a source line");
+		return -EINVAL;
+	}
+	r = dwarfinfo_open(path, &d);
+	if (r < 0) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "cannot attach to %s:%ld: %s", file, ln,
+			 r == -ENODATA ? arena_printf(a, "no DWARF debug info found for %s", path) :
+			 strerror(-r));
+		if (r == -ENODATA)
+			snprintf(err->hint, sizeof(err->hint),
+				 "build it with -g, or point --debuginfo at its separate debug file");
+		return r;
+	}
+	if (dwarfinfo_line_addr(d, file, (int)ln, &addr)) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "no code for %s:%ld in the line table of %s", file,
+			 ln, path);
+		return -ENOENT;
+	}
+	n = uprobe_symbols(a, path, &syms);
+	for (i = 0; i < n; i++)
+		if (addr >= syms[i].addr && addr < syms[i].addr + syms[i].size)
+			break;
+	if (n <= 0 || i == n) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "%s:%ld (address 0x%" PRIx64 ") is in no function symbol of %s",
+			 file, ln, addr, path);
+		return -ENOENT;
+	}
+	ap = provider_ap_new(a, p, arena_printf(a, "%s:%s@%s:%ld", p->name,
+						shown, file, ln));
+	val_set_str(a, ap, "target", path);
+	val_set_str(a, ap, "func", syms[i].name);
+	val_set(a, ap, "address", val_uint(a, syms[i].addr));
+	val_set_int(a, ap, "offset", (int64_t)(addr - syms[i].addr));
+	val_push(a, out, ap);
+	return 1;
+}
+
 static int uprobe_expand_as(const struct provider *p, struct arena *a,
 			    const struct val *parts, struct val *out,
 			    struct probe_err *err)
@@ -307,6 +380,22 @@ static int uprobe_expand_as(const struct provider *p, struct arena *a,
 		snprintf(err->msg, sizeof(err->msg),
 			 "%s probe type requires 2 arguments", p->name);
 		return -EINVAL;
+	}
+	if (strchr(bin, '@') && !provider_has_wildcard(bin) &&
+	    access(bin, F_OK)) {
+		/* BINARY@FILE:LINE, a source location */
+		const char *at = strrchr(bin, '@'), *path;
+
+		path = uprobe_resolve_binary(a, arena_strndup(a, bin, at - bin));
+		if (!path) {
+			snprintf(err->msg, sizeof(err->msg),
+				 "could not find the binary '%.*s'",
+				 (int)(at - bin), bin);
+			return -ENOENT;
+		}
+		return uprobe_expand_line(p, a, arena_strndup(a, bin, at - bin),
+					  uprobe_abs(a, path), at + 1, fn, out,
+					  err);
 	}
 	if (provider_has_wildcard(bin) && !strchr(bin, '/') && !provider_pid) {
 		snprintf(err->msg, sizeof(err->msg),
@@ -342,8 +431,23 @@ static int uprobe_expand_as(const struct provider *p, struct arena *a,
  * as written, `./bin/x`, or as resolved for a library name); with -p,
  * `uprobe:*` and no pattern list every binary the process maps
  */
+/* `-lv`: a function's parameters from DWARF, upstream's "    TYPE NAME" */
+static void uprobe_list_params(struct arena *a, const char *path,
+			       const char *func, FILE *out)
+{
+	struct dwarfinfo_param *prm;
+	struct dwarfinfo *d;
+	int n, i;
+
+	if (dwarfinfo_open(path, &d))
+		return;
+	n = dwarfinfo_params(a, d, func, &prm);
+	for (i = 0; i < n; i++)
+		fprintf(out, "    %s %s\n", prm[i].decl, prm[i].name);
+}
+
 static int uprobe_list_as(const struct provider *p, struct arena *a,
-			  const char *pattern, FILE *out)
+			  const char *pattern, bool verbose, FILE *out)
 {
 	struct uprobe_sym *syms;
 	const char *rest = provider_pattern_rest(p, pattern), *bin, *colon;
@@ -369,6 +473,9 @@ static int uprobe_list_as(const struct provider *p, struct arena *a,
 				continue;
 			fprintf(out, "%s:%s:%s\n", p->name, paths[b],
 				syms[i].name);
+			if (verbose && p == &provider_uprobe)
+				uprobe_list_params(a, paths[b], syms[i].name,
+						   out);
 			printed++;
 		}
 	}
@@ -390,13 +497,75 @@ static int uretprobe_expand(struct arena *a, const struct val *parts,
 static int uprobe_list(struct arena *a, const char *pattern, bool verbose,
 		       FILE *out)
 {
-	return uprobe_list_as(&provider_uprobe, a, pattern, out);
+	return uprobe_list_as(&provider_uprobe, a, pattern, verbose, out);
 }
 
 static int uretprobe_list(struct arena *a, const char *pattern, bool verbose,
 			  FILE *out)
 {
-	return uprobe_list_as(&provider_uretprobe, a, pattern, out);
+	return uprobe_list_as(&provider_uretprobe, a, pattern, verbose, out);
+}
+
+/*
+ * `args` at a function's entry: one field per DWARF parameter, at the
+ * 8-byte slot of the argument register that carries it (bt-gen reads
+ * slot k from the kth SysV argument register)
+ */
+static struct type *uprobe_args(struct arena *a, const struct val *ap,
+				struct probe_err *err)
+{
+	const char *path = val_get_str(ap, "target");
+	const char *func = val_get_str(ap, "func");
+	struct dwarfinfo_param *prm;
+	struct dwarfinfo *d;
+	struct type *st;
+	int64_t slot = 0;
+	int n, i, r;
+
+	err->status = 1;
+	if (!path || !func) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "args need a function: this uprobe names an address");
+		return NULL;
+	}
+	if (val_get_int(ap, "offset", 0)) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "args are only known at the entry of %s, not at an offset into it",
+			 func);
+		return NULL;
+	}
+	r = dwarfinfo_open(path, &d);
+	if (r < 0) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "args of %s: %s", func, r == -ENODATA ?
+			 arena_printf(a, "no DWARF debug info found for %s", path) :
+			 strerror(-r));
+		if (r == -ENODATA)
+			snprintf(err->hint, sizeof(err->hint),
+				 "build it with -g, or point --debuginfo at its separate debug file");
+		return NULL;
+	}
+	n = dwarfinfo_params(a, d, func, &prm);
+	if (n < 0) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "args of %s: the function is not in the DWARF debug info of %s",
+			 func, path);
+		return NULL;
+	}
+	st = type_new(a, TY_STRUCT);
+	st->name = "args";
+	st->fields = arena_alloc(a, sizeof(*st->fields) * (n + 1));
+	for (i = 0; i < n; i++) {
+		struct type_field *f = &st->fields[st->nfields++];
+		int64_t size = type_size(prm[i].type);
+
+		f->name = prm[i].name;
+		f->type = prm[i].type;
+		f->offset = slot * 8;
+		slot += size > 8 ? (size + 7) / 8 : 1;
+	}
+	st->size = slot * 8;
+	return st;
 }
 
 static const char *const uprobe_short[] = { "u", NULL };
@@ -407,6 +576,7 @@ const struct provider provider_uprobe = {
 	.short_names = uprobe_short,
 	.expand = uprobe_expand,
 	.list = uprobe_list,
+	.args = uprobe_args,
 	.has_argn = true,
 	.has_func = true,
 	.user_args = true,

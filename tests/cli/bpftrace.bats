@@ -53,8 +53,9 @@ needs_root_and() {
 	grep -qx '  Arch: '"$(uname -m)" <<<"$output"
 	grep -qx 'Build' <<<"$output"
 	grep -qx '  version: v[0-9.]*-bt[0-9.]*' <<<"$output"
-	# the conformance runner reads these: bt has none of them
-	grep -qx '  libdw (DWARF support): no' <<<"$output"
+	# the conformance runner reads these: bt links libdw (bt-probes),
+	# not the others
+	grep -qx '  libdw (DWARF support): yes' <<<"$output"
 	grep -qx '  dwunwind (DWARF stack unwinding): no' <<<"$output"
 	grep -qx '  blazesym (advanced symbolization): no' <<<"$output"
 	grep -qx 'Kernel helpers' <<<"$output"
@@ -234,4 +235,62 @@ needs_root_and() {
 	[ "$output" = "interval:ms:" ]
 	run "$BT" -l -e 'hardware:cache-misses:10 { exit(); } tracepoint:syscalls:sys_enter_openat { exit(); }'
 	[ "$output" = $'hardware:cache-misses:\ntracepoint:syscalls:sys_enter_openat' ]
+}
+
+# ---------------------------------------------------------------- DWARF
+
+TP=$BATS_TEST_DIRNAME/../../build/testprogs
+
+@test "-lv uprobe: parameters from DWARF in upstream's layout" {
+	[ -x "$TP/uprobe_test" ] || skip "build/testprogs is not built (make testprogs)"
+	run --separate-stderr "$BT" -lv "uprobe:$TP/uprobe_test:uprobeFunction[12]"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "uprobe:$TP/uprobe_test:uprobeFunction1" ]
+	[ "${lines[1]}" = "    int* n" ]
+	[ "${lines[2]}" = "    char c" ]
+	[ "${lines[3]}" = "uprobe:$TP/uprobe_test:uprobeFunction2" ]
+	[ "${lines[4]}" = "    struct Foo* foo1" ]
+	[ "${lines[5]}" = "    struct Foo* foo2" ]
+	[ "${#lines[@]}" -eq 6 ]
+	# without -v: the probes only; uretprobes have no args
+	run --separate-stderr "$BT" -l "uprobe:$TP/uprobe_test:main"
+	[ "$output" = "uprobe:$TP/uprobe_test:main" ]
+	run --separate-stderr "$BT" -lv "uretprobe:$TP/uprobe_test:main"
+	[ "$output" = "uretprobe:$TP/uprobe_test:main" ]
+}
+
+@test "-lv uprobe: separate debug info (--debuginfo, .dwo, .dwp)" {
+	[ -x "$TP/uprobe_test-stripped" ] || skip "build/testprogs is not built (make testprogs)"
+	# without --debuginfo the stripped binary lists no parameters
+	run --separate-stderr "$BT" -lv "uprobe:$TP/uprobe_test-stripped:main"
+	[ "$output" = "uprobe:$TP/uprobe_test-stripped:main" ]
+	run --separate-stderr "$BT" -lv "uprobe:$TP/uprobe_test-stripped:main" --debuginfo=./external_debug
+	[ "${lines[1]}" = "    int argc" ]
+	[ "${lines[2]}" = "    char** argv" ]
+	# an absolute directory works the same
+	run --separate-stderr "$BT" -lv "uprobe:$TP/uprobe_test-stripped:main" --debuginfo="$(cd "$TP/external_debug" && pwd)"
+	[ "${lines[1]}" = "    int argc" ]
+	run --separate-stderr "$BT" -lv "uprobe:$TP/external_debug/dwo/uprobe_test-split:uprobeFunction2"
+	[ "${lines[1]}" = "    struct Foo* foo1" ]
+	if [ -e "$TP/external_debug/dwp/uprobe_test-split.dwp" ]; then
+		run --separate-stderr "$BT" -lv "uprobe:$TP/external_debug/dwp/uprobe_test-split:uprobeFunction1"
+		[ "${lines[1]}" = "    int* n" ]
+	fi
+}
+
+@test "uprobe args and source lines: located errors" {
+	[ -x "$TP/uprobe_test" ] || skip "build/testprogs is not built (make testprogs)"
+	run --separate-stderr "$BT" --dry-run -e "uprobe:$TP/uprobe_test@uprobe_test.c:100000 { exit(); }"
+	[ "$status" -ne 0 ]
+	[[ "$stderr" == *"ERROR: no code for uprobe_test.c:100000 in the line table of "* ]]
+	run --separate-stderr "$BT" --dry-run -e "uprobe:$TP/uprobe_test-stripped:uprobeFunction1 { print(args.c); }"
+	[ "$status" -ne 0 ]
+	[[ "$stderr" == *"stdin:1:"*"ERROR: args of uprobeFunction1: no DWARF debug info found for "* ]]
+	[[ "$stderr" == *"HINT: "*"--debuginfo"* ]]
+	run --separate-stderr "$BT" --dry-run -e "uprobe:$TP/uprobe_test:uprobeFunction1 { print(args.nosuch); }"
+	[ "$status" -ne 0 ]
+	[[ "$stderr" == *"nosuch"* ]]
+	run --separate-stderr "$BT" --dry-run -e "uretprobe:$TP/uprobe_test@uprobe_test.c:22 { exit(); }"
+	[ "$status" -ne 0 ]
+	[[ "$stderr" == *"uretprobe can not attach to a source line"* ]]
 }

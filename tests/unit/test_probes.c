@@ -1,14 +1,18 @@
 /*
  * test_probes.c - unit tests of bt-probes' provider library: lookup by
  * name, tracepoint format parsing, timed attach points, software events,
- * suggestions, tracepoint argument lines, and (when tracefs is available)
- * tracepoint expansion and listing.
+ * suggestions, tracepoint argument lines, (when tracefs is available)
+ * tracepoint expansion and listing, and (when `make testprogs` has run)
+ * the DWARF reader on build/testprogs/uprobe_test and its stripped and
+ * split-DWARF variants.
  */
 #include <check.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "bt-probes/dwarfinfo.h"
 #include "bt-probes/provider.h"
 #include "tracefs.h"
 
@@ -379,6 +383,148 @@ START_TEST(uprobe_expand)
 }
 END_TEST
 
+#define UPROBE_TEST "build/testprogs/uprobe_test"
+
+START_TEST(dwarf_params_and_types)
+{
+	struct arena *a = arena_new();
+	struct dwarfinfo_param *prm;
+	struct dwarfinfo *d;
+	struct type *t;
+
+	if (access(UPROBE_TEST, R_OK)) {
+		arena_free(a);
+		return;
+	}
+	ck_assert_int_eq(dwarfinfo_open(UPROBE_TEST, &d), 0);
+	ck_assert_int_eq(dwarfinfo_params(a, d, "main", &prm), 2);
+	ck_assert_str_eq(prm[0].decl, "int");
+	ck_assert_str_eq(prm[0].name, "argc");
+	ck_assert_str_eq(prm[1].decl, "char**");
+	ck_assert_int_eq(dwarfinfo_params(a, d, "uprobeFunction1", &prm), 2);
+	ck_assert_str_eq(prm[0].name, "n");
+	ck_assert_int_eq(prm[0].type->kind, TY_PTR);
+	ck_assert(prm[0].type->user);
+	ck_assert_int_eq(prm[0].type->elem->size, 4);
+	ck_assert_str_eq(prm[1].name, "c");
+	ck_assert_int_eq(prm[1].type->kind, TY_INT);
+	ck_assert_int_eq(prm[1].type->size, 1);
+	ck_assert_int_eq(dwarfinfo_params(a, d, "uprobeFunction2", &prm), 2);
+	ck_assert_str_eq(prm[0].decl, "struct Foo*");
+	ck_assert_str_eq(prm[0].type->elem->name, "struct Foo");
+	ck_assert_int_eq(dwarfinfo_params(a, d, "uprobeFunctionUint128", &prm), 4);
+	ck_assert_int_eq(type_size(prm[3].type), 16);
+	ck_assert_int_eq(dwarfinfo_params(a, d, "noSuchFunction", &prm), -ENOENT);
+	/* struct Foo { int a; char b[10]; int c[3]; __int128_t d; } */
+	t = dwarfinfo_named_type(a, d, "struct Foo");
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(t->nfields, 4);
+	ck_assert_int_eq(t->size, 48);
+	ck_assert_str_eq(t->fields[1].name, "b");
+	ck_assert_int_eq(t->fields[1].offset, 4);
+	ck_assert_int_eq(t->fields[1].type->kind, TY_STRING);
+	ck_assert_int_eq(t->fields[2].type->kind, TY_ARRAY);
+	ck_assert_int_eq(t->fields[2].type->count, 3);
+	ck_assert_int_eq(t->fields[2].offset, 16);
+	ck_assert_int_eq(t->fields[3].offset, 32);
+	t = dwarfinfo_named_type(a, d, "struct Bar");
+	ck_assert_int_eq(t->fields[1].type->kind, TY_ARRAY);
+	ck_assert_int_eq(t->fields[1].type->elem->kind, TY_PTR);
+	ck_assert_ptr_null(dwarfinfo_named_type(a, d, "struct NoSuch"));
+	ck_assert_ptr_null(dwarfinfo_named_type(a, d, "Foo"));
+	arena_free(a);
+}
+END_TEST
+
+START_TEST(dwarf_lines_and_uprobe)
+{
+	struct arena *a = arena_new();
+	struct probe_err err = { { 0 } };
+	struct val *out = val_arr(a);
+	struct dwarfinfo *d;
+	struct type *args;
+	uint64_t addr, faddr, fsize;
+
+	if (access(UPROBE_TEST, R_OK)) {
+		arena_free(a);
+		return;
+	}
+	ck_assert_int_eq(dwarfinfo_open(UPROBE_TEST, &d), 0);
+	/* line 22 is the opening brace of uprobeFunction1: its entry */
+	ck_assert_int_eq(dwarfinfo_line_addr(d, "uprobe_test.c", 22, &addr), 0);
+	ck_assert_int_eq(uprobe_find_symbol(a, UPROBE_TEST, "uprobeFunction1",
+					    &faddr, &fsize), 0);
+	ck_assert_uint_eq(addr, faddr);
+	ck_assert_int_eq(dwarfinfo_line_addr(d, "uprobe_test.c", 100000, &addr),
+			 -ENOENT);
+	ck_assert_int_eq(dwarfinfo_line_addr(d, "other.c", 22, &addr), -ENOENT);
+	/* the provider: BIN@FILE:LINE and args */
+	ck_assert_int_eq(provider_uprobe.expand(a, parts_of(a,
+			 UPROBE_TEST "@uprobe_test.c", "36"), out, &err), 1);
+	ck_assert_str_eq(val_get_str(out->items[0], "func"),
+			 "uprobeFunctionBranching");
+	ck_assert_int_gt(val_get_int(out->items[0], "offset", 0), 0);
+	ck_assert_int_lt(provider_uprobe.expand(a, parts_of(a,
+			 UPROBE_TEST "@uprobe_test.c", "x"), out, &err), 0);
+	ck_assert_int_lt(provider_uretprobe.expand(a, parts_of(a,
+			 UPROBE_TEST "@uprobe_test.c", "22"), out, &err), 0);
+	out = val_arr(a);
+	ck_assert_int_eq(provider_uprobe.expand(a, parts_of(a, UPROBE_TEST,
+			 "uprobeFunction1"), out, &err), 1);
+	args = provider_uprobe.args(a, out->items[0], &err);
+	ck_assert_ptr_nonnull(args);
+	ck_assert_int_eq(args->nfields, 2);
+	ck_assert_int_eq(args->fields[1].offset, 8);
+	ck_assert_int_eq(args->size, 16);
+	/* a 16-byte parameter takes two register slots */
+	out = val_arr(a);
+	provider_uprobe.expand(a, parts_of(a, UPROBE_TEST,
+			       "uprobeFunctionUint128"), out, &err);
+	args = provider_uprobe.args(a, out->items[0], &err);
+	ck_assert_int_eq(args->fields[3].offset, 48);
+	ck_assert_int_eq(args->size, 64);
+	arena_free(a);
+}
+END_TEST
+
+START_TEST(dwarf_separate)
+{
+	struct arena *a = arena_new();
+	struct dwarfinfo_param *prm;
+	struct dwarfinfo *d;
+	uint64_t addr;
+
+	if (access("build/testprogs/uprobe_test-stripped", R_OK)) {
+		arena_free(a);
+		return;
+	}
+	/* the stripped binary's DWARF is found by its debuglink in a
+	 * --debuginfo directory relative to the binary */
+	dwarfinfo_path = "./external_debug";
+	ck_assert_int_eq(dwarfinfo_open("build/testprogs/uprobe_test-stripped",
+					&d), 0);
+	ck_assert_int_eq(dwarfinfo_params(a, d, "uprobeFunction1", &prm), 2);
+	ck_assert_int_eq(dwarfinfo_line_addr(d, "uprobe_test.c", 22, &addr), 0);
+	dwarfinfo_path = NULL;
+	ck_assert_int_eq(dwarfinfo_open("build/testprogs/external_debug/dwo/uprobe_test-split",
+					&d), 0);
+	ck_assert_int_eq(dwarfinfo_params(a, d, "uprobeFunction2", &prm), 2);
+	ck_assert_str_eq(prm[1].decl, "struct Foo*");
+	if (!access("build/testprogs/external_debug/dwp/uprobe_test-split", R_OK)) {
+		ck_assert_int_eq(dwarfinfo_open("build/testprogs/external_debug/dwp/uprobe_test-split",
+						&d), 0);
+		ck_assert_int_eq(dwarfinfo_params(a, d, "main", &prm), 2);
+		ck_assert_str_eq(prm[0].name, "argc");
+		ck_assert_ptr_nonnull(dwarfinfo_named_type(a, d, "struct Foo"));
+	}
+	/* a non-ELF file, and one that does not exist */
+	ck_assert_int_lt(dwarfinfo_open("tests/unit/test_probes.c", &d), 0);
+	ck_assert_int_eq(dwarfinfo_open("build/testprogs/no-such-file", &d),
+			 -ENOENT);
+	arena_free(a);
+}
+END_TEST
+
 START_TEST(kprobe_expand)
 {
 	struct arena *a = arena_new();
@@ -424,6 +570,9 @@ int main(void)
 	tcase_add_test(tc, tracepoint_listing);
 	tcase_add_test(tc, uprobe_expand);
 	tcase_add_test(tc, kprobe_expand);
+	tcase_add_test(tc, dwarf_params_and_types);
+	tcase_add_test(tc, dwarf_lines_and_uprobe);
+	tcase_add_test(tc, dwarf_separate);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
