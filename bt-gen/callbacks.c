@@ -88,6 +88,51 @@ static void fn_restore(struct gen *g, const struct fn_state *s)
 	LLVMPositionBuilderAtEnd(g->b, s->at);
 }
 
+/*
+ * The rest of a loop callback, from the body on: `continue` returns 0,
+ * `break` 1; then back to the enclosing function (saved).
+ */
+static void callback_body(struct gen *g, const struct val *st,
+			  struct fn_state *saved)
+{
+	LLVMBasicBlockRef cont = gen_block(g, "cb_continue");
+	LLVMBasicBlockRef brk = gen_block(g, "cb_break");
+
+	g->loop_cont[0] = cont;
+	g->loop_brk[0] = brk;
+	g->nloops = 1;
+	stmt_block(g, val_get(st, "body"));
+	if (!LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(g->b)))
+		LLVMBuildBr(g->b, cont);
+	LLVMPositionBuilderAtEnd(g->b, cont);
+	LLVMBuildRet(g->b, gen_i64(g, 0));
+	LLVMPositionBuilderAtEnd(g->b, brk);
+	LLVMBuildRet(g->b, gen_i64(g, 1));
+	gen_function_end(g);
+	LLVMSetCurrentDebugLocation2(g->b, NULL);
+	fn_restore(g, saved);
+	btf_debug_loc(g, st);
+}
+
+/* after the helper call: return `value` if the body returned */
+static void callback_returned(struct gen *g, LLVMValueRef ctx)
+{
+	LLVMTypeRef i64 = LLVMInt64TypeInContext(g->ctx);
+	LLVMBasicBlockRef ret_bb = gen_block(g, "cb_returned");
+	LLVMBasicBlockRef go_on = gen_block(g, "cb_done");
+	LLVMValueRef ld = LLVMBuildLoad2(g->b, i64, gen_ptr_add(g, ctx, 16), "");
+
+	LLVMSetAlignment(ld, 8);
+	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntNE, ld, gen_i64(g, 0),
+			""), ret_bb, go_on);
+	LLVMPositionBuilderAtEnd(g->b, ret_bb);
+	ld = LLVMBuildLoad2(g->b, i64, gen_ptr_add(g, ctx, 24), "");
+	LLVMSetAlignment(ld, 8);
+	gen_return(g, ld);
+	LLVMBuildBr(g->b, go_on);
+	LLVMPositionBuilderAtEnd(g->b, go_on);
+}
+
 static LLVMValueRef as_i64(struct gen *g, const struct val *e)
 {
 	struct gv v = expr_gen(g, e);
@@ -116,7 +161,6 @@ int callbacks_for(struct gen *g, const struct val *st)
 	LLVMTypeRef i64 = LLVMInt64TypeInContext(g->ctx);
 	LLVMTypeRef params[4] = { ptr, ptr, ptr, ptr };
 	LLVMValueRef ctx, cb, lo = NULL, n = NULL, args[4], slot, ld, st8;
-	LLVMBasicBlockRef cont, brk, ret_bb, go_on;
 	struct gmap *m = NULL;
 	struct fn_state saved;
 	const char *name;
@@ -218,22 +262,7 @@ int callbacks_for(struct gen *g, const struct val *st)
 					vt->fields[1].offset), vvt,
 				  LLVMGetParam(cb, 2), m->kval);
 	}
-	cont = gen_block(g, "for_continue");
-	brk = gen_block(g, "for_break");
-	g->loop_cont[0] = cont;
-	g->loop_brk[0] = brk;
-	g->nloops = 1;
-	stmt_block(g, val_get(st, "body"));
-	if (!LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(g->b)))
-		LLVMBuildBr(g->b, cont);
-	LLVMPositionBuilderAtEnd(g->b, cont);
-	LLVMBuildRet(g->b, gen_i64(g, 0));
-	LLVMPositionBuilderAtEnd(g->b, brk);
-	LLVMBuildRet(g->b, gen_i64(g, 1));
-	gen_function_end(g);
-	LLVMSetCurrentDebugLocation2(g->b, NULL);
-	fn_restore(g, &saved);
-	btf_debug_loc(g, st);
+	callback_body(g, st, &saved);
 
 	/* the call, then return if the body did */
 	if (range) {
@@ -250,18 +279,7 @@ int callbacks_for(struct gen *g, const struct val *st)
 		args[3] = gen_i64(g, 0);
 		gen_helper(g, BPF_FUNC_for_each_map_elem, i64, args, 4);
 	}
-	ld = LLVMBuildLoad2(g->b, i64, gen_ptr_add(g, ctx, 16), "");
-	LLVMSetAlignment(ld, 8);
-	ret_bb = gen_block(g, "for_returned");
-	go_on = gen_block(g, "for_done");
-	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntNE, ld, gen_i64(g, 0),
-			""), ret_bb, go_on);
-	LLVMPositionBuilderAtEnd(g->b, ret_bb);
-	ld = LLVMBuildLoad2(g->b, i64, gen_ptr_add(g, ctx, 24), "");
-	LLVMSetAlignment(ld, 8);
-	gen_return(g, ld);
-	LLVMBuildBr(g->b, go_on);
-	LLVMPositionBuilderAtEnd(g->b, go_on);
+	callback_returned(g, ctx);
 	return 0;
 }
 
@@ -281,7 +299,7 @@ int callbacks_while(struct gen *g, const struct val *st)
 	LLVMTypeRef i64 = LLVMInt64TypeInContext(g->ctx);
 	LLVMTypeRef params[2] = { i64, ptr };
 	LLVMValueRef ctx, cb, args[4], ld, st8, turns, cond_ended, used_up;
-	LLVMBasicBlockRef cont, brk, body, ended, ret_bb, go_on;
+	LLVMBasicBlockRef body, ended;
 	struct fn_state saved;
 	const char *name;
 
@@ -315,28 +333,13 @@ int callbacks_while(struct gen *g, const struct val *st)
 
 	body = gen_block(g, "while_body");
 	ended = gen_block(g, "while_ended");
-	cont = gen_block(g, "while_continue");
-	brk = gen_block(g, "while_break");
 	LLVMBuildCondBr(g->b, expr_cond(g, val_get(st, "cond")), body, ended);
 	LLVMPositionBuilderAtEnd(g->b, ended);
 	st8 = LLVMBuildStore(g->b, gen_i64(g, 1), gen_ptr_add(g, g->cb_ctx, 32));
 	LLVMSetAlignment(st8, 8);
 	LLVMBuildRet(g->b, gen_i64(g, 1));
 	LLVMPositionBuilderAtEnd(g->b, body);
-	g->loop_cont[0] = cont;
-	g->loop_brk[0] = brk;
-	g->nloops = 1;
-	stmt_block(g, val_get(st, "body"));
-	if (!LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(g->b)))
-		LLVMBuildBr(g->b, cont);
-	LLVMPositionBuilderAtEnd(g->b, cont);
-	LLVMBuildRet(g->b, gen_i64(g, 0));
-	LLVMPositionBuilderAtEnd(g->b, brk);
-	LLVMBuildRet(g->b, gen_i64(g, 1));
-	gen_function_end(g);
-	LLVMSetCurrentDebugLocation2(g->b, NULL);
-	fn_restore(g, &saved);
-	btf_debug_loc(g, st);
+	callback_body(g, st, &saved);
 
 	args[0] = LLVMConstInt(LLVMInt32TypeInContext(g->ctx),
 			       WHILE_MAX_ITERATIONS, 0);
@@ -345,18 +348,7 @@ int callbacks_while(struct gen *g, const struct val *st)
 	args[3] = gen_i64(g, 0);
 	turns = gen_helper(g, BPF_FUNC_loop, i64, args, 4);
 
-	ld = LLVMBuildLoad2(g->b, i64, gen_ptr_add(g, ctx, 16), "");
-	LLVMSetAlignment(ld, 8);
-	ret_bb = gen_block(g, "while_returned");
-	go_on = gen_block(g, "while_done");
-	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntNE, ld, gen_i64(g, 0),
-			""), ret_bb, go_on);
-	LLVMPositionBuilderAtEnd(g->b, ret_bb);
-	ld = LLVMBuildLoad2(g->b, i64, gen_ptr_add(g, ctx, 24), "");
-	LLVMSetAlignment(ld, 8);
-	gen_return(g, ld);
-	LLVMBuildBr(g->b, go_on);
-	LLVMPositionBuilderAtEnd(g->b, go_on);
+	callback_returned(g, ctx);
 
 	cond_ended = LLVMBuildLoad2(g->b, i64, gen_ptr_add(g, ctx, 32), "");
 	LLVMSetAlignment(cond_ended, 8);
