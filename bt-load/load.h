@@ -233,6 +233,22 @@ struct val *symbolize_stack(struct arena *a, const struct type *t,
  * of process pid, or -ENOENT; the strings live until usym_free() */
 int usym_resolve(uint32_t pid, uint64_t addr, const char **name,
 		 uint64_t *offset, const char **module);
+/* a function at a user address, from DWARF: inlined ones first */
+struct usym_frame {
+	const char *name;           /* NULL when unknown */
+	const char *file;           /* source file, NULL when unknown */
+	int line;
+	bool inlined;
+};
+/*
+ * the functions at addr in pid, innermost (inlined) first and the one
+ * they are inlined into last, each with its source file and line; the
+ * count (at most max) or -ENOENT without DWARF
+ */
+int usym_debug_frames(uint32_t pid, uint64_t addr, struct usym_frame *out,
+		      int max);
+/* show_debug_info: stacks show source lines and inlined functions */
+void symbolize_set_debug_info(bool on);
 /* the GNU build id (hex) of the file mapped at addr in pid, and addr's
  * offset in that file; -ENOENT when unknown */
 int usym_build_id(uint32_t pid, uint64_t addr, const char **build_id,

@@ -239,6 +239,53 @@ struct val *symbolize_cgroup(struct arena *a, uint64_t id)
 	return val_str(a, out);
 }
 
+static bool debug_info;
+
+void symbolize_set_debug_info(bool on)
+{
+	debug_info = on;
+}
+
+/*
+ * show_debug_info: the frames of one address from DWARF, appended to
+ * frames: `[inlined] f@file:line` for each inlined function, then
+ * `sym+off@file:line` (perf mode: `addr f (inlined)`, then the usual
+ * perf frame).  false when the address has no DWARF.
+ */
+static bool debug_frames(struct arena *a, struct val *frames, uint64_t addr,
+			 uint32_t pid, const char *mode)
+{
+	struct usym_frame fr[16];
+	bool perf = !strcmp(mode, "perf");
+	const char *sym;
+	int n = usym_debug_frames(pid, addr, fr, 16), i;
+
+	if (n <= 0)
+		return false;
+	for (i = 0; i < n - 1; i++) {
+		if (!fr[i].inlined)
+			continue;
+		if (perf)
+			sym = arena_printf(a, "%llx %s (inlined)",
+					   (unsigned long long)addr,
+					   fr[i].name ? fr[i].name : "??");
+		else
+			sym = arena_printf(a, "[inlined] %s@%s:%d",
+					   fr[i].name ? fr[i].name : "??",
+					   fr[i].file ? fr[i].file : "??",
+					   fr[i].line);
+		val_push(a, frames, val_str(a, sym));
+	}
+	sym = usym_name(a, addr, pid, perf ? 2 : 1);
+	if (perf)
+		sym = arena_printf(a, "%llx %s", (unsigned long long)addr, sym);
+	else if (fr[n - 1].file)
+		sym = arena_printf(a, "%s@%s:%d", sym, fr[n - 1].file,
+				   fr[n - 1].line);
+	val_push(a, frames, val_str(a, sym));
+	return true;
+}
+
 struct val *symbolize_stack(struct arena *a, const struct type *t,
 			    const void *p)
 {
@@ -283,6 +330,9 @@ struct val *symbolize_stack(struct arena *a, const struct type *t,
 			val_push(a, frames, val_str(a, sym));
 			continue;
 		}
+		if (user && debug_info &&
+		    debug_frames(a, frames, addrs[i], pid, mode))
+			continue;
 		sym = user ? usym_name(a, addrs[i], pid, strcmp(mode, "perf") ? 1 : 2)
 			   : ksym_name(a, addrs[i], true);
 		if (!strcmp(mode, "perf"))

@@ -8,8 +8,14 @@
  * by address, and kept for the run.  Files are opened through
  * /proc/PID/root so that processes in other mount namespaces resolve too.
  *
+ * With show_debug_info, usym_debug_frames() also reads the file's DWARF
+ * (libdw, opened on first use and kept): the source line of an address
+ * and the functions inlined at it.
+ *
  * Ownership: everything here is malloc'd and lives until usym_free().
  */
+#include <dwarf.h>
+#include <elfutils/libdw.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -36,6 +42,10 @@ struct usym_load {             /* a PT_LOAD segment */
 
 struct usym_file {
 	char *path;
+	char *open_path;       /* where it was opened from */
+	Dwarf *dw;             /* its DWARF, when asked for and present */
+	int dw_fd;
+	bool dw_tried;
 	char build_id[41];     /* hex of NT_GNU_BUILD_ID, "" when none */
 	struct usym_sym *syms;
 	size_t nsyms;
@@ -78,6 +88,11 @@ static void file_clear(struct usym_file *f)
 		free(f->syms[i].name);
 	free(f->syms);
 	free(f->path);
+	free(f->open_path);
+	if (f->dw)
+		dwarf_end(f->dw);
+	if (f->dw_tried && f->dw_fd >= 0)
+		close(f->dw_fd);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -189,6 +204,7 @@ static struct usym_file *file_get(uint32_t pid, const char *path)
 		return NULL;
 	snprintf(full, sizeof(full), "/proc/%u/root%s", pid, path);
 	fd = pid ? open(full, O_RDONLY | O_CLOEXEC) : -1;
+	f->open_path = strdup(fd >= 0 ? full : path);
 	if (fd < 0)
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -334,6 +350,136 @@ int usym_resolve(uint32_t pid, uint64_t addr, const char **name,
 }
 
 /* a function symbol of the file at path, by name */
+/* the file's DWARF, opened on first use; NULL when it has none */
+static Dwarf *file_dwarf(struct usym_file *f)
+{
+	if (!f->dw_tried) {
+		f->dw_tried = true;
+		f->dw_fd = f->open_path ? open(f->open_path, O_RDONLY | O_CLOEXEC) : -1;
+		if (f->dw_fd >= 0)
+			f->dw = dwarf_begin(f->dw_fd, DWARF_C_READ);
+	}
+	return f->dw;
+}
+
+/* the ELF address (p_vaddr space) of a process address in file f */
+static bool file_vaddr(const struct usym_file *f, const struct usym_range *r,
+		       uint64_t addr, uint64_t *vaddr)
+{
+	uint64_t off = addr - r->start + r->pgoff;
+	int i;
+
+	for (i = 0; i < f->nloads; i++) {
+		if (off >= f->loads[i].offset &&
+		    off < f->loads[i].offset + f->loads[i].filesz) {
+			*vaddr = off - f->loads[i].offset + f->loads[i].vaddr;
+			return true;
+		}
+	}
+	return false;
+}
+
+static const char *die_name(Dwarf_Die *die)
+{
+	Dwarf_Attribute at;
+
+	return dwarf_formstring(dwarf_attr_integrate(die, DW_AT_name, &at));
+}
+
+/* the DIEs of functions (inlined or not) whose code holds pc */
+struct pc_fn {
+	Dwarf_Die die;
+	Dwarf_Addr size;        /* of the range holding pc: inner is smaller */
+};
+
+static void collect_fns(Dwarf_Die *parent, Dwarf_Addr pc, struct pc_fn *fns,
+			int *n, int max, int depth)
+{
+	Dwarf_Die child;
+
+	if (depth > 64 || dwarf_child(parent, &child))
+		return;
+	do {
+		int tag = dwarf_tag(&child);
+		Dwarf_Addr base, lo, hi;
+		ptrdiff_t off = 0;
+
+		if ((tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine) &&
+		    dwarf_haspc(&child, pc) > 0 && *n < max) {
+			fns[*n].die = child;
+			fns[*n].size = ~(Dwarf_Addr)0;
+			while ((off = dwarf_ranges(&child, off, &base, &lo, &hi)) > 0)
+				if (pc >= lo && pc < hi && hi - lo < fns[*n].size)
+					fns[*n].size = hi - lo;
+			(*n)++;
+		}
+		collect_fns(&child, pc, fns, n, max, depth + 1);
+	} while (dwarf_siblingof(&child, &child) == 0);
+}
+
+static int pc_fn_cmp(const void *x, const void *y)
+{
+	const struct pc_fn *a = x, *b = y;
+
+	return (a->size > b->size) - (a->size < b->size);
+}
+
+int usym_debug_frames(uint32_t pid, uint64_t addr, struct usym_frame *out,
+		      int max)
+{
+	struct usym_range *r = range_of(pid, addr);
+	struct usym_file *f;
+	struct pc_fn fns[32];
+	Dwarf_Die cu;
+	Dwarf_Files *files = NULL;
+	Dwarf_Line *line;
+	uint64_t vaddr;
+	const char *file = NULL;
+	int lineno = 0, n = 0, i, k = 0;
+	size_t nfiles = 0;
+
+	if (!r || !(f = file_get(pid, r->path)) || !file_vaddr(f, r, addr, &vaddr) ||
+	    !file_dwarf(f) || !dwarf_addrdie(f->dw, vaddr, &cu))
+		return -ENOENT;
+	line = dwarf_getsrc_die(&cu, vaddr);
+	if (line) {
+		file = dwarf_linesrc(line, NULL, NULL);
+		dwarf_lineno(line, &lineno);
+	}
+	dwarf_getsrcfiles(&cu, &files, &nfiles);
+	/*
+	 * Compilers nest inlined instances differently (under the caller's
+	 * concrete code or under the inlined function's abstract tree), so
+	 * every function holding pc is collected and ordered by the size of
+	 * its range: the innermost inlined one first, the real function last
+	 */
+	collect_fns(&cu, vaddr, fns, &n, 32, 0);
+	qsort(fns, (size_t)n, sizeof(*fns), pc_fn_cmp);
+	for (i = 0; i < n && k < max; i++) {
+		int tag = dwarf_tag(&fns[i].die);
+		Dwarf_Attribute at;
+		Dwarf_Word w;
+
+		out[k].name = die_name(&fns[i].die);
+		out[k].file = file;
+		out[k].line = lineno;
+		out[k].inlined = tag == DW_TAG_inlined_subroutine;
+		k++;
+		if (tag == DW_TAG_subprogram)
+			break;
+		/* the caller is at the call site */
+		if (!dwarf_formudata(dwarf_attr(&fns[i].die, DW_AT_call_line, &at), &w))
+			lineno = (int)w;
+		if (files && !dwarf_formudata(dwarf_attr(&fns[i].die, DW_AT_call_file, &at), &w))
+			file = dwarf_filesrc(files, w, NULL, NULL);
+	}
+	if (!k && file) {
+		out[0] = (struct usym_frame){ NULL, file, lineno, false };
+		k = 1;
+	}
+	return k ? k : -ENOENT;
+}
+
 int usym_build_id(uint32_t pid, uint64_t addr, const char **build_id,
 		  uint64_t *file_offset)
 {

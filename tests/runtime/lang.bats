@@ -270,3 +270,18 @@ uprobe:'"$TP"'/string_args:print {
 	[ "$status" -eq 0 ]
 	[ "$output" = "2 4464 2 8 16" ]
 }
+
+@test "show_debug_info: source lines and inlined functions in ustack (DWARF)" {
+	[ -x "$TP/usdt_inlined" ] || skip "build/testprogs is not built (make testprogs)"
+	run --separate-stderr timeout "$LIMIT" "$BT" -q -e 'config = { show_debug_info=1 } usdt:'"$TP"'/usdt_inlined:tracetest:testprobe { if (arg1 == 100) { printf("%s\n", ustack(2)); exit(); } }' -c "$TP/usdt_inlined"
+	[ "$status" -eq 0 ]
+	src=$ROOT/tests/testprogs/usdt_inlined.c
+	# myclock's probe line, then each call site outwards
+	l_probe=$(grep -n 'STAP_PROBE2' "$src" | cut -d: -f1)
+	l_call=$(grep -n '^  myclock(100);' "$src" | cut -d: -f1)
+	l_wrap=$(grep -n '^  mywrapper_inlined();' "$src" | cut -d: -f1)
+	[ "${lines[0]}" = "        [inlined] myclock@$src:$l_probe" ]
+	[ "${lines[1]}" = "        [inlined] mywrapper_inlined@$src:$l_call" ]
+	[[ "${lines[2]}" =~ ^\ +mywrapper\+[0-9]+@$src:$l_wrap$ ]]
+	[[ "${lines[3]}" =~ ^\ +loop\+[0-9]+@$src:[0-9]+$ ]]
+}
