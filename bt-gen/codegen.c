@@ -822,7 +822,11 @@ static void llvm_diagnostic(LLVMDiagnosticInfoRef di, void *arg)
 	if (LLVMGetDiagInfoSeverity(di) != LLVMDSError)
 		return;
 	msg = LLVMGetDiagInfoDescription(di);
-	fprintf(stderr, "bt-gen: ERROR: %s\n", msg);
+	/* LLVM repeats a message for every instruction it concerns */
+	if (!g->llvm_last_error || strcmp(g->llvm_last_error, msg)) {
+		fprintf(stderr, "bt-gen: ERROR: %s\n", msg);
+		g->llvm_last_error = arena_strdup(g->a, msg);
+	}
 	LLVMDisposeMessage(msg);
 	g->llvm_failed = true;
 }

@@ -166,6 +166,7 @@ struct gen {
 	LLVMValueRef frame;           /* GEN_FRAME_SIZE bytes on the stack */
 	int64_t frame_off;
 	bool llvm_failed;             /* the backend reported an error */
+	const char *llvm_last_error; /* printed once while LLVM repeats it */
 	struct gslot *slots;          /* variables by slot */
 	int nslots;
 	bool slots_in_scratch;        /* the probe has callbacks (for loops) */
