@@ -21,7 +21,13 @@ static bool check_name_depends_on_ap(const char *name)
 	return !strncmp(name, "arg", 3) && isdigit((unsigned char)name[3]);
 }
 
-bool check_body_depends_on_ap(const struct val *node)
+/*
+ * Does node hold an identifier or call whose name `hit` accepts (with
+ * arg passed through)?  The one walk behind both questions below.
+ */
+static bool check_body_names_any(const struct val *node,
+				 bool (*hit)(const char *name, const char *arg),
+				 const char *arg)
 {
 	const char *k, *name;
 	size_t i;
@@ -30,7 +36,7 @@ bool check_body_depends_on_ap(const struct val *node)
 		return false;
 	if (node->kind == VAL_ARR) {
 		for (i = 0; i < node->n; i++)
-			if (check_body_depends_on_ap(node->items[i]))
+			if (check_body_names_any(node->items[i], hit, arg))
 				return true;
 		return false;
 	}
@@ -39,12 +45,23 @@ bool check_body_depends_on_ap(const struct val *node)
 	k = val_get_str(node, "k");
 	name = val_get_str(node, "name");
 	if (k && name && (!strcmp(k, "ident") || !strcmp(k, "call")) &&
-	    check_name_depends_on_ap(name))
+	    hit(name, arg))
 		return true;
 	for (i = 0; i < node->n; i++)
-		if (check_body_depends_on_ap(node->kv[i].v))
+		if (check_body_names_any(node->kv[i].v, hit, arg))
 			return true;
 	return false;
+}
+
+static bool depends_on_ap(const char *name, const char *unused)
+{
+	(void)unused;
+	return check_name_depends_on_ap(name);
+}
+
+bool check_body_depends_on_ap(const struct val *node)
+{
+	return check_body_names_any(node, depends_on_ap, NULL);
 }
 
 /*
@@ -66,31 +83,16 @@ static bool check_cookie_ident_ok(const char *name, const char *prov)
 					 !strcmp(prov, "uretprobe"));
 }
 
+/* a use of the attach point one shared program cannot serve */
+static bool cookie_breaking(const char *name, const char *prov)
+{
+	return check_name_depends_on_ap(name) &&
+	       !check_cookie_ident_ok(name, prov);
+}
+
 static bool check_cookie_body_ok(const struct val *node, const char *prov)
 {
-	const char *k, *name;
-	size_t i;
-
-	if (!node)
-		return true;
-	if (node->kind == VAL_ARR) {
-		for (i = 0; i < node->n; i++)
-			if (!check_cookie_body_ok(node->items[i], prov))
-				return false;
-		return true;
-	}
-	if (node->kind != VAL_MAP)
-		return true;
-	k = val_get_str(node, "k");
-	name = val_get_str(node, "name");
-	if (k && name && (!strcmp(k, "ident") || !strcmp(k, "call")) &&
-	    check_name_depends_on_ap(name) &&
-	    !check_cookie_ident_ok(name, prov))
-		return false;
-	for (i = 0; i < node->n; i++)
-		if (!check_cookie_body_ok(node->kv[i].v, prov))
-			return false;
-	return true;
+	return !check_body_names_any(node, cookie_breaking, prov);
 }
 
 /*

@@ -270,24 +270,7 @@ bool async_ident(struct gen *g, const struct val *e, const char *name,
 
 LLVMValueRef async_global(struct gen *g, int off)
 {
-	LLVMValueRef p = globals_ptr(g), ld, phi, vals[2];
-	LLVMBasicBlockRef rd = gen_block(g, "global_read");
-	LLVMBasicBlockRef done = gen_block(g, "global_done");
-	LLVMBasicBlockRef from = LLVMGetInsertBlock(g->b), blocks[2];
-
-	LLVMBuildCondBr(g->b, LLVMBuildIsNotNull(g->b, p, ""), rd, done);
-	LLVMPositionBuilderAtEnd(g->b, rd);
-	ld = LLVMBuildLoad2(g->b, gen_int_type(g, 8), gen_ptr_add(g, p, off), "");
-	LLVMSetAlignment(ld, 8);
-	LLVMBuildBr(g->b, done);
-	LLVMPositionBuilderAtEnd(g->b, done);
-	phi = LLVMBuildPhi(g->b, gen_int_type(g, 8), "");
-	vals[0] = ld;
-	vals[1] = gen_i64(g, 0);
-	blocks[0] = rd;
-	blocks[1] = from;
-	LLVMAddIncoming(phi, vals, blocks, 2);
-	return phi;
+	return gen_load_u64_or_zero(g, globals_ptr(g), off);
 }
 
 void async_exit_flag(struct gen *g, LLVMValueRef code)
@@ -477,8 +460,7 @@ static LLVMValueRef ts_now(struct gen *g)
 {
 	const char *dummy = getenv("BPFTRACE_DUMMY_TS_MAP");
 	struct gmap *dm = dummy ? maps_find(g, dummy) : NULL;
-	LLVMValueRef key, p, ld, phi, vals[2];
-	LLVMBasicBlockRef rd, done, from, blocks[2];
+	LLVMValueRef key, p;
 
 	if (!dm || dm->key || !gen_is_scalar(dm->kval))
 		return gen_helper(g, BPF_FUNC_ktime_get_tai_ns,
@@ -486,21 +468,7 @@ static LLVMValueRef ts_now(struct gen *g)
 	key = gen_tmp(g, 8);
 	st8(g, key, 0, gen_i64(g, 0));
 	p = maps_lookup(g, dm, key);
-	rd = gen_block(g, "ts_dummy");
-	done = gen_block(g, "ts_dummy_done");
-	from = LLVMGetInsertBlock(g->b);
-	LLVMBuildCondBr(g->b, LLVMBuildIsNotNull(g->b, p, ""), rd, done);
-	LLVMPositionBuilderAtEnd(g->b, rd);
-	ld = ld8(g, p, 0);
-	LLVMBuildBr(g->b, done);
-	LLVMPositionBuilderAtEnd(g->b, done);
-	phi = LLVMBuildPhi(g->b, gen_int_type(g, 8), "");
-	vals[0] = ld;
-	vals[1] = gen_i64(g, 0);
-	blocks[0] = rd;
-	blocks[1] = from;
-	LLVMAddIncoming(phi, vals, blocks, 2);
-	return phi;
+	return gen_load_u64_or_zero(g, p, 0);
 }
 
 void async_tseries(struct gen *g, struct gmap *m, LLVMValueRef key,

@@ -359,33 +359,10 @@ struct gv builtin_ident(struct gen *g, const struct val *e)
 	} else if (!strcmp(name, "nsecs")) {
 		v = u64v(g, helper0(g, BPF_FUNC_ktime_get_ns));
 	} else if (!strcmp(name, "elapsed")) {
-		LLVMValueRef key = gen_tmp(g, 4), p, start, ok, ld;
+		/* bt-load's start time; 0 if the array map had no entry */
+		LLVMValueRef start = async_global(g, GLOBALS_START_NS);
 
-		LLVMBuildStore(g->b, gen_const(g, 4, 0), key);
-		p = maps_lookup(g, &g->globals, key);
-		/* a missing entry cannot happen (array map); read 0 then */
-		ok = LLVMBuildIsNotNull(g->b, p, "");
 		x = helper0(g, BPF_FUNC_ktime_get_boot_ns);
-		{
-			LLVMBasicBlockRef rd = gen_block(g, "elapsed_read");
-			LLVMBasicBlockRef done = gen_block(g, "elapsed_done");
-			LLVMBasicBlockRef from = LLVMGetInsertBlock(g->b);
-			LLVMBasicBlockRef blocks[2];
-			LLVMValueRef vals[2];
-
-			LLVMBuildCondBr(g->b, ok, rd, done);
-			LLVMPositionBuilderAtEnd(g->b, rd);
-			ld = LLVMBuildLoad2(g->b, gen_int_type(g, 8), p, "");
-			LLVMSetAlignment(ld, 8);
-			LLVMBuildBr(g->b, done);
-			LLVMPositionBuilderAtEnd(g->b, done);
-			start = LLVMBuildPhi(g->b, gen_int_type(g, 8), "");
-			vals[0] = ld;
-			vals[1] = gen_i64(g, 0);
-			blocks[0] = rd;
-			blocks[1] = from;
-			LLVMAddIncoming(start, vals, blocks, 2);
-		}
 		v = u64v(g, LLVMBuildSub(g->b, x, start, ""));
 	} else if (!strcmp(name, "cpu")) {
 		v = u64v(g, helper0(g, BPF_FUNC_get_smp_processor_id));

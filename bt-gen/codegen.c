@@ -126,6 +126,28 @@ struct type *gen_type_of(struct gen *g, const struct val *node)
 	return t ? t : type_int(g->a, 8, false);
 }
 
+LLVMValueRef gen_load_u64_or_zero(struct gen *g, LLVMValueRef p, int64_t off)
+{
+	LLVMBasicBlockRef rd = gen_block(g, "u64_read");
+	LLVMBasicBlockRef done = gen_block(g, "u64_done");
+	LLVMBasicBlockRef from = LLVMGetInsertBlock(g->b), blocks[2];
+	LLVMValueRef ld, phi, vals[2];
+
+	LLVMBuildCondBr(g->b, LLVMBuildIsNotNull(g->b, p, ""), rd, done);
+	LLVMPositionBuilderAtEnd(g->b, rd);
+	ld = LLVMBuildLoad2(g->b, gen_int_type(g, 8), gen_ptr_add(g, p, off), "");
+	LLVMSetAlignment(ld, 8);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
+	phi = LLVMBuildPhi(g->b, gen_int_type(g, 8), "");
+	vals[0] = ld;
+	vals[1] = gen_i64(g, 0);
+	blocks[0] = rd;
+	blocks[1] = from;
+	LLVMAddIncoming(phi, vals, blocks, 2);
+	return phi;
+}
+
 LLVMValueRef gen_ptr_add(struct gen *g, LLVMValueRef p, int64_t off)
 {
 	LLVMValueRef idx;

@@ -202,6 +202,8 @@ void gen_release(struct gen *g, struct gen_mark m);
 /* a scratch-or-stack slot that init zeroes once at program start */
 LLVMValueRef gen_tmp_zeroed_at_start(struct gen *g, int64_t size);
 LLVMValueRef gen_ptr_add(struct gen *g, LLVMValueRef p, int64_t off);
+/* the u64 at p + off, or 0 when p (a map look-up's result) is NULL */
+LLVMValueRef gen_load_u64_or_zero(struct gen *g, LLVMValueRef p, int64_t off);
 LLVMValueRef gen_const(struct gen *g, int64_t size, uint64_t v);
 LLVMValueRef gen_i64(struct gen *g, uint64_t v);
 /* call a BPF helper by number */

@@ -53,16 +53,19 @@ static int trampoline_refused(int64_t btf_id, bool fexit)
 		    .expected_attach_type = fexit ? BPF_TRACE_FEXIT
 						  : BPF_TRACE_FENTRY,
 		    .attach_btf_id = (__u32)btf_id);
+	static int known = 1;   /* 1: not tried yet; else the answer */
 	int fd;
 
-	if (btf_id <= 0)
-		return 0;
+	/* a kernel capability: asked once, not per attach point of a
+	 * wildcard that may match thousands of functions */
+	if (btf_id <= 0 || known != 1)
+		return btf_id <= 0 ? 0 : known;
 	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "bt_probe_tramp", "GPL",
 			   ret0, 2, &opts);
-	if (fd < 0)
-		return -errno;
-	close(fd);
-	return 0;
+	known = fd < 0 ? -errno : 0;
+	if (fd >= 0)
+		close(fd);
+	return known;
 }
 
 static const char *check_pmu(struct arena *a, const char *pmu,
