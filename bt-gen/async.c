@@ -112,17 +112,6 @@ static struct gv call_join(struct gen *g, const struct val *e)
 	return expr_void(g);
 }
 
-/* strftime(fmt, ns): the ns, of the timestamp type bt-check gave */
-static struct gv call_strftime(struct gen *g, const struct val *e)
-{
-	struct gv v = expr_gen(g, call_arg(e, 1));
-
-	if (!gen_is_scalar(v.t))
-		return expr_unsupported(g, e, "strftime() of this argument");
-	v = expr_convert(g, v, type_int(g->a, 8, false));
-	return (struct gv){ v.v, gen_type_of(g, e), 0 };
-}
-
 /* a constant table of n rows of w bytes in .rodata (NULL rows: unknown) */
 static LLVMValueRef str_table(struct gen *g, const char *name,
 			      const char *const *rows, int n, int64_t w,
@@ -356,7 +345,8 @@ bool async_call(struct gen *g, const struct val *e, const char *name,
 	else if (!strcmp(name, "join"))
 		*out = call_join(g, e);
 	else if (!strcmp(name, "strftime"))
-		*out = call_strftime(g, e);
+		/* the ns, of the timestamp type bt-check gave */
+		*out = builtin_arg_as_u64(g, e, 1);
 	else if (!strcmp(name, "strerror") || !strcmp(name, "signal_name") ||
 		 !strcmp(name, "syscall_name"))
 		*out = call_str_table(g, e, name);

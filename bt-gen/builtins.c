@@ -1052,11 +1052,9 @@ static struct gv call_strcontains(struct gen *g, const struct val *e)
 			    gen_type_of(g, e));
 }
 
-/* calls whose value is their argument, kept as a u64 for the runtime to
- * render: cgroup_path(id), ksym(addr) */
-static struct gv call_as_u64(struct gen *g, const struct val *e)
+struct gv builtin_arg_as_u64(struct gen *g, const struct val *e, size_t i)
 {
-	struct gv v = expr_gen(g, call_arg(e, 0));
+	struct gv v = expr_gen(g, call_arg(e, i));
 
 	if (!gen_is_scalar(v.t))
 		return expr_unsupported(g, e, "this argument");
@@ -1398,7 +1396,7 @@ struct gv builtin_call(struct gen *g, const struct val *e)
 	if (!strcmp(name, "strcontains"))
 		return call_strcontains(g, e);
 	if (!strcmp(name, "cgroup_path") || !strcmp(name, "ksym"))
-		return call_as_u64(g, e);
+		return builtin_arg_as_u64(g, e, 0);
 	if (!strcmp(name, "usym"))
 		return call_usym(g, e);
 	if (!strcmp(name, "reg"))

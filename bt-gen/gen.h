@@ -332,6 +332,9 @@ void builtin_probe_read(struct gen *g, LLVMValueRef dst, int64_t size,
 LLVMValueRef usdt_arg(struct gen *g, const struct val *e, int n);
 /* reserve a ring-buffer record of the header plus payload bytes and fill
  * the header; the builder continues where the reservation succeeded */
+/* argument i of call e as a u64, typed as the call: the value of calls
+ * the runtime renders (cgroup_path, ksym, strftime's ns) */
+struct gv builtin_arg_as_u64(struct gen *g, const struct val *e, size_t i);
 LLVMValueRef builtin_record_begin(struct gen *g, int action, int64_t id,
 				  int64_t payload);
 /* submit; continues in the block after the record (also reached when the
