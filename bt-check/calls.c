@@ -118,12 +118,17 @@ static struct type *call_print(struct check *ck, struct val *call,
 			       struct val *args, struct val *assign_map)
 {
 	struct val *arg = args->items[0];
+	struct type *t;
 	size_t i;
 
 	if (call_is_map_ref(arg) && !(val_get(arg, "keys") &&
 				      val_get(arg, "keys")->n)) {
 		/* print(@x) prints the whole map, keyed or scalar */
-		call_map_ref(ck, call, arg);
+		struct check_map *m = call_map_ref(ck, call, arg);
+
+		if (m && m->val && m->val->kind == TY_STATS && args->n > 1 &&
+		    ck->final)
+			check_warn(ck, call, "print()'s top and div arguments are ignored when used on stats() maps.");
 		for (i = 1; i < args->n; i++) {
 			struct type *t = check_expr(ck, &args->items[i]);
 
@@ -137,10 +142,15 @@ static struct type *call_print(struct check *ck, struct val *call,
 			    args->n);
 		return void_type(ck);
 	}
-	if (check_expr(ck, &args->items[0]) &&
-	    ck->final && val_get(args->items[0], "t") &&
-	    type_from_val(ck->a, val_get(args->items[0], "t"))->kind == TY_VOID)
+	t = check_expr(ck, &args->items[0]);
+	if (!t || !ck->final)
+		return void_type(ck);
+	if (t->kind == TY_VOID)
 		check_error(ck, call, "print() cannot print a value of type none");
+	else if (t->kind == TY_HIST || t->kind == TY_LHIST ||
+		 t->kind == TY_TSERIES)
+		check_error(ck, call, "Map type %s_t cannot print the value of individual keys. You must print the whole map.",
+			    type_kind_name(t->kind));
 	return void_type(ck);
 }
 

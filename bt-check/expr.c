@@ -915,6 +915,14 @@ struct type *check_expr(struct check *ck, struct val **ref)
 		break;
 	case AST_OFFSETOF:
 		return check_offsetof(ck, ref);
+	case AST_TYPESPEC:
+		/* typeof(x) and type names only mean something where a type
+		 * belongs; as a value they would silently be nothing */
+		check_error(ck, n, "a type is not a value: %s cannot be used as an expression",
+			    strcmp(val_get_str(n, "base") ?: "", "typeof") ?
+			    "a type name" : "typeof()");
+		check_hint(ck, "types are allowed in casts, `let` annotations, sizeof(), offsetof(), typeinfo() and macro arguments");
+		return NULL;
 	default:
 		check_error(ck, n, "unexpected '%s' node where an expression belongs",
 			    val_kind_of(n));

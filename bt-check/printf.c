@@ -110,6 +110,13 @@ void check_printf_args(struct check *ck, struct val *call, const char *fn,
 				    convs[i]);
 			return;
 		}
+		if (t->kind == TY_HIST || t->kind == TY_LHIST ||
+		    t->kind == TY_TSERIES || (c != PF_ANY && t->kind == TY_STATS)) {
+			/* these are tables and tuples, not one number */
+			check_error(ck, call, "unsupported format specifier for type '%s_t': %s",
+				    type_kind_name(t->kind), convs[i]);
+			return;
+		}
 		if ((c == PF_INT && !check_is_intlike(t) && t->kind != TY_PTR &&
 		     !type_is_aggregation(t)) ||
 		    (c == PF_BUFFER && t->kind != TY_BUFFER)) {

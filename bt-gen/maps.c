@@ -492,10 +492,19 @@ struct gv maps_read(struct gen *g, const struct val *mapnode)
 	if (!m)
 		return expr_dummy(g, t);
 	switch (m->val->kind) {
-	case TY_HIST: case TY_LHIST: case TY_STATS: case TY_TSERIES:
-		diag_error_at(mapnode, "reading the value of a %s() map is "
-			      "not supported yet", type_kind_name(m->val->kind));
+	case TY_HIST: case TY_LHIST: case TY_TSERIES:
+		/* bt-check lets no such read through */
+		diag_error_at(mapnode, "the value of a %s() map cannot be read",
+			      type_kind_name(m->val->kind));
 		return expr_dummy(g, t);
+	case TY_STATS:
+		/* print(@s[k]): every CPU's total and count, as stored */
+		key = maps_key(g, m, mapnode);
+		out.t = m->val;
+		out.align = 8;
+		out.v = gen_tmp(g, 16);
+		percpu_combine(g, m, key, out.v);
+		return out;
 	default:
 		break;
 	}
