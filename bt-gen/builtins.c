@@ -988,70 +988,6 @@ static struct gv call_strncmp(struct gen *g, const struct val *e)
 			    type_new(g->a, TY_BOOL), 0 }, gen_type_of(g, e));
 }
 
-/* strcontains(h, n): a bounded loop over the start in h, unrolled over n */
-static struct gv call_strcontains(struct gen *g, const struct val *e)
-{
-	struct gv h = expr_gen(g, call_arg(e, 0)), nd = expr_gen(g, call_arg(e, 1));
-	int64_t hn = type_size(h.t), nn = type_size(nd.t), i, j;
-	LLVMBasicBlockRef yes, no, done, next, cont;
-	LLVMValueRef ch, cn, phi, vals[2];
-	LLVMBasicBlockRef blocks[2];
-
-	if (h.t->kind != TY_STRING || nd.t->kind != TY_STRING)
-		return expr_unsupported(g, e, "strcontains() of these arguments");
-	if (hn * nn > 8192)
-		return expr_unsupported(g, e, "strcontains() of strings this long");
-	yes = gen_block(g, "contains_yes");
-	no = gen_block(g, "contains_no");
-	done = gen_block(g, "contains_done");
-	for (i = 0; i < hn; i++) {
-		next = gen_block(g, "contains_next");
-		for (j = 0; j < nn; j++) {
-			cn = LLVMBuildLoad2(g->b, gen_int_type(g, 1),
-					    gen_ptr_add(g, nd.v, j), "");
-			cont = gen_block(g, "contains_char");
-			/* the needle ended: found */
-			LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, cn,
-					gen_const(g, 1, 0), ""), yes, cont);
-			LLVMPositionBuilderAtEnd(g->b, cont);
-			if (i + j >= hn) {
-				LLVMBuildBr(g->b, no);
-				break;
-			}
-			ch = LLVMBuildLoad2(g->b, gen_int_type(g, 1),
-					    gen_ptr_add(g, h.v, i + j), "");
-			cont = gen_block(g, "contains_same");
-			LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, ch,
-					cn, ""), cont, next);
-			LLVMPositionBuilderAtEnd(g->b, cont);
-		}
-		if (!LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(g->b)))
-			LLVMBuildBr(g->b, yes);
-		LLVMPositionBuilderAtEnd(g->b, next);
-		/* the haystack ended: not found */
-		ch = LLVMBuildLoad2(g->b, gen_int_type(g, 1),
-				    gen_ptr_add(g, h.v, i), "");
-		cont = gen_block(g, "contains_more");
-		LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, ch,
-				gen_const(g, 1, 0), ""), no, cont);
-		LLVMPositionBuilderAtEnd(g->b, cont);
-	}
-	LLVMBuildBr(g->b, no);
-	LLVMPositionBuilderAtEnd(g->b, yes);
-	LLVMBuildBr(g->b, done);
-	LLVMPositionBuilderAtEnd(g->b, no);
-	LLVMBuildBr(g->b, done);
-	LLVMPositionBuilderAtEnd(g->b, done);
-	phi = LLVMBuildPhi(g->b, LLVMInt1TypeInContext(g->ctx), "");
-	vals[0] = LLVMConstInt(LLVMInt1TypeInContext(g->ctx), 1, 0);
-	vals[1] = LLVMConstInt(LLVMInt1TypeInContext(g->ctx), 0, 0);
-	blocks[0] = yes;
-	blocks[1] = no;
-	LLVMAddIncoming(phi, vals, blocks, 2);
-	return expr_convert(g, (struct gv){ phi, type_new(g->a, TY_BOOL), 0 },
-			    gen_type_of(g, e));
-}
-
 struct gv builtin_arg_as_u64(struct gen *g, const struct val *e, size_t i)
 {
 	struct gv v = expr_gen(g, call_arg(e, i));
@@ -1394,7 +1330,7 @@ struct gv builtin_call(struct gen *g, const struct val *e)
 	if (!strcmp(name, "strncmp"))
 		return call_strncmp(g, e);
 	if (!strcmp(name, "strcontains"))
-		return call_strcontains(g, e);
+		return strings_strcontains(g, e);
 	if (!strcmp(name, "cgroup_path") || !strcmp(name, "ksym"))
 		return builtin_arg_as_u64(g, e, 0);
 	if (!strcmp(name, "usym"))

@@ -20,6 +20,10 @@
  * `continue` returns 0 from the callback, `break` returns 1; `return` and
  * exit() set `returned` (and `value`, what `return` returns) and return 1,
  * and the caller then returns value too.
+ *
+ * callbacks_loop() is the same bpf_loop for code bt-gen writes itself (a
+ * scan too long for the verifier to walk as a bounded loop): its callback
+ * uses no variables and no scratch, only what its context points at.
  */
 #include <string.h>
 
@@ -360,4 +364,43 @@ int callbacks_while(struct gen *g, const struct val *st)
 	async_warn_if(g, st, "while loop stopped after 8388608 iterations, "
 		      "the most bpf_loop runs", used_up);
 	return 0;
+}
+
+/*
+ * bpf_loop(n, cb, ctx, 0), where cb(i, ctx) is written by body() with the
+ * builder in cb's first block; body ends every path with a return (0 for
+ * the next turn, 1 to stop).  Returns the number of turns taken.
+ */
+LLVMValueRef callbacks_loop(struct gen *g, const struct val *at,
+			    LLVMValueRef n, LLVMValueRef ctx,
+			    callbacks_body_fn body, void *arg)
+{
+	LLVMTypeRef ptr = LLVMPointerTypeInContext(g->ctx, 0);
+	LLVMTypeRef i64 = LLVMInt64TypeInContext(g->ctx);
+	LLVMTypeRef params[2] = { i64, ptr };
+	LLVMValueRef cb, args[4], fn = g->fn;
+	LLVMBasicBlockRef from = LLVMGetInsertBlock(g->b);
+	LLVMMetadataRef di_sp = g->di_sp;
+	const char *name = arena_printf(g->a, "loop_cb_%d", g->ncallbacks++);
+
+	cb = LLVMAddFunction(g->mod, name, LLVMFunctionType(i64, params, 2, 0));
+	LLVMSetLinkage(cb, LLVMInternalLinkage);
+	gen_fn_attributes(g, cb);
+	LLVMSetCurrentDebugLocation2(g->b, NULL);
+	g->fn = cb;
+	btf_debug_func(g, cb, name, true, 1);
+	LLVMPositionBuilderAtEnd(g->b, gen_block(g, "entry"));
+	btf_debug_loc(g, at);
+	body(g, LLVMGetParam(cb, 0), LLVMGetParam(cb, 1), arg);
+	LLVMSetCurrentDebugLocation2(g->b, NULL);
+	g->fn = fn;
+	g->di_sp = di_sp;
+	LLVMPositionBuilderAtEnd(g->b, from);
+	btf_debug_loc(g, at);
+
+	args[0] = LLVMBuildTrunc(g->b, n, LLVMInt32TypeInContext(g->ctx), "");
+	args[1] = cb;
+	args[2] = ctx;
+	args[3] = gen_i64(g, 0);
+	return gen_helper(g, BPF_FUNC_loop, i64, args, 4);
 }

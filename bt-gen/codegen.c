@@ -222,6 +222,13 @@ LLVMValueRef gen_tmp(struct gen *g, int64_t size)
 	return tmp_with(g, g->b, size, false);
 }
 
+LLVMValueRef gen_tmp_in_scratch(struct gen *g, int64_t size)
+{
+	/* past GEN_STACK_MAX, tmp_with always takes scratch */
+	return tmp_with(g, g->b, size > GEN_STACK_MAX ? size :
+			GEN_STACK_MAX + 1, false);
+}
+
 LLVMValueRef gen_tmp_zeroed_at_start(struct gen *g, int64_t size)
 {
 	LLVMValueRef p = tmp_with(g, g->ib, size, true);

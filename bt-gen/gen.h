@@ -199,6 +199,10 @@ struct gen_mark {
 };
 struct gen_mark gen_mark(struct gen *g);
 void gen_release(struct gen *g, struct gen_mark m);
+/* memory in bt_scratch even when small: the verifier does not track
+ * its contents (a value a loop callback writes there lets its states
+ * converge) */
+LLVMValueRef gen_tmp_in_scratch(struct gen *g, int64_t size);
 /* a scratch-or-stack slot that init zeroes once at program start */
 LLVMValueRef gen_tmp_zeroed_at_start(struct gen *g, int64_t size);
 LLVMValueRef gen_ptr_add(struct gen *g, LLVMValueRef p, int64_t off);
@@ -316,6 +320,12 @@ LLVMValueRef stmt_slot(struct gen *g, const struct val *node,
 int callbacks_for(struct gen *g, const struct val *st);
 /* `while`, its condition and body in a bpf_loop callback */
 int callbacks_while(struct gen *g, const struct val *st);
+/* bpf_loop(n, cb, ctx) with cb(i, ctx) written by body (see callbacks.c) */
+typedef void (*callbacks_body_fn)(struct gen *g, LLVMValueRef i,
+				  LLVMValueRef ctx, void *arg);
+LLVMValueRef callbacks_loop(struct gen *g, const struct val *at,
+			    LLVMValueRef n, LLVMValueRef ctx,
+			    callbacks_body_fn body, void *arg);
 /* set up blocks, frame and scratch look-up of a new function */
 void gen_function_begin(struct gen *g);
 void gen_function_end(struct gen *g);
@@ -353,6 +363,7 @@ bool core_bitfield(struct gen *g, LLVMValueRef base, const struct type *st,
 /* strings.c: the calls of that name */
 struct gv strings_strlen(struct gen *g, const struct val *e);
 struct gv strings_strstr(struct gen *g, const struct val *e);
+struct gv strings_strcontains(struct gen *g, const struct val *e);
 struct gv strings_str_concat(struct gen *g, const struct val *e);
 struct gv strings_memcmp(struct gen *g, const struct val *e);
 

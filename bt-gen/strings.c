@@ -1,6 +1,6 @@
 /*
  * strings.c - the byte scans of string-like values and memory: strlen,
- * strstr, str_concat and memcmp (bt-check/stdlib.c typed them; pointers
+ * strstr, strcontains, str_concat and memcmp (bt-check/stdlib.c typed them; pointers
  * arrive already read into strings).
  *
  * Scans are real loops, not unrolled code: the verifier walks a bounded
@@ -127,20 +127,127 @@ struct gv strings_strlen(struct gen *g, const struct val *e)
 }
 
 /*
+ * One start position i of a long strstr, as a bpf_loop callback: the
+ * context holds { h, n, &result }; the turn stops the loop (returns 1)
+ * when it finds the needle at i (result = i) or when no later start can
+ * fit, and goes on (returns 0) on a mismatch.  result is in bt_scratch,
+ * where the verifier does not follow it: were it on the stack, every turn
+ * would leave a different state and the verifier would walk them all.
+ */
+struct strstr_sizes {
+	int64_t hn, nn;
+};
+
+static void strstr_turn(struct gen *g, LLVMValueRef i, LLVMValueRef ctx,
+			void *arg)
+{
+	const struct strstr_sizes *sz = arg;
+	LLVMTypeRef ptr = LLVMPointerTypeInContext(g->ctx, 0);
+	LLVMBasicBlockRef in = gen_block(g, "strstr_in");
+	LLVMBasicBlockRef scan = gen_block(g, "strstr_from");
+	LLVMBasicBlockRef stop = gen_block(g, "strstr_stop");
+	LLVMBasicBlockRef next = gen_block(g, "strstr_next");
+	LLVMBasicBlockRef found = gen_block(g, "strstr_found");
+	LLVMBasicBlockRef more, cmp;
+	struct strings_loop inner;
+	LLVMValueRef h, n, nc, k, st, res;
+
+	h = LLVMBuildLoad2(g->b, ptr, ctx, "h");
+	LLVMSetAlignment(h, 8);
+	n = LLVMBuildLoad2(g->b, ptr, gen_ptr_add(g, ctx, 8), "n");
+	LLVMSetAlignment(n, 8);
+	/* bpf_loop stays below hn; the test tells the verifier so */
+	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntULT, i,
+			gen_i64(g, (uint64_t)sz->hn), ""), in, stop);
+	LLVMPositionBuilderAtEnd(g->b, in);
+	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ,
+			strings_byte_at(g, h, i), gen_const(g, 1, 0), ""),
+			stop, scan);
+	LLVMPositionBuilderAtEnd(g->b, scan);
+	strings_loop_begin(g, &inner, gen_i64(g, (uint64_t)sz->nn),
+			   "strstr_cmp");
+	nc = strings_byte_at(g, n, inner.i);
+	more = gen_block(g, "strstr_more");
+	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, nc,
+			gen_const(g, 1, 0), ""), found, more);
+	LLVMPositionBuilderAtEnd(g->b, more);
+	k = LLVMBuildAdd(g->b, i, inner.i, "");
+	cmp = gen_block(g, "strstr_byte");
+	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntUGE, k,
+			gen_i64(g, (uint64_t)sz->hn), ""), stop, cmp);
+	LLVMPositionBuilderAtEnd(g->b, cmp);
+	/*
+	 * h again, by a load LLVM must repeat: with h + i hoisted out of
+	 * the loop, the verifier would see i < hn and j < nn apart, not
+	 * i + j < hn
+	 */
+	h = LLVMBuildLoad2(g->b, ptr, ctx, "h");
+	LLVMSetAlignment(h, 8);
+	LLVMSetVolatile(h, 1);
+	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ,
+			strings_byte_at(g, h, k), nc, ""), inner.next, next);
+	strings_loop_end(g, &inner);
+	LLVMBuildBr(g->b, found);
+
+	LLVMPositionBuilderAtEnd(g->b, found);
+	res = LLVMBuildLoad2(g->b, ptr, gen_ptr_add(g, ctx, 16), "res");
+	LLVMSetAlignment(res, 8);
+	st = LLVMBuildStore(g->b, i, res);
+	LLVMSetAlignment(st, 8);
+	LLVMBuildRet(g->b, gen_i64(g, 1));
+	LLVMPositionBuilderAtEnd(g->b, stop);
+	LLVMBuildRet(g->b, gen_i64(g, 1));
+	LLVMPositionBuilderAtEnd(g->b, next);
+	LLVMBuildRet(g->b, gen_i64(g, 0));
+}
+
+/* strstr of h (hn bytes) and n (nn) with each start in a bpf_loop turn */
+static LLVMValueRef strstr_by_loop(struct gen *g, const struct val *e,
+				   struct gv h, struct gv n,
+				   struct strstr_sizes *sz)
+{
+	LLVMTypeRef i64 = LLVMInt64TypeInContext(g->ctx);
+	LLVMValueRef ctx, st, r, res = gen_tmp_in_scratch(g, 8);
+
+	ctx = LLVMBuildAlloca(g->ab, LLVMArrayType2(i64, 3), "strstr_ctx");
+	LLVMSetAlignment(ctx, 8);
+	st = LLVMBuildStore(g->b, h.v, ctx);
+	LLVMSetAlignment(st, 8);
+	st = LLVMBuildStore(g->b, n.v, gen_ptr_add(g, ctx, 8));
+	LLVMSetAlignment(st, 8);
+	st = LLVMBuildStore(g->b, res, gen_ptr_add(g, ctx, 16));
+	LLVMSetAlignment(st, 8);
+	st = LLVMBuildStore(g->b, gen_i64(g, (uint64_t)-1), res);
+	LLVMSetAlignment(st, 8);
+	callbacks_loop(g, e, gen_i64(g, (uint64_t)sz->hn), ctx, strstr_turn,
+		       sz);
+	r = LLVMBuildLoad2(g->b, i64, res, "");
+	LLVMSetAlignment(r, 8);
+	return r;
+}
+
+/*
  * strstr(h, n): the first i where n's bytes up to its NUL (or its
  * capacity) are h's bytes from i; -1 when h ends (NUL or capacity)
- * first.  An empty needle is found at 0.
+ * first.  An empty needle is found at 0.  Up to STRSTR_WALK bytes
+ * compared at most, a bounded loop; beyond, each start position is a
+ * turn of bpf_loop, so the verifier walks one turn, not all of them.
  */
-struct gv strings_strstr(struct gen *g, const struct val *e)
+#define STRSTR_WALK (64 * 64)
+
+static LLVMValueRef strstr_at(struct gen *g, const struct val *e)
 {
 	struct gv h = expr_gen(g, call_arg(e, 0)), n = expr_gen(g, call_arg(e, 1));
 	int64_t hn = type_size(h.t), nn = type_size(n.t);
 	struct strings_loop outer, inner;
 	LLVMBasicBlockRef found, none, done, more, cmp, from[3];
 	LLVMValueRef hc, nc, k, vals[3], at_i;
+	struct strstr_sizes *sz;
 
-	if (!strings_is_bytes(h.t) || !strings_is_bytes(n.t))
-		return expr_unsupported(g, e, "strstr() of these arguments");
+	if (!strings_is_bytes(h.t) || !strings_is_bytes(n.t)) {
+		expr_unsupported(g, e, "strstr() of these arguments");
+		return NULL;
+	}
 	found = gen_block(g, "strstr_found");
 	none = gen_block(g, "strstr_none");
 	done = gen_block(g, "strstr_done");
@@ -154,6 +261,18 @@ struct gv strings_strstr(struct gen *g, const struct val *e)
 	vals[0] = gen_i64(g, 0);
 	LLVMPositionBuilderAtEnd(g->b, more);
 
+	if (hn * nn > STRSTR_WALK) {
+		sz = arena_alloc(g->a, sizeof(*sz));
+		sz->hn = hn;
+		sz->nn = nn;
+		vals[1] = strstr_by_loop(g, e, h, n, sz);
+		from[1] = LLVMGetInsertBlock(g->b);
+		LLVMBuildBr(g->b, done);
+		LLVMDeleteBasicBlock(found);
+		LLVMDeleteBasicBlock(none);
+		LLVMPositionBuilderAtEnd(g->b, done);
+		return strings_phi(g, vals, from, 2);
+	}
 	strings_loop_begin(g, &outer, gen_i64(g, (uint64_t)hn), "strstr_at");
 	hc = strings_byte_at(g, h.v, outer.i);
 	more = gen_block(g, "strstr_from");
@@ -193,8 +312,28 @@ struct gv strings_strstr(struct gen *g, const struct val *e)
 	from[1] = found;
 	vals[2] = gen_i64(g, (uint64_t)-1);
 	from[2] = none;
-	return expr_convert(g, (struct gv){ strings_phi(g, vals, from, 3),
-			    type_int(g->a, 8, true), 0 }, gen_type_of(g, e));
+	return strings_phi(g, vals, from, 3);
+}
+
+struct gv strings_strstr(struct gen *g, const struct val *e)
+{
+	LLVMValueRef at = strstr_at(g, e);
+
+	if (!at)
+		return expr_dummy(g, gen_type_of(g, e));
+	return expr_convert(g, (struct gv){ at, type_int(g->a, 8, true), 0 },
+			    gen_type_of(g, e));
+}
+
+struct gv strings_strcontains(struct gen *g, const struct val *e)
+{
+	LLVMValueRef at = strstr_at(g, e);
+
+	if (!at)
+		return expr_dummy(g, gen_type_of(g, e));
+	return expr_convert(g, (struct gv){ LLVMBuildICmp(g->b, LLVMIntSGE,
+			    at, gen_i64(g, 0), ""), type_new(g->a, TY_BOOL),
+			    0 }, gen_type_of(g, e));
 }
 
 /* a NUL-terminated copy of the string-like s (capacity + 1 bytes) */

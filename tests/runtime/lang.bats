@@ -285,3 +285,25 @@ uprobe:'"$TP"'/string_args:print {
 	[[ "${lines[2]}" =~ ^\ +mywrapper\+[0-9]+@$src:$l_wrap$ ]]
 	[[ "${lines[3]}" =~ ^\ +loop\+[0-9]+@$src:[0-9]+$ ]]
 }
+
+@test "strstr and strcontains of two 1024-byte strings load (bpf_loop) and find the needle" {
+	d=$BATS_TEST_TMPDIR/haystack_dir
+	mkdir -p "$d"
+	: >"$d/needle.txt"
+	run --separate-stderr timeout "$LIMIT" "$BT" -q -e 'config = { max_strlen = 1024 }
+tracepoint:syscalls:sys_enter_openat /pid == cpid && strcontains(str(args.filename), "needle")/ {
+	$p = str(args.filename); $q = str(args.filename);
+	printf("%d %d %d %d %d\n", strstr($p, "needle"), strstr($p, $q),
+	       strcontains($p, $q), strstr($q, "needlf"), strcontains($p, "needle.txtx"));
+	exit();
+}' -c "/bin/cat $d/needle.txt"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(( ${#d} + 1 )) 0 1 -1 0" ]
+}
+
+@test "print() of one stats() key combines every CPU's count and total" {
+	run --separate-stderr timeout "$LIMIT" "$BT" -q \
+		-e 'begin { @s[1] = stats(5); @s[1] = stats(7); print(@s[1]); print(@s[2]); clear(@s); exit(); }'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '{ .count = 2, .average = 6, .total = 12 }\n{ .count = 0, .average = 0, .total = 0 }')" ]
+}
