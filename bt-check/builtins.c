@@ -51,17 +51,35 @@ static struct type *builtin_argn(struct check *ck, struct val *node,
 	return type_int(ck->a, 8, false);
 }
 
+static struct type *builtin_args(struct check *ck, struct val *node,
+				 const char *name);
+
 static struct type *builtin_retval(struct check *ck, struct val *node,
 				   const char *name)
 {
 	static const char *const ok[] = { "kretprobe", "uretprobe", "fexit",
 					  NULL };
 
+	struct probe_err err = { { 0 } };
+	struct type *args, *t;
+
 	if (!provider_is(ck, ok)) {
 		check_error(ck, node, "The retval builtin can only be used with 'kretprobe' and 'uretprobe' and 'fentry' probes");
 		return NULL;
 	}
-	return type_int(ck->a, 8, false);
+	if (!ck->prov->retval)
+		return type_int(ck->a, 8, false);
+	/* fexit: the slot after the arguments in the u64 context array */
+	args = builtin_args(ck, node, "args");
+	if (!args)
+		return NULL;
+	t = ck->prov->retval(ck->a, ck->ap, &err);
+	if (!t) {
+		check_error(ck, node, "%s", err.msg);
+		return NULL;
+	}
+	val_set_int(ck->a, node, "offset", type_size(args));
+	return t;
 }
 
 /* one `args` struct per attach point name, read once per run */

@@ -8,6 +8,7 @@
  * bt-gen to emit it (same name); add a golden to tests/golden/bt-check/.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -344,36 +345,62 @@ static bool call_is_stringish(const struct type *t)
 }
 
 /* signal(name-or-number) */
+/*
+ * signal(sig) / signal_thread(sig): a name ("SIGKILL", "kill", "KILL")
+ * becomes its number here; an integer literal must be 1..64 (bt-gen
+ * checks other integers when the probe runs).  Upstream's messages.
+ */
 static struct type *call_signal(struct check *ck, struct val *call,
 				struct val *args, struct val *assign_map)
 {
+	static const struct { const char *name; int num; } sigs[] = {
+		{ "SIGHUP", 1 }, { "SIGINT", 2 }, { "SIGQUIT", 3 },
+		{ "SIGILL", 4 }, { "SIGTRAP", 5 }, { "SIGABRT", 6 },
+		{ "SIGBUS", 7 }, { "SIGFPE", 8 }, { "SIGKILL", 9 },
+		{ "SIGUSR1", 10 }, { "SIGSEGV", 11 }, { "SIGUSR2", 12 },
+		{ "SIGPIPE", 13 }, { "SIGALRM", 14 }, { "SIGTERM", 15 },
+		{ "SIGCHLD", 17 }, { "SIGCONT", 18 }, { "SIGSTOP", 19 },
+		{ "SIGTSTP", 20 }, { "SIGTTIN", 21 }, { "SIGTTOU", 22 },
+		{ "SIGURG", 23 }, { "SIGXCPU", 24 }, { "SIGXFSZ", 25 },
+		{ "SIGVTALRM", 26 }, { "SIGWINCH", 28 }, { "SIGPOLL", 29 },
+		{ "SIGSYS", 31 },
+	};
+	const char *fn = val_get_str(call, "name");
 	struct val *a = args->items[0];
 	struct type *t = check_expr(ck, &args->items[0]);
+	const char *name = val_get_str(a, "v");
+	char up[32];
 	int64_t v;
+	size_t i;
 	bool u;
 
 	if (ast_kind(a) == AST_STR) {
-		static const char *const sigs[] = {
-			"SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP",
-			"SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1",
-			"SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM",
-			"SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP",
-		};
-		const char *name = val_get_str(a, "v");
-		size_t i;
-
+		snprintf(up, sizeof(up), "%s%s", name && (name[0] == 'S' ||
+			 name[0] == 's') ? "" : "SIG", name ? name : "");
+		for (i = 0; up[i]; i++)
+			up[i] = (char)toupper((unsigned char)up[i]);
 		for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-			if (name && !strcmp(name, sigs[i]))
-				return void_type(ck);
-		check_error(ck, a, "%s is not a valid signal", name ? name : "");
+			if (!strcmp(up, sigs[i].name))
+				break;
+		if (!name || !*name || i == sizeof(sigs) / sizeof(sigs[0])) {
+			check_error(ck, a, "Invalid string for signal: %s",
+				    name ? name : "");
+			return void_type(ck);
+		}
+		a = check_node(ck, "int", a);
+		val_set_int(ck->a, a, "v", sigs[i].num);
+		*args->items[0] = *a;
+		check_set_type(ck, args->items[0], type_int(ck->a, 4, false));
 		return void_type(ck);
 	}
-	if (check_int_literal(a, &v, &u) && (v < 1 || v > 64))
-		check_error(ck, a, "%lld is not a valid signal, allowed range: [1,64]",
-			    (long long)v);
-	else if (t && !check_is_intlike(t))
-		check_error(ck, a, "signal() only accepts a string literal or an integer (%s provided)",
-			    check_type_str(ck, t));
+	if (check_int_literal(a, &v, &u)) {
+		if (v < 1 || v > 64)
+			check_error(ck, a, "%s() accepts a string literal or an integer between 1 and 64 (inclusive)",
+				    fn);
+	} else if (t && !check_is_intlike(t)) {
+		check_error(ck, a, "%s() accepts a string literal or an integer",
+			    fn);
+	}
 	return void_type(ck);
 }
 

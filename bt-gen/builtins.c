@@ -60,6 +60,13 @@ static bool ctx_is_pt_regs(struct gen *g)
 	       provider_is(g, "usdt");
 }
 
+/* raw tracepoints, fentry and fexit: one u64 per argument */
+static bool ctx_is_u64_array(struct gen *g)
+{
+	return provider_is(g, "rawtracepoint") || provider_is(g, "fentry") ||
+	       provider_is(g, "fexit");
+}
+
 static LLVMValueRef ctx_load(struct gen *g, int64_t off, int64_t size)
 {
 	LLVMValueRef ld = LLVMBuildLoad2(g->b, gen_int_type(g, size),
@@ -431,6 +438,9 @@ struct gv builtin_ident(struct gen *g, const struct val *e)
 		x = LLVMBuildAnd(g->b, ctx_load(g, 136, 8), gen_i64(g, 3), "");
 		v = u64v(g, LLVMBuildZExt(g->b, LLVMBuildICmp(g->b, LLVMIntEQ,
 			 x, gen_i64(g, 3), ""), gen_int_type(g, 8), ""));
+	} else if (!strcmp(name, "retval") && provider_is(g, "fexit")) {
+		/* after the arguments in the u64 array (bt-check's offset) */
+		v = u64v(g, ctx_load(g, val_get_int(e, "offset", 0), 8));
 	} else if (!strcmp(name, "retval")) {
 		if (!ctx_is_pt_regs(g))
 			return expr_unsupported(g, e, arena_printf(g->a, "'retval' in "
@@ -553,7 +563,7 @@ struct gv builtin_field_args(struct gen *g, const struct val *e)
 
 	if (off < 0)
 		return expr_unsupported(g, e, "'args' field without an offset");
-	if (provider_is(g, "rawtracepoint") && gen_is_scalar(t) && off % 8 == 0)
+	if (ctx_is_u64_array(g) && gen_is_scalar(t) && off % 8 == 0)
 		/* the context is an array of u64, one per argument */
 		return expr_convert(g, u64v(g, ctx_load(g, off, 8)), t);
 	if (provider_is(g, "uprobe"))
@@ -612,10 +622,10 @@ static struct gv args_value(struct gen *g, const struct val *e)
 	if (size > 0 && provider_is(g, "uprobe") && t->kind == TY_STRUCT)
 		return uprobe_args_value(g, e, t);
 	if (size <= 0 || (!provider_is(g, "tracepoint") &&
-			  !provider_is(g, "rawtracepoint")))
+			  !ctx_is_u64_array(g)))
 		return expr_unsupported(g, e, arena_printf(g->a, "'args' in a %s "
 				   "probe", g->provider ? g->provider : "?"));
-	if (provider_is(g, "rawtracepoint"))
+	if (ctx_is_u64_array(g))
 		return (struct gv){ ctx_copy(g, 0, (size + 7) / 8 * 8), t, 8 };
 	/* a tracepoint's first 8 bytes (common fields) cannot be read */
 	p = gen_tmp(g, size);
@@ -1145,17 +1155,139 @@ static struct gv call_buf(struct gen *g, const struct val *e)
 	return out;
 }
 
+/*
+ * signal(sig) / signal_thread(sig): bpf_send_signal(_thread); bt-check
+ * made a name its number.  A number outside 1..64 is not sent (as
+ * upstream, an error at run time), and a failed send warns.
+ */
 static struct gv call_signal(struct gen *g, const struct val *e)
 {
+	bool thread = !strcmp(val_get_str(e, "name"), "signal_thread");
 	struct gv v = expr_gen(g, call_arg(e, 0));
-	LLVMValueRef sig;
+	LLVMValueRef sig, bad, r;
+	LLVMBasicBlockRef send, done;
+	const char *msg;
 
 	if (!gen_is_scalar(v.t))
-		return expr_unsupported(g, e, "signal() with a signal name");
-	sig = expr_convert(g, v, type_int(g->a, 4, false)).v;
-	gen_helper(g, BPF_FUNC_send_signal, LLVMInt64TypeInContext(g->ctx),
-		   &sig, 1);
+		return expr_unsupported(g, e, "this signal");
+	sig = expr_convert(g, v, type_int(g->a, 8, false)).v;
+	bad = LLVMBuildICmp(g->b, LLVMIntUGT, LLVMBuildSub(g->b, sig,
+			    gen_i64(g, 1), ""), gen_i64(g, 63), "");
+	msg = thread ? "signal_thread() expects an integer between 1 and 64 (inclusive)" :
+		       "signal() expects an integer between 1 and 64 (inclusive)";
+	async_warn_if(g, e, msg, bad);
+	send = gen_block(g, "signal_send");
+	done = gen_block(g, "signal_done");
+	LLVMBuildCondBr(g->b, bad, done, send);
+	LLVMPositionBuilderAtEnd(g->b, send);
+	sig = LLVMBuildTrunc(g->b, sig, LLVMInt32TypeInContext(g->ctx), "");
+	r = gen_helper(g, thread ? BPF_FUNC_send_signal_thread :
+		       BPF_FUNC_send_signal, LLVMInt64TypeInContext(g->ctx),
+		       &sig, 1);
+	async_warn_if(g, e, "signal call failed",
+		      LLVMBuildICmp(g->b, LLVMIntNE, r, gen_i64(g, 0), ""));
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
 	return expr_void(g);
+}
+
+/* override(rc): bpf_override_return (kprobes on error-injection points) */
+static struct gv call_override(struct gen *g, const struct val *e)
+{
+	struct gv rc = builtin_arg_as_u64(g, e, 0);
+	LLVMValueRef args[2] = { g->ctxarg, rc.v };
+
+	gen_helper(g, BPF_FUNC_override_return, LLVMInt64TypeInContext(g->ctx),
+		   args, 2);
+	return expr_void(g);
+}
+
+/* socket_cookie(sk): bpf_get_socket_cookie, 0 for a NULL sk */
+static struct gv call_socket_cookie(struct gen *g, const struct val *e)
+{
+	struct gv sk = builtin_arg_as_u64(g, e, 0);
+	LLVMTypeRef i64 = LLVMInt64TypeInContext(g->ctx);
+	LLVMBasicBlockRef from, get = gen_block(g, "cookie_get");
+	LLVMBasicBlockRef done = gen_block(g, "cookie_done");
+	LLVMValueRef p, r, phi, vals[2];
+	LLVMBasicBlockRef blocks[2];
+
+	from = LLVMGetInsertBlock(g->b);
+	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, sk.v,
+			gen_i64(g, 0), ""), done, get);
+	LLVMPositionBuilderAtEnd(g->b, get);
+	p = LLVMBuildIntToPtr(g->b, sk.v, LLVMPointerTypeInContext(g->ctx, 0),
+			      "");
+	r = gen_helper(g, BPF_FUNC_get_socket_cookie, i64, &p, 1);
+	blocks[1] = LLVMGetInsertBlock(g->b);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
+	phi = LLVMBuildPhi(g->b, i64, "cookie");
+	vals[0] = gen_i64(g, 0);
+	blocks[0] = from;
+	vals[1] = r;
+	LLVMAddIncoming(phi, vals, blocks, 2);
+	return expr_convert(g, (struct gv){ phi, type_int(g->a, 8, false), 0 },
+			    gen_type_of(g, e));
+}
+
+/* path(struct path * [, size]): bpf_d_path into a zeroed string */
+static struct gv call_path(struct gen *g, const struct val *e)
+{
+	struct type *t = gen_type_of(g, e);
+	struct gv p = expr_gen(g, call_arg(e, 0));
+	struct gv out = { gen_tmp(g, type_size(t)), t, 8 };
+	LLVMValueRef args[3];
+
+	if (!gen_is_scalar(p.t))
+		return expr_unsupported(g, e, "path() of a struct value (pass a pointer, e.g. &x)");
+	gen_memzero(g, g->b, out.v, type_size(t), 8);
+	args[0] = LLVMBuildIntToPtr(g->b, expr_convert(g, p, type_int(g->a, 8,
+				    false)).v, LLVMPointerTypeInContext(g->ctx, 0),
+				    "");
+	args[1] = out.v;
+	args[2] = LLVMConstInt(LLVMInt32TypeInContext(g->ctx),
+			       (uint64_t)type_size(t), 0);
+	gen_helper(g, BPF_FUNC_d_path, LLVMInt64TypeInContext(g->ctx), args, 3);
+	return out;
+}
+
+/*
+ * write_user(dst, src, len): bpf_probe_write_user of src's bytes (a
+ * value's own memory; a pointer is passed as it is).  len is clamped to
+ * the size of a value, which the verifier needs to know.
+ */
+static struct gv call_write_user(struct gen *g, const struct val *e)
+{
+	struct gv dst = builtin_arg_as_u64(g, e, 0);
+	struct gv src = expr_gen(g, call_arg(e, 1));
+	struct gv len = builtin_arg_as_u64(g, e, 2);
+	LLVMTypeRef ptr = LLVMPointerTypeInContext(g->ctx, 0);
+	LLVMValueRef args[3], n, r;
+
+	n = len.v;
+	if (src.t->kind == TY_PTR) {
+		args[1] = LLVMBuildIntToPtr(g->b, src.v, ptr, "");
+	} else {
+		int64_t size = type_size(src.t);
+
+		if (gen_is_scalar(src.t)) {
+			args[1] = gen_tmp(g, size);
+			gen_store(g, args[1], src, src.t);
+		} else {
+			args[1] = src.v;
+		}
+		n = LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntULT, n,
+				    gen_i64(g, (uint64_t)size), ""), n,
+				    gen_i64(g, (uint64_t)size), "");
+	}
+	args[0] = LLVMBuildIntToPtr(g->b, dst.v, ptr, "");
+	args[2] = LLVMBuildTrunc(g->b, n, LLVMInt32TypeInContext(g->ctx), "");
+	r = gen_helper(g, BPF_FUNC_probe_write_user,
+		       LLVMInt64TypeInContext(g->ctx), args, 3);
+	return expr_convert(g, (struct gv){ LLVMBuildICmp(g->b, LLVMIntEQ, r,
+			    gen_i64(g, 0), ""), type_new(g->a, TY_BOOL), 0 },
+			    gen_type_of(g, e));
 }
 
 /* ntop([af,] addr): {u32 af; u8 addr[16]} */
@@ -1295,8 +1427,16 @@ struct gv builtin_call(struct gen *g, const struct val *e)
 		return stack_of(g, e);
 	if (!strcmp(name, "pid") || !strcmp(name, "tid"))
 		return call_pid_tid(g, e);
-	if (!strcmp(name, "signal"))
+	if (!strcmp(name, "signal") || !strcmp(name, "signal_thread"))
 		return call_signal(g, e);
+	if (!strcmp(name, "override"))
+		return call_override(g, e);
+	if (!strcmp(name, "socket_cookie"))
+		return call_socket_cookie(g, e);
+	if (!strcmp(name, "path"))
+		return call_path(g, e);
+	if (!strcmp(name, "write_user"))
+		return call_write_user(g, e);
 	if (!strcmp(name, "ntop"))
 		return call_ntop(g, e);
 	if (!strcmp(name, "pton"))

@@ -158,6 +158,32 @@ static struct type *fentry_args_of(struct arena *a, const struct val *ap,
 	return st;
 }
 
+/* fexit's retval: the function's return type (void reads as a u64 0) */
+static struct type *fexit_retval(struct arena *a, const struct val *ap,
+				 struct probe_err *err)
+{
+	struct btf *btf = kbtf_load();
+	const struct btf_type *proto;
+	__u32 pid;
+
+	if (!btf) {
+		snprintf(err->msg, sizeof(err->msg), "kernel BTF is not available");
+		err->status = 3;
+		return NULL;
+	}
+	pid = fentry_proto(btf, (__u32)val_get_int(ap, "btf_id", 0), false);
+	proto = pid ? btf__type_by_id(btf, pid) : NULL;
+	if (!proto) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "no BTF function prototype for '%s'",
+			 val_get_str(ap, "func") ? val_get_str(ap, "func") : "?");
+		return NULL;
+	}
+	if (!proto->type)
+		return type_int(a, 8, false);
+	return kbtf_type(a, btf, proto->type, 1);
+}
+
 static struct type *fentry_args(struct arena *a, const struct val *ap,
 				struct probe_err *err)
 {
@@ -214,6 +240,9 @@ static int fentry_list_as(const struct provider *p, struct arena *a,
 				fprintf(out, "    %s %s\n",
 					type_str(a, st->fields[i].type),
 					st->fields[i].name);
+			if (st && p == &provider_fexit &&
+			    (st = fexit_retval(a, ap, &err)))
+				fprintf(out, "    %s retval\n", type_str(a, st));
 		}
 	}
 	return printed;
@@ -274,6 +303,7 @@ const struct provider provider_fexit = {
 	.expand = fexit_expand,
 	.list = fexit_list,
 	.args = fentry_args,
+	.retval = fexit_retval,
 	.has_retval = true,
 	.has_func = true,
 };

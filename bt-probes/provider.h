@@ -58,6 +58,12 @@ struct provider {
 	 */
 	struct type *(*args)(struct arena *a, const struct val *ap,
 			     struct probe_err *err);
+	/*
+	 * The type of retval at one expanded attach point where the probed
+	 * function's BTF says it (fexit); without the hook retval is a u64.
+	 */
+	struct type *(*retval)(struct arena *a, const struct val *ap,
+			       struct probe_err *err);
 	bool has_argn;     /* arg0..argN are meaningful */
 	bool has_retval;   /* retval is meaningful */
 	bool has_func;     /* func is meaningful */

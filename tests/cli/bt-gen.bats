@@ -415,3 +415,41 @@ bundle_of() {
 	[ "$(grep -c ' tracepoint/' <<<"$output")" = 1 ]
 	[[ "$output" == *".rodata"* ]]
 }
+
+# helper numbers of the kernel's enum bpf_func_id in the objdump of $1
+gen_calls() {
+	local bin=$BATS_TEST_DIRNAME/../../build/bin
+	"$bin/bt-parse" -e "$1" | "$bin/bt-check" --unsafe |
+		"$BTG" --emit-obj "$BATS_TEST_TMPDIR/calls.o" -o /dev/null &&
+		"$OBJDUMP" -d "$BATS_TEST_TMPDIR/calls.o" |
+		sed -n 's/.*call 0x\([0-9a-f]*\)$/\1/p' | while read -r h; do
+			echo $((16#$h))
+		done
+}
+
+@test "override, path, socket_cookie and write_user compile to their helpers (kprobe/fentry cannot load here)" {
+	[ -r /sys/kernel/btf/vmlinux ] || skip "needs kernel BTF"
+	run gen_calls 'kprobe:do_nanosleep { override(1); }'
+	[ "$status" -eq 0 ]
+	grep -qx 58 <<<"$output"        # bpf_override_return
+	run gen_calls 'fexit:vfs_open { printf("%s %llu %d\n", path(args.path, 64), socket_cookie((struct sock *)args.file->private_data), retval); }'
+	[ "$status" -eq 0 ]
+	grep -qx 147 <<<"$output"       # bpf_d_path
+	grep -qx 46 <<<"$output"        # bpf_get_socket_cookie
+	run gen_calls 'tracepoint:syscalls:sys_enter_openat { write_user(args.filename, "x", 1); }'
+	[ "$status" -eq 0 ]
+	grep -qx 36 <<<"$output"        # bpf_probe_write_user
+}
+
+@test "fentry args and fexit retval are loads from the u64 context array" {
+	[ -r /sys/kernel/btf/vmlinux ] || skip "needs kernel BTF"
+	bin=$BATS_TEST_DIRNAME/../../build/bin
+	# vfs_open(const struct path *, struct file *): retval is slot 2
+	run bash -c "'$bin/bt-parse' -e 'fexit:vfs_open { @[args.file, retval] = count(); }' | '$bin/bt-check' | '$BTG' --emit-obj '$BATS_TEST_TMPDIR/fx.o' -o /dev/null && '$OBJDUMP' -d '$BATS_TEST_TMPDIR/fx.o'"
+	[ "$status" -eq 0 ]
+	grep -Eq 'r[0-9] = \*\(u64 \*\)\(r[0-9] \+ 0x8\)' <<<"$output"
+	grep -Eq 'r[0-9] = \*\(u64 \*\)\(r[0-9] \+ 0x10\)' <<<"$output"
+	run "$bin/bt-probes" -lv 'fexit:vmlinux:vfs_open'
+	[ "$status" -eq 0 ]
+	[ "${lines[3]}" = "    int32 retval" ]
+}

@@ -307,3 +307,28 @@ tracepoint:syscalls:sys_enter_openat /pid == cpid && strcontains(str(args.filena
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf '{ .count = 2, .average = 6, .total = 12 }\n{ .count = 0, .average = 0, .total = 0 }')" ]
 }
+
+@test "signal_thread(\"kill\") takes a name without SIG, any case, and kills the thread" {
+	run --separate-stderr timeout "$LIMIT" "$BT" -q --unsafe -e 'tracepoint:syscalls:sys_enter_clock_nanosleep /comm == "sleep"/ { signal_thread("kill"); }' -c '/bin/sh -c "/bin/sleep 5; echo status $?"'
+	[ "$status" -eq 0 ]
+	[ "$output" = "status 137" ]
+}
+
+@test "write_user redirects an open, or names kernel lockdown as the reason it cannot" {
+	d=$BATS_TEST_TMPDIR/wu
+	mkdir -p "$d"
+	echo first >"$d/aaaa"
+	echo second >"$d/bbbb"
+	run --separate-stderr timeout "$LIMIT" "$BT" -q --unsafe -e 'tracepoint:syscalls:sys_enter_openat /pid == cpid && strcontains(str(args.filename), "aaaa")/ { $r = write_user(args.filename, "'"$d"'/bbbb", '"$(( ${#d} + 6 ))"'); printf("%d\n", $r); }' -c "/bin/cat $d/aaaa"
+	[ -r /sys/kernel/security/lockdown ] ||
+		mount -t securityfs securityfs /sys/kernel/security 2>/dev/null || true
+	lockdown=$(cat /sys/kernel/security/lockdown 2>/dev/null || echo '[none]')
+	if [[ "$lockdown" == *"[none]"* ]]; then
+		[ "$status" -eq 0 ]
+		# the probe's line and cat's output reach stdout by two paths
+		[ "$(sort <<<"$output")" = "$(printf '1\nsecond')" ]
+	else
+		[ "$status" -ne 0 ]
+		[[ "$stderr" == *"bpf_probe_write_user, which this kernel does not allow: kernel lockdown"* ]]
+	fi
+}
