@@ -108,16 +108,20 @@ static int fentry_expand_as(const struct provider *p, struct arena *a,
 	return 0;
 }
 
-static struct type *fentry_args_of(struct arena *a, const struct val *ap,
-				   struct probe_err *err, bool raw_tp)
+/*
+ * The FUNC_PROTO of an attach point (its "btf_id"), in *btf; NULL with err
+ * filled when there is none
+ */
+static const struct btf_type *fentry_proto_of(struct arena *a,
+					      const struct val *ap,
+					      struct probe_err *err,
+					      bool raw_tp, struct btf **btfp)
 {
 	struct btf *btf = kbtf_load();
 	const struct btf_type *proto;
-	const struct btf_param *prm;
-	struct type *st;
 	__u32 pid;
-	int i, vlen, skip = raw_tp ? 1 : 0;
 
+	*btfp = btf;
 	if (!btf) {
 		snprintf(err->msg, sizeof(err->msg), "kernel BTF is not available");
 		err->status = 3;
@@ -134,12 +138,24 @@ static struct type *fentry_args_of(struct arena *a, const struct val *ap,
 			pid = fentry_proto(btf, (__u32)fid, false);
 	}
 	proto = pid ? btf__type_by_id(btf, pid) : NULL;
-	if (!proto) {
+	if (!proto)
 		snprintf(err->msg, sizeof(err->msg),
 			 "no BTF function prototype for '%s'",
 			 val_get_str(ap, "func") ? val_get_str(ap, "func") : "?");
+	return proto;
+}
+
+static struct type *fentry_args_of(struct arena *a, const struct val *ap,
+				   struct probe_err *err, bool raw_tp)
+{
+	struct btf *btf;
+	const struct btf_type *proto = fentry_proto_of(a, ap, err, raw_tp, &btf);
+	const struct btf_param *prm;
+	struct type *st;
+	int i, vlen, skip = raw_tp ? 1 : 0;
+
+	if (!proto)
 		return NULL;
-	}
 	vlen = btf_vlen(proto);
 	prm = btf_params(proto);
 	st = type_new(a, TY_STRUCT);
@@ -162,23 +178,11 @@ static struct type *fentry_args_of(struct arena *a, const struct val *ap,
 static struct type *fexit_retval(struct arena *a, const struct val *ap,
 				 struct probe_err *err)
 {
-	struct btf *btf = kbtf_load();
-	const struct btf_type *proto;
-	__u32 pid;
+	struct btf *btf;
+	const struct btf_type *proto = fentry_proto_of(a, ap, err, false, &btf);
 
-	if (!btf) {
-		snprintf(err->msg, sizeof(err->msg), "kernel BTF is not available");
-		err->status = 3;
+	if (!proto)
 		return NULL;
-	}
-	pid = fentry_proto(btf, (__u32)val_get_int(ap, "btf_id", 0), false);
-	proto = pid ? btf__type_by_id(btf, pid) : NULL;
-	if (!proto) {
-		snprintf(err->msg, sizeof(err->msg),
-			 "no BTF function prototype for '%s'",
-			 val_get_str(ap, "func") ? val_get_str(ap, "func") : "?");
-		return NULL;
-	}
 	if (!proto->type)
 		return type_int(a, 8, false);
 	return kbtf_type(a, btf, proto->type, 1);
