@@ -221,6 +221,7 @@ static const struct builtin {
 	{ "jiffies", 8, false, TY_INT },
 	{ "usermode", 1, false, TY_INT },
 	{ "cpid", 4, false, TY_INT },
+	{ "has_cpid", 1, false, TY_BOOL },
 	{ "username", 8, false, TY_USERNAME },
 	{ "probe", 0, false, TY_STRING, builtin_probe },
 	{ "probetype", 0, false, TY_STRING, builtin_probetype },
@@ -280,16 +281,27 @@ struct type *check_builtin(struct check *ck, struct val *node,
 }
 
 /*
- * ppid, pcomm (and ppid(task), pcomm(task)) are upstream stdlib macros
- * over the task struct: `task.real_parent.pid` / `.comm`.  They are
- * rewritten into that field access here; returns true when *ref changed.
+ * ppid, pcomm, leader_tid, leader_comm (and the forms taking a task) are
+ * upstream stdlib macros over the task struct: `task.real_parent.pid` /
+ * `.comm`, `task.group_leader.pid` / `.comm`.  They are rewritten into
+ * that field access here; returns true when *ref changed.
  */
 bool check_builtin_rewrite(struct check *ck, struct val **ref)
 {
+	static const struct { const char *name, *link, *field; } macros[] = {
+		{ "ppid", "real_parent", "pid" },
+		{ "pcomm", "real_parent", "comm" },
+		{ "leader_tid", "group_leader", "pid" },
+		{ "leader_comm", "group_leader", "comm" },
+	};
 	struct val *n = *ref, *args = val_get(n, "args"), *task, *parent, *f;
 	const char *name = val_get_str(n, "name");
+	size_t i;
 
-	if (!name || (strcmp(name, "ppid") && strcmp(name, "pcomm")))
+	for (i = 0; name && i < sizeof(macros) / sizeof(macros[0]); i++)
+		if (!strcmp(name, macros[i].name))
+			break;
+	if (!name || i == sizeof(macros) / sizeof(macros[0]))
 		return false;
 	if (args && args->kind == VAL_ARR && args->n > 1)
 		return false;
@@ -301,11 +313,11 @@ bool check_builtin_rewrite(struct check *ck, struct val **ref)
 	}
 	parent = check_node(ck, "field", n);
 	val_set(ck->a, parent, "e", task);
-	val_set_str(ck->a, parent, "name", "real_parent");
+	val_set_str(ck->a, parent, "name", macros[i].link);
 	val_set_bool(ck->a, parent, "arrow", true);
 	f = check_node(ck, "field", n);
 	val_set(ck->a, f, "e", parent);
-	val_set_str(ck->a, f, "name", name[1] == 'p' ? "pid" : "comm");
+	val_set_str(ck->a, f, "name", macros[i].field);
 	val_set_bool(ck->a, f, "arrow", true);
 	*ref = f;
 	return true;

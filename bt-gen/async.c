@@ -247,13 +247,28 @@ static LLVMValueRef globals_ptr(struct gen *g)
 	return maps_lookup(g, &g->globals, key);
 }
 
+/*
+ * cpid: the -c child's pid from bt_globals, with upstream's warning when
+ * there is none; has_cpid: whether there is one
+ */
 bool async_ident(struct gen *g, const struct val *e, const char *name,
 		 struct gv *out)
 {
-	if (strcmp(name, "cpid"))
+	LLVMValueRef pid, none;
+
+	if (strcmp(name, "cpid") && strcmp(name, "has_cpid"))
 		return false;
-	*out = expr_convert(g, (struct gv){ async_global(g, GLOBALS_CPID),
-			    type_int(g->a, 8, false), 0 }, gen_type_of(g, e));
+	pid = async_global(g, GLOBALS_CPID);
+	none = LLVMBuildICmp(g->b, LLVMIntEQ, pid, gen_i64(g, 0), "");
+	if (!strcmp(name, "has_cpid")) {
+		*out = expr_convert(g, (struct gv){ LLVMBuildNot(g->b, none, ""),
+				    type_new(g->a, TY_BOOL), 0 },
+				    gen_type_of(g, e));
+		return true;
+	}
+	async_warn_if(g, e, "No child command (`-c`); cpid is zero", none);
+	*out = expr_convert(g, (struct gv){ pid, type_int(g->a, 8, false), 0 },
+			    gen_type_of(g, e));
 	return true;
 }
 

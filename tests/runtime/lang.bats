@@ -332,3 +332,13 @@ tracepoint:syscalls:sys_enter_openat /pid == cpid && strcontains(str(args.filena
 		[[ "$stderr" == *"bpf_probe_write_user, which this kernel does not allow: kernel lockdown"* ]]
 	fi
 }
+
+@test "cpid warns without -c; has_cpid tells; leader_tid and leader_comm read the group leader" {
+	run --separate-stderr timeout "$LIMIT" "$BT" -q -e 'begin { print((cpid, has_cpid)); exit(); }'
+	[ "$status" -eq 0 ]
+	[ "$output" = "(0, false)" ]
+	[[ "$stderr" == *'WARNING: No child command (`-c`); cpid is zero'* ]]
+	run --separate-stderr timeout "$LIMIT" "$BT" -q -e 'tracepoint:syscalls:sys_enter_exit_group /pid == cpid/ { printf("%d %s %d %d\n", has_cpid, leader_comm, leader_tid == pid, leader_tid(curtask) == pid); exit(); }' -c /bin/true
+	[ "$status" -eq 0 ]
+	[ "$output" = "1 true 1 1" ]
+}
