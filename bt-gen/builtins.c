@@ -947,6 +947,53 @@ static struct gv call_has_key(struct gen *g, const struct val *e)
 			    bt, 0 }, gen_type_of(g, e));
 }
 
+/*
+ * find(@m, key, $v): one look-up; on a hit $v gets the value (every
+ * CPU's, combined, for an aggregation) and the result is true, on a miss
+ * $v keeps what it had
+ */
+static struct gv call_find(struct gen *g, const struct val *e)
+{
+	struct gmap *m = map_arg(g, e, 0);
+	const struct val *var = call_arg(e, 2);
+	struct type *bt = type_new(g->a, TY_BOOL);
+	LLVMBasicBlockRef hit, done;
+	LLVMValueRef key, p, slot;
+	struct val *copy, *keys;
+	struct gslot *s;
+	struct gv v;
+
+	if (!m)
+		return expr_dummy(g, bt);
+	copy = val_copy(g->a, call_arg(e, 0));
+	keys = val_arr(g->a);
+	val_push(g->a, keys, val_copy(g->a, call_arg(e, 1)));
+	val_set(g->a, copy, "keys", keys);
+	key = maps_key(g, m, copy);
+	p = maps_lookup(g, m, key);
+	slot = stmt_slot(g, var, gen_type_of(g, var));
+	s = stmt_slot_info(g, var);
+	hit = gen_block(g, "find_hit");
+	done = gen_block(g, "find_done");
+	LLVMBuildCondBr(g->b, LLVMBuildIsNotNull(g->b, p, ""), hit, done);
+	LLVMPositionBuilderAtEnd(g->b, hit);
+	if (type_is_aggregation(m->val)) {
+		v = maps_percpu_value(g, m, key);
+		gen_store(g, slot, expr_convert(g, v, s->t), s->t);
+	} else if (gen_is_scalar(m->kval)) {
+		v = gen_load(g, p, m->kval);
+		gen_store(g, slot, expr_convert(g, v, s->t), s->t);
+	} else {
+		/* map values are 8-aligned */
+		gen_store_aligned(g, slot, 8, expr_convert(g, (struct gv){ p,
+				  m->kval, 8 }, s->t), s->t);
+	}
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
+	return expr_convert(g, (struct gv){ LLVMBuildIsNotNull(g->b, p, ""),
+			    bt, 0 }, gen_type_of(g, e));
+}
+
 /* the number of elements: bpf_for_each_map_elem returns how many it saw */
 static struct gv call_len(struct gen *g, const struct val *e)
 {
@@ -1457,6 +1504,8 @@ struct gv builtin_call(struct gen *g, const struct val *e)
 		return strings_memcmp(g, e);
 	if (!strcmp(name, "has_key"))
 		return call_has_key(g, e);
+	if (!strcmp(name, "find"))
+		return call_find(g, e);
 	if (!strcmp(name, "len") && ast_kind(call_arg(e, 0)) == AST_MAP)
 		return call_len(g, e);
 	if (!strcmp(name, "len"))

@@ -565,6 +565,64 @@ int maps_write(struct gen *g, const struct val *mapnode, struct gv v)
 	return 0;
 }
 
+/* one bucket of a bucketed map's key: ctx = { key, &deleted } */
+static void delete_bucket(struct gen *g, LLVMValueRef i, LLVMValueRef ctx,
+			  void *arg)
+{
+	struct gmap *m = arg;
+	LLVMTypeRef ptr = LLVMPointerTypeInContext(g->ctx, 0);
+	LLVMValueRef key, done, args[2], r, gone;
+
+	key = LLVMBuildLoad2(g->b, ptr, ctx, "key");
+	LLVMSetAlignment(key, 8);
+	done = LLVMBuildLoad2(g->b, ptr, gen_ptr_add(g, ctx, 8), "deleted");
+	LLVMSetAlignment(done, 8);
+	store_at(g, key, m->kkey->fields[1].offset, i);
+	args[0] = m->global;
+	args[1] = key;
+	r = gen_helper(g, BPF_FUNC_map_delete_elem,
+		       LLVMInt64TypeInContext(g->ctx), args, 2);
+	gone = LLVMBuildZExt(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, r,
+			     gen_i64(g, 0), ""), LLVMInt64TypeInContext(g->ctx),
+			     "");
+	store_at(g, done, 0, LLVMBuildOr(g->b, load_at(g, done, 0, 8), gone,
+					 ""));
+	LLVMBuildRet(g->b, gen_i64(g, 0));
+}
+
+/*
+ * hist, lhist and tseries maps keep one kernel entry per bucket of a key
+ * ({KEY; u64 bucket}): deleting the key deletes every bucket, in a
+ * bpf_loop; true when any was there
+ */
+static LLVMValueRef delete_buckets(struct gen *g, struct gmap *m,
+				   const struct val *mapnode)
+{
+	int64_t n;
+	LLVMValueRef key, ctx, done;
+
+	if (m->val->kind == TY_HIST)
+		n = ((65 - m->val->k) << m->val->k) + 1;   /* hist_index() */
+	else if (m->val->kind == TY_LHIST)
+		n = m->val->step > 0 ? (m->val->max - m->val->min) /
+					m->val->step + 2 : 2;
+	else
+		n = m->val->count > 0 ? m->val->count : 1;
+	key = gen_tmp_in_scratch(g, type_size(m->kkey));
+	gen_memcpy(g, key, maps_key(g, m, mapnode), type_size(m->kkey), 8);
+	done = gen_tmp_in_scratch(g, 8);
+	store_at(g, done, 0, gen_i64(g, 0));
+	ctx = LLVMBuildAlloca(g->ab, LLVMArrayType2(
+		LLVMInt64TypeInContext(g->ctx), 2), "delete_ctx");
+	LLVMSetAlignment(ctx, 8);
+	LLVMSetAlignment(LLVMBuildStore(g->b, key, ctx), 8);
+	LLVMSetAlignment(LLVMBuildStore(g->b, done, gen_ptr_add(g, ctx, 8)), 8);
+	callbacks_loop(g, mapnode, gen_i64(g, (uint64_t)n), ctx,
+		       delete_bucket, m);
+	return LLVMBuildICmp(g->b, LLVMIntNE, load_at(g, done, 0, 8),
+			     gen_i64(g, 0), "");
+}
+
 LLVMValueRef maps_delete(struct gen *g, const struct val *mapnode)
 {
 	struct gmap *m = map_of(g, mapnode);
@@ -572,11 +630,9 @@ LLVMValueRef maps_delete(struct gen *g, const struct val *mapnode)
 
 	if (!m)
 		return LLVMConstInt(LLVMInt1TypeInContext(g->ctx), 0, 0);
-	if (m->val->kind == TY_HIST || m->val->kind == TY_LHIST) {
-		diag_error_at(mapnode, "delete() of a histogram map entry is "
-			      "not supported yet");
-		return LLVMConstInt(LLVMInt1TypeInContext(g->ctx), 0, 0);
-	}
+	if ((m->val->kind == TY_HIST || m->val->kind == TY_LHIST ||
+	     m->val->kind == TY_TSERIES) && m->kkey->nfields > 1)
+		return delete_buckets(g, m, mapnode);
 	args[0] = m->global;
 	args[1] = maps_key(g, m, mapnode);
 	r = gen_helper(g, BPF_FUNC_map_delete_elem,

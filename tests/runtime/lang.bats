@@ -342,3 +342,24 @@ tracepoint:syscalls:sys_enter_openat /pid == cpid && strcontains(str(args.filena
 	[ "$status" -eq 0 ]
 	[ "$output" = "1 true 1 1" ]
 }
+
+@test "find() copies a hit into the variable and leaves it on a miss" {
+	run --separate-stderr timeout "$LIMIT" "$BT" -q -e 'begin { @m[1] = 5; @s[1, "a"] = "str"; @c[7] = count(); @c[7] = count(); @t[1] = (1, "hello"); $v = 0;
+	if (find(@m, 1, $v)) { printf("found %d\n", $v); } if (!find(@m, 2, $v)) { printf("miss %d\n", $v); }
+	let $x; if (find(@s, (1, "a"), $x)) { print($x); } if (find(@c, 7, $n)) { print($n); }
+	let $tv; if (find(@t, 1, $tv)) { print($tv); } clear(@m); clear(@s); clear(@c); clear(@t); exit(); }'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'found 5\nmiss 5\nstr\n2\n(1, hello)')" ]
+}
+
+@test "delete() of a hist, lhist or tseries key removes every bucket of it" {
+	run --separate-stderr timeout "$LIMIT" "$BT" -q -e 'begin { @h[1] = hist(3, 2); @h[1] = hist(1000000, 2); @h[2] = hist(5, 2);
+	@l[1] = lhist(5, 0, 100, 10); @l[2] = lhist(150, 0, 100, 10); @t[1] = tseries(5, 1s, 3); @t[2] = tseries(6, 1s, 3);
+	$a = delete(@h, 1); $b = delete(@h, 1); $c = delete(@l, 2); $d = delete(@t, 1);
+	printf("%d %d %d %d\n", $a, $b, $c, $d); exit(); }'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "1 0 1 1" ]
+	[[ "$output" == *"@h[2]:"* && "$output" != *"@h[1]:"* ]]
+	[[ "$output" == *"@l[1]:"* && "$output" != *"@l[2]:"* ]]
+	[[ "$output" == *"@t[2]:"* && "$output" != *"@t[1]:"* ]]
+}
