@@ -363,3 +363,14 @@ tracepoint:syscalls:sys_enter_openat /pid == cpid && strcontains(str(args.filena
 	[[ "$output" == *"@l[1]:"* && "$output" != *"@l[2]:"* ]]
 	[[ "$output" == *"@t[2]:"* && "$output" != *"@t[1]:"* ]]
 }
+
+@test "debugf() with more than three arguments goes through bpf_trace_vprintk" {
+	tr=/sys/kernel/tracing
+	[ -w "$tr/trace" ] || mount -t tracefs nodev "$tr" 2>/dev/null || true
+	[ -w "$tr/trace" ] || skip "needs tracefs"
+	tag=bt$$
+	run --separate-stderr timeout "$LIMIT" "$BT" -q -e 'begin { debugf("'"$tag"' %d %d %d %d %s", 1, 2, 3, 4, "x"); debugf("'"$tag"' one %d", 7); exit(); }'
+	[ "$status" -eq 0 ]
+	grep -q "bpf_trace_printk: $tag 1 2 3 4 x" "$tr/trace"
+	grep -q "bpf_trace_printk: $tag one 7" "$tr/trace"
+}
