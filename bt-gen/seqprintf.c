@@ -130,7 +130,8 @@ struct gv seqprintf_call(struct gen *g, const struct val *e)
 	LLVMValueRef data, meta, sp, args[5], init, gl, st;
 	struct gv *vals;
 
-	if (!fmt || !sargs || sargs->kind != VAL_ARR)
+	/* bt-check allows 12 values, the kernel's MAX_BPRINTF_VARARGS */
+	if (!fmt || !sargs || sargs->kind != VAL_ARR || sargs->n > 12)
 		return expr_unsupported(g, e, "printf() with a broken 'seq' "
 					"field");
 	/* every argument once, in order, before the call */
