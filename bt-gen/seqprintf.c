@@ -131,9 +131,11 @@ struct gv seqprintf_call(struct gen *g, const struct val *e)
 	struct gv *vals;
 
 	/* bt-check allows 12 values, the kernel's MAX_BPRINTF_VARARGS */
-	if (!fmt || !sargs || sargs->kind != VAL_ARR || sargs->n > 12)
-		return expr_unsupported(g, e, "printf() with a broken 'seq' "
-					"field");
+	if (!fmt || !sargs || sargs->kind != VAL_ARR || sargs->n > 12) {
+		diag_error_at(e, "broken 'seq' description of printf() in an "
+			      "iter probe (pipe through bt-check)");
+		return expr_void(g);
+	}
 	/* every argument once, in order, before the call */
 	vals = arena_alloc(g->a, sizeof(*vals) * (n ? n : 1));
 	for (i = 1; i < n; i++)
