@@ -378,12 +378,25 @@ int check_attach(struct check *ck, struct val *prog)
 		 * attach point of the probe matched (upstream attaches the rest).
 		 */
 		bool unmatched = false;
+		bool iter_seen = false;
 
 		for (j = 0; atts && atts->kind == VAL_ARR && j < atts->n; j++) {
 			size_t had = exp->n, k;
-			int r = check_expand_one(ck, atts->items[j], exp,
-						 check_attach_is_wild(atts->items[j]) ?
-						 REPORT_NONE : REPORT_ERROR);
+			int r;
+
+			/* one iterator per program, as upstream's parser says */
+			if (provider_find(val_get_str(atts->items[j], "provider")) ==
+			    &provider_iter) {
+				if (iter_seen) {
+					check_error(ck, atts->items[j], "iter probe only supports one attach point.");
+					ret = -EINVAL;
+					continue;
+				}
+				iter_seen = true;
+			}
+			r = check_expand_one(ck, atts->items[j], exp,
+					     check_attach_is_wild(atts->items[j]) ?
+					     REPORT_NONE : REPORT_ERROR);
 
 			if (r < 0)
 				ret = -EINVAL;

@@ -93,6 +93,23 @@ static struct check_map *call_map_ref(struct check *ck, struct val *call,
 	return m;
 }
 
+/*
+ * Calls that bt-load carries out or whose output bt-load reads from the
+ * ring buffer: nothing does that for a pinned iterator, which runs after
+ * bpftrace has gone (printf() there writes into the pinned file).
+ */
+static bool call_needs_bt_load(const char *name)
+{
+	static const char *const names[] = { "print", "clear", "zero", "time",
+		"cat", "system", "join", "errorf", "warnf" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i]))
+			return true;
+	return false;
+}
+
 static struct type *call_printf(struct check *ck, struct val *call,
 				struct val *args, struct val *assign_map)
 {
@@ -110,8 +127,11 @@ static struct type *call_printf(struct check *ck, struct val *call,
 		return void_type(ck);
 	}
 	check_expr(ck, &args->items[0]);
-	if (ck->final)
-		check_printf_args(ck, call, val_get_str(call, "name"), fmt, args, 1);
+	if (ck->final &&
+	    !check_printf_args(ck, call, val_get_str(call, "name"), fmt, args, 1) &&
+	    !strcmp(val_get_str(call, "name"), "printf") && ck->prov &&
+	    !strcmp(ck->prov->name, "iter"))
+		seqprintf_check(ck, call, args);
 	return void_type(ck);
 }
 
@@ -1602,6 +1622,16 @@ struct type *check_call(struct check *ck, struct val **ref, bool is_stmt,
 				    name);
 			return void_type(ck);
 		}
+	}
+	if (ck->prov && !strcmp(ck->prov->name, "iter") &&
+	    val_get_str(ck->ap, "pin") && call_needs_bt_load(name)) {
+		check_error(ck, call, "%s() cannot be used in a pinned iter probe",
+			    name);
+		check_hint(ck, "its output would go through bpftrace's event "
+			   "stream, which nobody reads once the iterator is pinned "
+			   "and bpftrace has exited; printf() writes into the "
+			   "pinned file");
+		return void_type(ck);
 	}
 	if (!strcmp(name, "override") && ck->prov &&
 	    !strcmp(ck->prov->name, "kprobe") && !provider_unsafe) {

@@ -169,9 +169,12 @@ struct type *check_builtin(struct check *ck, struct val *node,
 			   const char *name, bool *known);
 /* builtins.c: ppid/pcomm become task field accesses (true if rewritten) */
 bool check_builtin_rewrite(struct check *ck, struct val **ref);
-/* printf.c */
-void check_printf_args(struct check *ck, struct val *call, const char *fn,
-		       struct val *fmt, struct val *args, size_t first);
+/* printf.c: 0, or -EINVAL after reporting a mismatch */
+int check_printf_args(struct check *ck, struct val *call, const char *fn,
+		      struct val *fmt, struct val *args, size_t first);
+/* seqprintf.c: printf() in an iter probe, translated for bpf_seq_printf
+ * into the call's "seq" field (after check_printf_args accepted it) */
+void seqprintf_check(struct check *ck, struct val *call, struct val *args);
 /* types.c */
 struct type *check_literal_type(struct arena *a, int64_t v, bool is_uint);
 bool check_literal_fits(int64_t v, bool is_uint, const struct type *t);

@@ -4,6 +4,7 @@
  * (src/format_string.cpp): %[-][+][ ][#][0][W|*][.P|*][hlLjzt]*CONV with
  * CONV one of d i o u x X c s p r rx rh gr (and %% for a percent sign).
  */
+#include <errno.h>
 #include <string.h>
 
 #include "check.h"
@@ -60,8 +61,8 @@ static enum printf_class printf_class_of(const char *conv)
 	return PF_BAD;
 }
 
-void check_printf_args(struct check *ck, struct val *call, const char *fn,
-		       struct val *fmt, struct val *args, size_t first)
+int check_printf_args(struct check *ck, struct val *call, const char *fn,
+		      struct val *fmt, struct val *args, size_t first)
 {
 	const char *f = val_get_str(fmt, "v"), *p;
 	size_t nargs = args->n - first, nspec = 0, i;
@@ -86,12 +87,12 @@ void check_printf_args(struct check *ck, struct val *call, const char *fn,
 	if (nargs < nspec) {
 		check_error(ck, call, "not enough arguments for format string (%zu supplied, %zu expected)",
 			    nargs, nspec);
-		return;
+		return -EINVAL;
 	}
 	if (nargs > nspec) {
 		check_error(ck, call, "too many arguments for format string (%zu supplied, %zu expected)",
 			    nargs, nspec);
-		return;
+		return -EINVAL;
 	}
 	for (i = 0; i < nspec && i < 64; i++) {
 		struct val *a = args->items[first + i];
@@ -103,12 +104,12 @@ void check_printf_args(struct check *ck, struct val *call, const char *fn,
 		if (t->kind == TY_VOID) {
 			check_error(ck, call, "unable to print none type for specifier: %s",
 				    convs[i]);
-			return;
+			return -EINVAL;
 		}
 		if (c == PF_BAD) {
 			check_error(ck, call, "unsupported format specifier: %s",
 				    convs[i]);
-			return;
+			return -EINVAL;
 		}
 		if (t->kind == TY_HIST || t->kind == TY_LHIST ||
 		    t->kind == TY_TSERIES || (c != PF_ANY && t->kind == TY_STATS)) {
@@ -122,7 +123,8 @@ void check_printf_args(struct check *ck, struct val *call, const char *fn,
 		    (c == PF_BUFFER && t->kind != TY_BUFFER)) {
 			check_error(ck, call, "unsupported format specifier for type '%s': %s",
 				    type_kind_name(t->kind), convs[i]);
-			return;
+			return -EINVAL;
 		}
 	}
+	return 0;
 }

@@ -406,6 +406,49 @@ static int ev_diag(struct fmt_state *st, const struct val *ev, bool error)
 }
 
 /*
+ * An iterator's text (printf() in an iter probe, which the kernel
+ * formatted): text as it is; in the other formats one printf object or
+ * row per line, as the printf events of other probes give.
+ */
+static void iter_text(struct fmt_state *st, const char *s, size_t n)
+{
+	const char *nl;
+	size_t len;
+
+	if (st->format == FMT_TEXT) {
+		strbuf_add(&st->out, s, n);
+		return;
+	}
+	while (n) {
+		nl = memchr(s, '\n', n);
+		len = nl ? (size_t)(nl - s) + 1 : n;
+		side_text(st, "printf", s, len);
+		s += len;
+		n -= len;
+	}
+}
+
+/*
+ * An iter probe's link pinned in bpffs: upstream's line, on stdout in
+ * text and JSON, even with -o FILE, as upstream writes it (std::cout)
+ * after the attach line; with csv, folded and svg, whose stdout is a
+ * table or a flame graph, on stderr with the other bookkeeping.
+ */
+static int ev_pinned(struct fmt_state *st, const struct val *ev)
+{
+	const char *path = val_get_str(ev, "path");
+	FILE *f = st->format == FMT_TEXT || st->format == FMT_JSON ?
+		  stdout : fmt_err(st);
+
+	if (!path)
+		return bad_event("pinned", "no 'path'");
+	fmt_flush(st);
+	fprintf(f, "Program pinned to %s\n", path);
+	fflush(f);
+	return 0;
+}
+
+/*
  * cat(), join() and system() output: {"e": "text", "kind": "cat"|"join"|
  * "system", "data": str}, one event per call, data as upstream hands it
  * to its writers (cat: the file's bytes; join: the joined arguments;
@@ -420,10 +463,15 @@ static int ev_text(struct fmt_state *st, const struct val *ev)
 	bool newline;
 
 	if (!kind || (strcmp(kind, "cat") && strcmp(kind, "join") &&
-		      strcmp(kind, "system")))
-		return bad_event("text", "'kind' is not cat, join or system");
+		      strcmp(kind, "system") && strcmp(kind, "iter")))
+		return bad_event("text", "'kind' is not cat, join, system or "
+				 "iter");
 	if (!data || (data->kind != VAL_STR && data->kind != VAL_BIN))
 		return bad_event("text", "no string 'data'");
+	if (!strcmp(kind, "iter")) {
+		iter_text(st, data->s, data->n);
+		return 0;
+	}
 	newline = strcmp(kind, "cat") != 0;
 	if (st->format == FMT_JSON) {
 		if (!strcmp(kind, "system"))
@@ -485,6 +533,8 @@ int event_render(struct fmt_state *st, struct arena *a, const struct val *ev)
 		return ev_text(st, ev);
 	if (!strcmp(e, "attached"))
 		return ev_attached(st, ev);
+	if (!strcmp(e, "pinned"))
+		return ev_pinned(st, ev);
 	if (!strcmp(e, "lost"))
 		return ev_lost(st, ev);
 	if (!strcmp(e, "error"))

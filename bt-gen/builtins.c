@@ -742,6 +742,10 @@ static struct gv call_printf(struct gen *g, const struct val *e)
 {
 	const char *fn = val_get_str(e, "name");
 
+	/* in an iter probe: into the seq_file (seqprintf.c) */
+	if (val_get(e, "seq"))
+		return seqprintf_call(g, e);
+
 	return builtin_fmt_record(g, e, REC_PRINTF, g->printfs,
 				  !strcmp(fn, "errorf") ? "error" :
 				  !strcmp(fn, "warnf") ? "warning" : NULL);

@@ -722,9 +722,14 @@ static int gen_probe(struct gen *g, const struct val *probe)
 	memset(g->slots, 0, sizeof(*g->slots) * (size_t)g->nslots);
 	g->slots_in_scratch = has_for(probe);
 	stmt_alloc_slots(g, probe);
+	/*
+	 * No stop gate in iter programs: a pinned iterator runs whenever its
+	 * file is read, long after bt-load set the gate and left, and an
+	 * unpinned one only inside bt-load's read, before the gate is set.
+	 */
 	if (strcmp(g->provider, "begin") && strcmp(g->provider, "end") &&
 	    strcmp(g->provider, "self") && strcmp(g->provider, "bench") &&
-	    strcmp(g->provider, "test"))
+	    strcmp(g->provider, "test") && strcmp(g->provider, "iter"))
 		async_stop_gate(g);
 	if (!strcmp(g->provider, "iter"))
 		iter_skip_end(g);

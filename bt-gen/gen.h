@@ -14,6 +14,7 @@
  *   builtins.c  builtins (pid, comm, args...) and calls (printf, str...)
  *   core.c      CO-RE relocated member reads of kernel structs
  *   strings.c   strlen, strstr, str_concat, memcmp: byte scans
+ *   seqprintf.c printf() in iter probes: bpf_seq_printf into the seq_file
  *   async.c     cat, system, join, strftime, strerror & co, debugf,
  *               percpu_kaddr, tseries, cpid, exit's flag, the division-by-
  *               zero warning (async.h; async_tables.c its string tables)
@@ -366,6 +367,9 @@ struct gv strings_strstr(struct gen *g, const struct val *e);
 struct gv strings_strcontains(struct gen *g, const struct val *e);
 struct gv strings_str_concat(struct gen *g, const struct val *e);
 struct gv strings_memcmp(struct gen *g, const struct val *e);
+
+/* seqprintf.c: a printf() call with bt-check's "seq" translation */
+struct gv seqprintf_call(struct gen *g, const struct val *e);
 
 /* bundle.c */
 struct val *bundle_make(struct gen *g, const void *obj, size_t len);

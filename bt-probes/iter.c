@@ -1,9 +1,11 @@
 /*
  * iter.c - the iter provider: BPF iterators over kernel objects
  * (`iter:task`, `iter:task_file`, `iter:task_vma`, any `bpf_iter__NAME`
- * struct in BTF), with an optional pin path (`iter:task:/sys/fs/bpf/x`).
+ * struct in BTF), with an optional pin path (`iter:task:/sys/fs/bpf/x`,
+ * or `iter:task:x`, relative to /sys/fs/bpf as upstream's).
  * `ctx` in an iter probe is a pointer to struct bpf_iter__NAME.
- * ATTACH_POINT fields: "func" (NAME), "pin" (when given).
+ * ATTACH_POINT fields: "func" (NAME), "pin" (when given: the absolute
+ * path; "name" keeps the pin as written).
  */
 #include <bpf/btf.h>
 #include <errno.h>
@@ -26,7 +28,7 @@ static int iter_expand(struct arena *a, const struct val *parts,
 			 "iter probe type requires 1 or 2 arguments");
 		return -EINVAL;
 	}
-	if (provider_has_wildcard(name)) {
+	if (provider_has_wildcard(name) || (pin && provider_has_wildcard(pin))) {
 		snprintf(err->msg, sizeof(err->msg),
 			 "iter probe type does not support wildcards");
 		return -EINVAL;
@@ -42,8 +44,10 @@ static int iter_expand(struct arena *a, const struct val *parts,
 			     pin ? arena_printf(a, "iter:%s:%s", name, pin)
 				 : arena_printf(a, "iter:%s", name));
 	val_set_str(a, ap, "func", name);
+	/* a relative pin is a name under bpffs' usual mount, as upstream */
 	if (pin && *pin)
-		val_set_str(a, ap, "pin", pin);
+		val_set_str(a, ap, "pin", *pin == '/' ? pin :
+			    arena_printf(a, "/sys/fs/bpf/%s", pin));
 	val_push(a, out, ap);
 	return 1;
 }

@@ -306,7 +306,7 @@ setup_file() {
 		'{"e":"text","kind":"shout","data":"x"}' >"$BATS_TEST_TMPDIR/bad.events"
 	run "$BTF" "$BATS_TEST_TMPDIR/bad.events"
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"'kind' is not cat, join or system"* ]]
+	[[ "$output" == *"'kind' is not cat, join, system or iter"* ]]
 }
 
 @test "the unknown-format message lists every format" {
