@@ -116,7 +116,7 @@ int check_printf_args(struct check *ck, struct val *call, const char *fn,
 			/* these are tables and tuples, not one number */
 			check_error(ck, call, "unsupported format specifier for type '%s_t': %s",
 				    type_kind_name(t->kind), convs[i]);
-			return;
+			return -EINVAL;
 		}
 		if ((c == PF_INT && !check_is_intlike(t) && t->kind != TY_PTR &&
 		     !type_is_aggregation(t)) ||
