@@ -255,6 +255,12 @@ struct type *check_builtin(struct check *ck, struct val *node,
 		check_error(ck, node, "'%s' builtin is not allowed in a for-loop", name);
 		return NULL;
 	}
+	if (!strncmp(name, "sarg", 4)) {
+		/* v0.17's stack arguments, deleted upstream */
+		check_error(ck, node, "sarg* is deleted. This was deprecated in v0.21 and was last available in v0.24.");
+		check_hint(ck, "Use *(reg(\"sp\") + <stack_offset>) instead.");
+		return NULL;
+	}
 	if (!strncmp(name, "arg", 3) && name[3]) {
 		for (i = 3; isdigit((unsigned char)name[i]); i++)
 			;

@@ -457,6 +457,11 @@ void check_stmt(struct check *ck, struct val **ref)
 			check_block(ck, val_get(s, "else"), true);
 		break;
 	case AST_WHILE:
+		/* upstream HEAD's deprecation pass warns on every while */
+		if (ck->final) {
+			check_warn(ck, s, "While loops are deprecated and may be removed in the future.");
+			check_hint(ck, "For loops support ranges (e.g. `for ($x : $start..$end) { ... }`), and can be used in place of while. These are more easily proven to be bounded by the verifier.");
+		}
 		sub = check_ref(s, "cond");
 		if (sub && *sub)
 			check_cond(ck, sub, "while");
