@@ -15,7 +15,7 @@
 typedef struct type *(*builtin_fn)(struct check *ck, struct val *node,
 				   const char *name);
 
-static const char *check_provider_name(struct check *ck)
+const char *check_provider_name(struct check *ck)
 {
 	return ck->prov ? ck->prov->name : "?";
 }

@@ -691,9 +691,30 @@ static struct type *call_comm(struct check *ck, struct val *call,
 		return type_string(ck->a, 16);
 	}
 	t = check_expr(ck, &args->items[0]);
-	if (t && !check_is_intlike(t))
-		check_error(ck, call, "comm() expects an integer pid (%s provided)",
-			    check_type_str(ck, t));
+	if (t && !check_is_intlike(t)) {
+		check_error(ck, call, "Only integer supported for comm()'s pid");
+		return type_string(ck->a, 64);
+	}
+	/* bpf_task_from_pid is a kfunc: tracing-type programs only */
+	if (!ck->prov || (strcmp(ck->prov->name, "iter") &&
+			  strcmp(ck->prov->name, "fentry") &&
+			  strcmp(ck->prov->name, "fexit"))) {
+		check_error(ck, call, "Syntax comm(PID) is not supported in this probe type yet. Type: %s",
+			    check_provider_name(ck));
+		return type_string(ck->a, 64);
+	}
+	/* curtask->comm, typed here: bt-gen reads it (CO-RE) from the task */
+	{
+		struct val *task = check_node(ck, "ident", call), *f;
+
+		val_set_str(ck->a, task, "name", "curtask");
+		f = check_node(ck, "field", call);
+		val_set(ck->a, f, "e", task);
+		val_set_str(ck->a, f, "name", "comm");
+		val_set_bool(ck->a, f, "arrow", true);
+		val_set(ck->a, call, "comm_field", f);
+		check_expr(ck, &(struct val *){ f });
+	}
 	return type_string(ck->a, 64);
 }
 

@@ -133,6 +133,8 @@ void check_scope_push(struct check *ck);
 void check_scope_pop(struct check *ck);
 int check_var_declare(struct check *ck, const char *name);
 int check_var_lookup(struct check *ck, const char *name);
+/* the probe's provider name, "?" outside a probe */
+const char *check_provider_name(struct check *ck);
 void check_var_assign(struct check *ck, struct val *node, int slot,
 		      struct type *t, struct val **rhs_ref);
 /* expr.c */

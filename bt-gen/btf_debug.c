@@ -237,6 +237,59 @@ void btf_debug_func(struct gen *g, LLVMValueRef fn, const char *name,
 	g->di_sp = sp;
 }
 
+/*
+ * A kfunc: an extern function in ".ksyms" whose BTF FUNC (linkage
+ * extern) libbpf resolves against vmlinux.  Its prototype here: an int
+ * return or a pointer to the struct named ret_struct, and int32 or
+ * pointer (named struct) parameters, as kinds are all libbpf compares.
+ */
+LLVMValueRef btf_debug_kfunc(struct gen *g, const char *name,
+			     const char *ret_struct, const char *const *params,
+			     int nparams)
+{
+	LLVMTypeRef ptr = LLVMPointerTypeInContext(g->ctx, 0);
+	LLVMTypeRef lparams[4], fty;
+	LLVMMetadataRef types[5], sty, sp;
+	LLVMValueRef fn = LLVMGetNamedFunction(g->mod, name);
+	int i;
+
+	if (fn)
+		return fn;
+	for (i = 0; i < nparams && i < 4; i++) {
+		if (params[i]) {
+			types[i + 1] = LLVMDIBuilderCreatePointerType(g->di,
+				LLVMDIBuilderCreateStructType(g->di, g->di_cu,
+					params[i], strlen(params[i]), g->di_file, 0,
+					0, 0, LLVMDIFlagZero, NULL, NULL, 0, 0,
+					NULL, "", 0), 64, 0, 0, NULL, 0);
+			lparams[i] = ptr;
+		} else {
+			types[i + 1] = di_int(g, 4, true);
+			lparams[i] = LLVMInt32TypeInContext(g->ctx);
+		}
+	}
+	if (ret_struct)
+		types[0] = LLVMDIBuilderCreatePointerType(g->di,
+			LLVMDIBuilderCreateStructType(g->di, g->di_cu, ret_struct,
+				strlen(ret_struct), g->di_file, 0, 0, 0,
+				LLVMDIFlagZero, NULL, NULL, 0, 0, NULL, "", 0),
+			64, 0, 0, NULL, 0);
+	else
+		types[0] = NULL;   /* void */
+	fty = LLVMFunctionType(ret_struct ? ptr : LLVMVoidTypeInContext(g->ctx),
+			       lparams, (unsigned)i, 0);
+	fn = LLVMAddFunction(g->mod, name, fty);
+	LLVMSetLinkage(fn, LLVMExternalLinkage);
+	LLVMSetSection(fn, ".ksyms");
+	sty = LLVMDIBuilderCreateSubroutineType(g->di, g->di_file, types,
+						(unsigned)i + 1, LLVMDIFlagZero);
+	sp = LLVMDIBuilderCreateFunction(g->di, g->di_file, name, strlen(name),
+					 name, strlen(name), g->di_file, 0, sty,
+					 0, 0, 0, LLVMDIFlagPrototyped, 1);
+	LLVMSetSubprogram(fn, sp);
+	return fn;
+}
+
 void btf_debug_loc(struct gen *g, const struct val *node)
 {
 	struct diag_loc loc = diag_loc_of(node);

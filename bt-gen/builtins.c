@@ -1428,6 +1428,57 @@ static struct gv call_is_err(struct gen *g, const struct val *e)
 			    gen_type_of(g, e));
 }
 
+/*
+ * comm(pid): the task of pid (kfunc bpf_task_from_pid), its comm read
+ * through bt-check's typed curtask->comm (a CO-RE offset), then the
+ * reference released; "N/A" with a warning when there is no such task
+ */
+static struct gv call_comm_of_pid(struct gen *g, const struct val *e)
+{
+	static const char *const no_params[] = { NULL };
+	static const char *const task_param[] = { "task_struct" };
+	const struct val *f = val_get(e, "comm_field");
+	const struct val *base = val_get(f, "e");
+	struct type *t = gen_type_of(g, e), *pt;
+	struct gv out = { gen_tmp(g, type_size(t)), t, 8 };
+	int64_t off = val_get_int(f, "offset", -1);
+	LLVMValueRef from_pid, release, pid, task, ti, addr;
+	LLVMBasicBlockRef found, none, done;
+
+	pt = base ? gen_type_of(g, base) : NULL;
+	if (off < 0 || !pt || pt->kind != TY_PTR || !pt->elem)
+		return expr_unsupported(g, e, "comm() of a pid without task_struct's BTF");
+	gen_memzero(g, g->b, out.v, type_size(t), 8);
+	from_pid = btf_debug_kfunc(g, "bpf_task_from_pid", "task_struct",
+				   no_params, 1);
+	release = btf_debug_kfunc(g, "bpf_task_release", NULL, task_param, 1);
+	pid = expr_convert(g, expr_gen(g, call_arg(e, 0)),
+			   type_int(g->a, 4, true)).v;
+	task = LLVMBuildCall2(g->b, LLVMGlobalGetValueType(from_pid), from_pid,
+			      &pid, 1, "task");
+	found = gen_block(g, "comm_task");
+	none = gen_block(g, "comm_no_task");
+	done = gen_block(g, "comm_done");
+	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, task, ""), none, found);
+	LLVMPositionBuilderAtEnd(g->b, found);
+	ti = LLVMBuildPtrToInt(g->b, task, LLVMInt64TypeInContext(g->ctx), "");
+	if (!core_field_addr(g, ti, pt->elem, "comm", off, &addr))
+		addr = LLVMBuildAdd(g->b, ti, gen_i64(g, (uint64_t)off), "");
+	builtin_probe_read(g, out.v, 16, addr, false);
+	LLVMBuildCall2(g->b, LLVMGlobalGetValueType(release), release, &task,
+		       1, "");
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, none);
+	async_warn_if(g, e, "No such process", LLVMConstInt(
+		      LLVMInt1TypeInContext(g->ctx), 1, 0));
+	/* "N/A\0" as one little-endian u32 */
+	LLVMSetAlignment(LLVMBuildStore(g->b, gen_const(g, 4, 0x00412f4e),
+					out.v), 4);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
+	return out;
+}
+
 /* builtins that may also be called as name() */
 static bool ident_callable(const char *name)
 {
@@ -1470,6 +1521,8 @@ struct gv builtin_call(struct gen *g, const struct val *e)
 
 	if (!name)
 		return expr_unsupported(g, e, "a call without a name");
+	if (!strcmp(name, "comm") && call_nargs(e) == 1)
+		return call_comm_of_pid(g, e);
 	if (ident_callable(name) && call_nargs(e) == 0)
 		return builtin_ident(g, e);
 	if (!strncmp(name, "__builtin_", 10))

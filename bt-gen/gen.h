@@ -252,6 +252,10 @@ void btf_debug_init(struct gen *g, const char *file, const char *src,
 void btf_debug_cleanup(struct gen *g);
 /* func info for a BPF function: nptr pointer params, after an u64 one if
  * first_u64 */
+/* an extern kfunc declaration (see btf_debug.c) */
+LLVMValueRef btf_debug_kfunc(struct gen *g, const char *name,
+			     const char *ret_struct, const char *const *params,
+			     int nparams);
 void btf_debug_func(struct gen *g, LLVMValueRef fn, const char *name,
 		    bool first_u64, int nptr);
 /* the source location of node for the instructions that follow */
