@@ -2,7 +2,8 @@
 # tests/runtime/skboutput.bats - skboutput() on the real kernel: rawtracepoint
 # probes on the transmit path (compiled as tp_btf programs) copy the UDP
 # packets a test sends over loopback in a network namespace of its own into
-# pcap files, which pcap_check.py and tcpdump read back.
+# pcap files, which pcap_check.py and tcpdump read back; and socket_cookie(),
+# the other tracing-only call, in a tp_btf rawtracepoint probe.
 
 load driver_helpers
 
@@ -129,4 +130,33 @@ for _ in range(int(sys.argv[2])):
 	echo "$output"
 	[ "$status" -ne 0 ] && [ "$status" -lt 128 ]
 	[[ "$output" == *"skboutput()'s skb"* ]]
+}
+
+@test "tp_btf serves socket_cookie too: one non-zero cookie per socket" {
+	make_netns
+	start_bt -e 'rawtracepoint:inet_sock_set_state {
+		$sk = (struct sock *)arg0;
+		if ($sk->__sk_common.skc_dport == 2304) {
+			printf("cookie %llu\n", socket_cookie($sk));
+		}
+	}'
+	# three refused connections to port 9 (2304 in network byte order):
+	# each socket goes CLOSE -> SYN_SENT -> CLOSE
+	ip netns exec "$netns" python3 -c '
+import socket
+for _ in range(3):
+    s = socket.socket()
+    try:
+        s.connect(("127.0.0.1", 9))
+    except OSError:
+        pass
+    s.close()
+'
+	kill -TERM "$bg_pid"
+	wait_bt
+	cat "$BATS_TEST_TMPDIR/out"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '^cookie [1-9][0-9]*$' "$BATS_TEST_TMPDIR/out")" -eq 6 ]
+	[ "$(grep '^cookie ' "$BATS_TEST_TMPDIR/out" | sort -u | wc -l)" -eq 3 ]
+	[ "$(grep '^cookie ' "$BATS_TEST_TMPDIR/out" | uniq | wc -l)" -eq 3 ]
 }
