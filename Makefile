@@ -157,7 +157,7 @@ bench: all
 # ------------------------------------------------------------- packaging
 DEB_PKGS = build-essential pkg-config llvm-19-dev clang-19 libclang-19-dev libbpf-dev \
 	libelf-dev libdw-dev libmsgpack-dev zlib1g-dev libzstd-dev check bats bpftool \
-	jq systemtap-sdt-dev python3 time chromium
+	jq systemtap-sdt-dev python3 time chromium tcpdump
 
 deps:
 	@missing=; for p in $(DEB_PKGS); do \

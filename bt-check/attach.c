@@ -4,6 +4,8 @@
  * probe whose body depends on its attach point (args, probe, func, argN,
  * retval) split into one probe per expanded attach point (WIRE.md), or,
  * when it depends only through `probe`, kept whole and marked "cookie".
+ * A rawtracepoint probe calling skboutput() is split too and marked
+ * "tp_btf" (check_needs_tp_btf).
  */
 #include <ctype.h>
 #include <regex.h>
@@ -62,6 +64,44 @@ static bool depends_on_ap(const char *name, const char *unused)
 bool check_body_depends_on_ap(const struct val *node)
 {
 	return check_body_names_any(node, depends_on_ap, NULL);
+}
+
+static bool calls_tracing_only(const char *name, const char *unused)
+{
+	(void)unused;
+	return check_call_is_tracing_only(name);
+}
+
+/*
+ * A rawtracepoint probe calling a helper that only BPF_PROG_TYPE_TRACING
+ * programs may call (skboutput) is compiled as a tp_btf program instead
+ * of a raw_tp one.  The kernel binds a tp_btf program to its tracepoint
+ * when it loads it, so such a probe gets one program per attach point.
+ */
+static bool check_needs_tp_btf(const struct val *probe, const struct val *exp)
+{
+	size_t i;
+
+	if (!check_body_names_any(val_get(probe, "body"), calls_tracing_only, NULL) &&
+	    !check_body_names_any(val_get(probe, "pred"), calls_tracing_only, NULL))
+		return false;
+	for (i = 0; i < exp->n; i++) {
+		const char *p = val_get_str(exp->items[i], "provider");
+
+		if (p && !strcmp(p, "rawtracepoint"))
+			return true;
+	}
+	return false;
+}
+
+/* probe (with its expanded attach points set) as a tp_btf program? */
+static void check_mark_tp_btf(struct check *ck, struct val *probe)
+{
+	const struct val *exp = val_get(probe, "expanded");
+	const char *p = val_get_str(val_at(exp, 0), "provider");
+
+	if (exp->n == 1 && p && !strcmp(p, "rawtracepoint"))
+		val_set(ck->a, probe, "tp_btf", val_bool(ck->a, true));
 }
 
 /*
@@ -371,7 +411,7 @@ int check_attach(struct check *ck, struct val *prog)
 		struct val *probe = probes->items[i];
 		struct val *atts = val_get(probe, "attach");
 		struct val *exp = val_arr(ck->a);
-		bool split;
+		bool split, tp_btf;
 
 		/*
 		 * A wildcard that matches nothing is only a warning when another
@@ -427,16 +467,20 @@ int check_attach(struct check *ck, struct val *prog)
 				check_warn(ck, probe, "Probe has no valid attach points. It is being removed which may cause issues with program behavior.");
 			continue;
 		}
+		tp_btf = check_needs_tp_btf(probe, exp);
 		split = exp->n > 1 &&
 			(check_body_depends_on_ap(val_get(probe, "body")) ||
 			 check_body_depends_on_ap(val_get(probe, "pred")));
-		if (split && check_cookie_ok(ck, probe, exp)) {
+		if (split && !tp_btf && check_cookie_ok(ck, probe, exp)) {
 			/* one program, attach point i attached with cookie i */
 			split = false;
 			val_set(ck->a, probe, "cookie", val_bool(ck->a, true));
 		}
+		split |= exp->n > 1 && tp_btf;
 		if (!split) {
 			val_set(ck->a, probe, "expanded", exp);
+			if (tp_btf)
+				check_mark_tp_btf(ck, probe);
 			val_push(ck->a, out, probe);
 			continue;
 		}
@@ -446,6 +490,8 @@ int check_attach(struct check *ck, struct val *prog)
 
 			val_push(ck->a, one, exp->items[j]);
 			val_set(ck->a, copy, "expanded", one);
+			if (tp_btf)
+				check_mark_tp_btf(ck, copy);
 			val_push(ck->a, out, copy);
 		}
 	}

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <strings.h>
 
+#include "bug.h"
 #include "check.h"
 
 typedef struct type *(*call_fn)(struct check *ck, struct val *call,
@@ -25,6 +26,12 @@ struct call_def {
 	int min, max;       /* argument count bounds (-1: no upper bound) */
 	call_fn fn;
 	bool aggregation;   /* only as the whole rhs of `@m[...] = f(...)` */
+	/*
+	 * calls a helper only BPF_PROG_TYPE_TRACING programs may call:
+	 * allowed in fentry, fexit, iter and rawtracepoint probes only (a
+	 * rawtracepoint probe then becomes a tp_btf program, attach.c)
+	 */
+	bool tracing;
 };
 
 /*
@@ -1413,13 +1420,40 @@ static struct type *call_socket_cookie(struct check *ck, struct val *call,
 	return type_int(ck->a, 8, false);
 }
 
-/* skboutput(file, skb, len, offset): uint32, 0 or an error */
+/*
+ * skboutput(file, skb, len, offset): uint32, 0 or a negative error.  The
+ * file name and the offset are literals: bt-load opens the file before
+ * the run and drops the first offset bytes of every packet
+ */
 static struct type *call_skboutput(struct check *ck, struct val *call,
 				   struct val *args, struct val *assign_map)
 {
-	call_check_args(ck, args, 0);
-	if (ast_kind(args->items[0]) != AST_STR)
-		check_error(ck, args->items[0], "skboutput() expects a string literal as the file name");
+	struct type *t[4];
+	int64_t off;
+	size_t i;
+
+	for (i = 0; i < 4; i++)
+		t[i] = check_expr(ck, &args->items[i]);
+	if (!ck->final)
+		return type_int(ck->a, 4, false);
+	if (ast_kind(args->items[0]) != AST_STR) {
+		check_error(ck, call, "skboutput() expects a string literal (%s provided)",
+			    t[0] ? type_kind_name(t[0]->kind) : "none");
+		check_hint(ck, "name the pcap file in the script: skboutput(\"out.pcap\", skb, len, offset)");
+	}
+	if (t[1] && t[1]->kind != TY_PTR)
+		check_error(ck, call, "skboutput() only supports pointer arguments (%s provided)",
+			    type_kind_name(t[1]->kind));
+	if (t[2] && !check_is_intlike(t[2]))
+		check_error(ck, call, "skboutput() only supports int arguments (%s provided)",
+			    type_kind_name(t[2]->kind));
+	if (t[3] && !check_is_intlike(t[3]))
+		check_error(ck, call, "skboutput() only supports int arguments (%s provided)",
+			    type_kind_name(t[3]->kind));
+	else if (t[3] && call_int_literal(ck, call, args->items[3], &off) &&
+		 off < 0)
+		check_error(ck, args->items[3], "skboutput() offset must not be negative (%lld provided)",
+			    (long long)off);
 	return type_int(ck->a, 4, false);
 }
 
@@ -1539,8 +1573,8 @@ static const struct call_def call_table[] = {
 	{ "find", 3, 3, call_find },
 	{ "cgroupid", 1, 1, call_cgroupid },
 	{ "uaddr", 1, 1, call_uaddr },
-	{ "socket_cookie", 1, 1, call_socket_cookie },
-	{ "skboutput", 4, 4, call_skboutput },
+	{ "socket_cookie", 1, 1, call_socket_cookie, false, true },
+	{ "skboutput", 4, 4, call_skboutput, false, true },
 	{ "override", 1, 1, call_override },
 	{ "unwatch", 1, 1, call_unwatch },
 	{ "signal_thread", 1, 1, call_signal },
@@ -1569,6 +1603,52 @@ bool check_call_is_aggregation(const char *name)
 		if (!strcmp(call_table[i].name, name))
 			return call_table[i].aggregation;
 	return false;
+}
+
+bool check_call_is_tracing_only(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < N_CALLS; i++)
+		if (!strcmp(call_table[i].name, name))
+			return call_table[i].tracing;
+	return false;
+}
+
+/*
+ * upstream's probe availability check of a tracing-only call: one error
+ * per probe type among the probe's attach points that is not of
+ * BPF_PROG_TYPE_TRACING (fentry, fexit, iter; rawtracepoint, which bt
+ * then compiles as tp_btf)
+ */
+static void call_check_tracing(struct check *ck, struct val *call,
+			       const char *name)
+{
+	static const char *const ok[] = { "fentry", "fexit", "iter",
+					  "rawtracepoint" };
+	const struct val *exp = val_get(ck->probe, "expanded");
+	const char *seen[16];
+	size_t i, j, nseen = 0;
+
+	if (!ck->final)
+		return;
+	for (i = 0; exp && i < exp->n; i++) {
+		const char *p = val_get_str(exp->items[i], "provider");
+		bool allowed = false;
+
+		for (j = 0; p && j < ARRAY_SIZE(ok); j++)
+			allowed |= !strcmp(p, ok[j]);
+		for (j = 0; p && j < nseen; j++)
+			allowed |= !strcmp(p, seen[j]);
+		if (allowed || !p)
+			continue;
+		if (nseen < ARRAY_SIZE(seen))
+			seen[nseen++] = p;
+		check_error(ck, call, "%s can not be used with \"%s\" probes",
+			    name, p);
+		check_hint(ck, "%s() calls a helper of BPF tracing programs: use it in rawtracepoint, fentry, fexit or iter probes",
+			   name);
+	}
 }
 
 struct type *check_call(struct check *ck, struct val **ref, bool is_stmt,
@@ -1644,6 +1724,8 @@ struct type *check_call(struct check *ck, struct val **ref, bool is_stmt,
 			return void_type(ck);
 		}
 	}
+	if (def->tracing)
+		call_check_tracing(ck, call, name);
 	if (ck->prov && !strcmp(ck->prov->name, "iter") &&
 	    val_get_str(ck->ap, "pin") && call_needs_bt_load(name)) {
 		check_error(ck, call, "%s() cannot be used in a pinned iter probe",

@@ -162,6 +162,8 @@ struct val *check_maps_to_val(struct check *ck);
 struct type *check_call(struct check *ck, struct val **ref, bool is_stmt,
 			struct val *assign_map);
 bool check_call_is_aggregation(const char *name);
+/* skboutput, socket_cookie: helpers of BPF_PROG_TYPE_TRACING programs */
+bool check_call_is_tracing_only(const char *name);
 /* the value of a constant condition: integers, literal strings (also
  * fields of record literals) compared, ! && || */
 bool check_const_cond(const struct val *n, int64_t *v);

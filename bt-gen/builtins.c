@@ -1606,6 +1606,8 @@ struct gv builtin_call(struct gen *g, const struct val *e)
 		return call_delete(g, e);
 	if (!strcmp(name, "str"))
 		return call_str(g, e);
+	if (!strcmp(name, "skboutput"))
+		return skboutput_call(g, e);
 	{
 		struct gv v;
 

@@ -38,6 +38,7 @@ struct val *bundle_make(struct gen *g, const void *obj, size_t len)
 	if (g->funcs->n)
 		val_set(g->a, b, "funcs", g->funcs);
 	async_bundle(g, b);
+	skboutput_bundle(g, b);
 	val_set(g->a, b, "config", cfg && cfg->kind == VAL_MAP ?
 		val_copy(g->a, cfg) : val_map(g->a));
 	val_set_str(g->a, b, "ringbuf", g->ringbuf.elf);

@@ -534,6 +534,11 @@ static const char *section_of(struct gen *g, const struct val *ap)
 	if (!strcmp(prov, "tracepoint"))
 		return arena_printf(g->a, "tracepoint/%s/%s",
 				    target ? target : "", func ? func : "");
+	/* a probe calling a tracing-only helper (bt-check's "tp_btf") is a
+	 * BPF_PROG_TYPE_TRACING program bound to btf_trace_<func> at load */
+	if (!strcmp(prov, "rawtracepoint") && val_get_bool(g->probe, "tp_btf",
+							    false))
+		return arena_printf(g->a, "tp_btf/%s", func ? func : "");
 	if (!strcmp(prov, "rawtracepoint"))
 		return arena_printf(g->a, "raw_tp/%s", func ? func : "");
 	if (!strcmp(prov, "profile") || !strcmp(prov, "interval") ||

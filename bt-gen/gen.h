@@ -15,6 +15,7 @@
  *   core.c      CO-RE relocated member reads of kernel structs
  *   strings.c   strlen, strstr, str_concat, memcmp: byte scans
  *   seqprintf.c printf() in iter probes: bpf_seq_printf into the seq_file
+ *   skboutput.c skboutput(): bpf_skb_output() into the perf buffer bt_skb
  *   async.c     cat, system, join, strftime, strerror & co, debugf,
  *               percpu_kaddr, tseries, cpid, exit's flag, the division-by-
  *               zero warning (async.h; async_tables.c its string tables)
@@ -79,6 +80,7 @@ enum {
 	GEN_MAP_STACK_TRACE = 7,
 	GEN_MAP_LRU_HASH = 9,
 	GEN_MAP_LRU_PERCPU_HASH = 10,
+	GEN_MAP_PERF_EVENT_ARRAY = 4,
 	GEN_MAP_RINGBUF = 27,
 };
 
@@ -129,12 +131,14 @@ struct gen {
 	int nmaps;
 	struct gmap ringbuf, lost, globals, scratch;
 	struct gmap stacks;           /* declared only when stacks are used */
+	struct gmap skb;              /* bt_skb, only when skboutput is used */
 	int64_t max_map_keys;
 
 	/* bundle tables being built */
 	struct val *printfs, *prints, *times, *probes;
 	struct val *helper_errors;    /* [{"helper", "loc"}] (WIRE.md) */
 	struct val *funcs;            /* uprobes' func names (WIRE.md) */
+	struct val *skbouts;          /* skboutput calls (WIRE.md), or NULL */
 	int funcs_prog;               /* nprog whose rows funcs_base starts */
 	size_t funcs_base;
 	/* the node whose location a failed map update reports: the
@@ -334,6 +338,10 @@ LLVMValueRef callbacks_loop(struct gen *g, const struct val *at,
 /* set up blocks, frame and scratch look-up of a new function */
 void gen_function_begin(struct gen *g);
 void gen_function_end(struct gen *g);
+
+/* skboutput.c: skboutput(file, skb, len, offset) and its bundle table */
+struct gv skboutput_call(struct gen *g, const struct val *e);
+void skboutput_bundle(struct gen *g, struct val *bundle);
 
 /* builtins.c */
 struct gv builtin_ident(struct gen *g, const struct val *e);

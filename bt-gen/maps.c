@@ -110,8 +110,8 @@ static void own_map(struct gen *g, struct gmap *m, const char *elf,
 	m->global = map_global(g, m);
 }
 
-/* does the tree use kstack or ustack? */
-static bool uses_stacks(const struct val *v)
+/* does the tree use (as an identifier or a call) name a or name b? */
+static bool uses_name(const struct val *v, const char *a, const char *b)
 {
 	const char *n;
 	size_t i;
@@ -120,7 +120,7 @@ static bool uses_stacks(const struct val *v)
 		return false;
 	if (v->kind == VAL_ARR) {
 		for (i = 0; i < v->n; i++)
-			if (uses_stacks(v->items[i]))
+			if (uses_name(v->items[i], a, b))
 				return true;
 		return false;
 	}
@@ -128,10 +128,10 @@ static bool uses_stacks(const struct val *v)
 		return false;
 	n = val_get_str(v, "name");
 	if ((ast_kind(v) == AST_IDENT || ast_kind(v) == AST_CALL) && n &&
-	    (!strcmp(n, "kstack") || !strcmp(n, "ustack")))
+	    (!strcmp(n, a) || !strcmp(n, b)))
 		return true;
 	for (i = 0; i < v->n; i++)
-		if (uses_stacks(v->kv[i].v))
+		if (uses_name(v->kv[i].v, a, b))
 			return true;
 	return false;
 }
@@ -191,7 +191,7 @@ int maps_declare(struct gen *g)
 			gl);
 	}
 	btf_debug_map(g, &g->globals);
-	if (uses_stacks(val_get(g->prog, "probes"))) {
+	if (uses_name(val_get(g->prog, "probes"), "kstack", "ustack")) {
 		struct type *frames = type_new(g->a, TY_ARRAY);
 
 		frames->elem = u64;
@@ -199,6 +199,14 @@ int maps_declare(struct gen *g)
 		own_map(g, &g->stacks, "bt_stacks", GEN_MAP_STACK_TRACE,
 			g->max_map_keys, u32, frames);
 		btf_debug_map(g, &g->stacks);
+	}
+	if (uses_name(val_get(g->prog, "probes"), "skboutput", "skboutput")) {
+		/* skboutput's perf buffer: max_entries 0 lets libbpf size it
+		 * to the possible CPUs (bpf_skb_output writes the current
+		 * CPU's ring) */
+		own_map(g, &g->skb, "bt_skb", GEN_MAP_PERF_EVENT_ARRAY, 0,
+			u32, u32);
+		btf_debug_map(g, &g->skb);
 	}
 	/* the value type is set when every program is generated */
 	own_map(g, &g->scratch, "bt_scratch", GEN_MAP_PERCPU_ARRAY, 1, u32,

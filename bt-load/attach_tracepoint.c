@@ -1,6 +1,9 @@
 /*
  * attach_tracepoint.c - tracepoint and rawtracepoint probes.  Tracepoint
  * ids come from tracefs, which is mounted first if needed (share/tracefs).
+ * A rawtracepoint probe is a raw_tp program attached by name, or a tp_btf
+ * one (BPF_PROG_TYPE_TRACING, bound to btf_trace_<event> at load time)
+ * when it calls a helper only tracing programs may call.
  */
 #include <errno.h>
 #include <string.h>
@@ -56,7 +59,12 @@ int attach_rawtracepoint(struct load *l, struct load_probe *p,
 			   attach_describe(l->arena, ap));
 		return -EINVAL;
 	}
-	link = bpf_program__attach_raw_tracepoint(p->bpf, event);
+	/* tp_btf (bt-check's "tp_btf": the probe calls skboutput): the
+	 * tracepoint was bound when the program loaded */
+	if (bpf_program__type(p->bpf) == BPF_PROG_TYPE_TRACING)
+		link = bpf_program__attach_trace(p->bpf);
+	else
+		link = bpf_program__attach_raw_tracepoint(p->bpf, event);
 	if (!link)
 		return attach_failed(l, p, ap, -errno);
 	return attach_add_link(l, link);

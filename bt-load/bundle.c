@@ -183,7 +183,8 @@ int bundle_read(struct load *l, const struct val *hdr, const struct val *bundle)
 	l->globals_name = val_get_str(bundle, "globals");
 	l->lost_name = val_get_str(bundle, "lost");
 	if ((err = read_config(l, val_get(bundle, "config"))) ||
-	    (err = actions_read(l, bundle)))
+	    (err = actions_read(l, bundle)) ||
+	    (err = skboutput_read(l, bundle)))
 		return err;
 	if (!l->ringbuf_name)
 		l->ringbuf_name = "bt_ringbuf";

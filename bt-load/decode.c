@@ -53,7 +53,7 @@ static struct val *decode_int(struct arena *a, uint64_t u, int size,
  * carry wall-clock (CLOCK_REALTIME) ns.  The offsets between the clocks
  * are measured once, as upstream measures boot time once.
  */
-static uint64_t timestamp_wall(const struct type *t, uint64_t ns)
+int64_t decode_clock_offset(const char *mode)
 {
 	static int64_t off[3];
 	static bool have;
@@ -71,15 +71,18 @@ static uint64_t timestamp_wall(const struct type *t, uint64_t ns)
 		}
 		have = true;
 	}
-	if (!t->mode || !strcmp(t->mode, "boot"))
-		i = 0;
-	else if (!strcmp(t->mode, "monotonic"))
-		i = 1;
-	else if (!strcmp(t->mode, "tai") || !strcmp(t->mode, "sw_tai"))
-		i = 2;
-	else
-		return ns;
-	return ns + (uint64_t)off[i];
+	if (!mode || !strcmp(mode, "boot"))
+		return off[0];
+	if (!strcmp(mode, "monotonic"))
+		return off[1];
+	if (!strcmp(mode, "tai") || !strcmp(mode, "sw_tai"))
+		return off[2];
+	return 0;
+}
+
+static uint64_t timestamp_wall(const struct type *t, uint64_t ns)
+{
+	return ns + (uint64_t)decode_clock_offset(t->mode);
 }
 
 static int int_size(int64_t size)

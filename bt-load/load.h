@@ -13,6 +13,7 @@
  *   usym.c            user addresses -> ELF symbols of the process
  *   maps.c            read, clear and zero the user maps
  *   ringbuf.c         ring-buffer records -> events
+ *   skboutput.c       skboutput()'s perf buffer -> pcap files (pcap.c)
  *   actions.c         cat, system, join, runtime warnings; cpid and the
  *                     exit flag in bt_globals
  *   emit.c            the events stream: batching, arena, flush
@@ -45,6 +46,10 @@ struct bpf_program;
 struct bpf_map;
 struct bpf_link;
 struct ring_buffer;
+struct perf_buffer;
+struct pcap_file;
+struct load_pcap;
+struct load_skb;
 
 #include "record.h"      /* ring-buffer record actions */
 
@@ -134,6 +139,14 @@ struct load {
 	struct ring_buffer *rb;
 	int lost_fd;
 	uint64_t lost_seen;
+	/* skboutput (skboutput.c): call sites, their pcap files, and the
+	 * perf buffer bpf_skb_output() writes */
+	struct load_skb *skbs;
+	int nskb;
+	struct load_pcap *pcaps;
+	int npcaps;
+	const char *perfbuf_name;
+	struct perf_buffer *pb;
 
 	/* output */
 	struct wire_out *out;
@@ -219,6 +232,35 @@ int attach_self(struct load *l, struct load_probe *p, const struct val *ap);
 /* decode.c: bytes of type t (at least type_size(t) of them) -> VALUE */
 struct val *decode_value(struct arena *a, const struct type *t,
 			 const void *p, size_t n);
+/* wall-clock (CLOCK_REALTIME) ns minus ns of the clock mode names ("boot",
+ * "monotonic", "tai"), measured once per run; 0 for other modes */
+int64_t decode_clock_offset(const char *mode);
+
+/* pcap.c: pcap files of raw IP packets (LINKTYPE_RAW); each returns 0 or
+ * a negative errno, and after a write error every later call returns it */
+#define PCAP_SNAPLEN 65535
+int pcap_open(struct pcap_file **out, const char *path);
+int pcap_write(struct pcap_file *p, uint64_t wall_ns, const void *pkt,
+	       size_t len);
+int pcap_flush(struct pcap_file *p);
+/* flush, close and free (NULL is fine) */
+int pcap_close(struct pcap_file *p);
+
+/* skboutput.c: the bundle's "skboutput" table and "perfbuf"; the pcap
+ * files and the perf buffer (opened before begin, closed after the run) */
+int skboutput_read(struct load *l, const struct val *bundle);
+/* create the pcap files, then the perf buffer */
+int skboutput_open(struct load *l);
+int skboutput_create_files(struct load *l);
+/* one perf-buffer sample: a struct record_skb and the packet */
+void skboutput_sample(struct load *l, const void *data, size_t size);
+/* the perf buffer's epoll fd (-1 without skboutput); consume what it
+ * holds into the pcap files */
+int skboutput_epoll_fd(const struct load *l);
+int skboutput_consume(struct load *l);
+/* push buffered packets to the files (after every poll round) */
+void skboutput_flush(struct load *l);
+void skboutput_close(struct load *l);
 
 /* symbolize.c */
 struct val *symbolize_ksym(struct arena *a, uint64_t addr);

@@ -233,6 +233,7 @@ static int load_main(int argc, char **argv)
 	status = run_bundle(&l);
 
 	emit_close(&l);
+	skboutput_close(&l);
 	if (l.rb)
 		ringbuf_close(&l);
 	if (l.obj)

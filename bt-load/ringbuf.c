@@ -10,8 +10,12 @@
  *
  * The lost-event counter (a per-CPU u64 at key 0) is read once per poll
  * round; growth is reported as a `lost` event.
+ *
+ * A program calling skboutput() has a perf buffer too (skboutput.c):
+ * ringbuf_poll() then waits for either and empties both.
  */
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
 #include <time.h>
 
@@ -245,11 +249,34 @@ int ringbuf_open(struct load *l)
 	return 0;
 }
 
+/*
+ * With skboutput's perf buffer as well, wait for either, then empty the
+ * perf buffer before the ring buffer: a probe that wrote a packet and
+ * then called exit() has its packet kept, as upstream polls in that order
+ */
+static int ringbuf_poll_both(struct load *l, int timeout_ms)
+{
+	struct pollfd fds[2] = {
+		{ .fd = ring_buffer__epoll_fd(l->rb), .events = POLLIN },
+		{ .fd = skboutput_epoll_fd(l), .events = POLLIN },
+	};
+	int err;
+
+	if (timeout_ms && poll(fds, 2, timeout_ms) < 0 && errno != EINTR)
+		return -errno;
+	err = skboutput_consume(l);
+	if (err < 0)
+		return err;
+	return ring_buffer__consume(l->rb);
+}
+
 int ringbuf_poll(struct load *l, int timeout_ms)
 {
 	int n;
 
-	if (timeout_ms == 0)
+	if (l->pb)
+		n = ringbuf_poll_both(l, timeout_ms);
+	else if (timeout_ms == 0)
 		n = ring_buffer__consume(l->rb);
 	else
 		n = ring_buffer__poll(l->rb, timeout_ms);

@@ -339,6 +339,9 @@ int run_bundle(struct load *l)
 		emit_exit(l, 0);
 		return 0;
 	}
+	/* skboutput's pcap files exist from the start, as upstream's */
+	if ((err = skboutput_open(l)))
+		return status_of(err);
 
 	emit_hold(l);
 	err = run_special(l, false);
@@ -382,6 +385,7 @@ int run_bundle(struct load *l)
 		}
 		run_signalled(l);
 		ringbuf_check_lost(l);
+		skboutput_flush(l);
 		emit_flush(l);
 		/* exit() whose record the full ring buffer lost: the records
 		 * before it are drained below, after detaching */

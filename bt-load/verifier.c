@@ -61,6 +61,8 @@ static const struct {
 	  "an index or length may be negative; check it before use" },
 	{ "unbounded memory access",
 	  "an index or length has no upper bound; check it before use" },
+	{ "expected=ptr_",
+	  "a helper that takes a kernel object (skboutput()'s skb) was given a pointer whose type the verifier does not know: pass one the probe receives (args.skb, or argN cast to struct sk_buff *), not one read from memory, a map or arithmetic" },
 	{ "dereference of modified ctx ptr",
 	  "the probe context pointer was changed before it was read" },
 	{ "Unreleased reference",

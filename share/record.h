@@ -27,11 +27,24 @@ enum record_action {
 	REC_JOIN = 12,         /* id: join index; payload: the strings */
 	REC_WARNING = 13,      /* id: warnings index */
 	REC_UNWATCH = 14,      /* id: 0; payload: {u64 addr} */
+	REC_SKB_OUTPUT = 15,   /* perf buffer bt_skb, not the ring buffer:
+				  struct record_skb, then len packet bytes */
 };
 
 struct record_head {
 	uint32_t action;
 	uint32_t id;
+};
+
+/*
+ * skboutput(): bpf_skb_output() sends this header and then the first len
+ * bytes of the sk_buff's data as one perf-buffer sample (the kernel may
+ * pad the sample's end: len says where the packet stops)
+ */
+struct record_skb {
+	struct record_head h;  /* REC_SKB_OUTPUT, id: skboutput index */
+	uint64_t ns;           /* bpf_ktime_get_boot_ns() */
+	uint64_t len;          /* packet bytes that follow */
 };
 
 /*

@@ -375,3 +375,19 @@ begin { printf("%d %d\n", TWICE, sizeof(struct S)); }'
 	[[ "$output" == *'{"k":"int","loc":[119,124],"v":22,'* ]]
 	[[ "$output" == *'{"k":"int","loc":[126,142],"v":24,'* ]]
 }
+
+@test "skboutput: a rawtracepoint probe becomes one tp_btf probe per attach point" {
+	run sh -c "'$BIN/bt-parse' -e 'rawtracepoint:consume_skb, rawtracepoint:kfree_skb { skboutput(\"x.pcap\", (struct sk_buff *)arg0, 64, 14); }' | '$BIN/bt-check' --json | tail -1 | jq -c '[.probes[] | [.tp_btf, [.expanded[].func]]]'"
+	[ "$status" -eq 0 ]
+	[ "$output" = '[[true,["consume_skb"]],[true,["kfree_skb"]]]' ]
+	# without a tracing-only call: one raw_tp program serves both
+	run sh -c "'$BIN/bt-parse' -e 'rawtracepoint:consume_skb, rawtracepoint:kfree_skb { @ = count(); }' | '$BIN/bt-check' --json | tail -1 | jq -c '[.probes[] | [.tp_btf, [.expanded[].func]]]'"
+	[ "$status" -eq 0 ]
+	[ "$output" = '[[null,["consume_skb","kfree_skb"]]]' ]
+}
+
+@test "skboutput: the call is typed uint32 and fentry probes are not marked tp_btf" {
+	run sh -c "'$BIN/bt-parse' -e 'fentry:consume_skb { \$r = skboutput(\"x.pcap\", args.skb, 64, 0); }' | '$BIN/bt-check' --json | tail -1 | jq -c '.probes[0] | [.tp_btf, .body.stmts[0].rhs.t]'"
+	[ "$status" -eq 0 ]
+	[ "$output" = '[null,{"t":"int","size":4}]' ]
+}

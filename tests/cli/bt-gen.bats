@@ -453,3 +453,27 @@ gen_calls() {
 	[ "$status" -eq 0 ]
 	[ "${lines[3]}" = "    int32 retval" ]
 }
+
+@test "skboutput: tp_btf section, the bt_skb perf event array, the skboutput table" {
+	command -v bpftool >/dev/null || skip "needs bpftool"
+	bin=$(dirname "$BTG")
+	"$bin/bt-parse" -e 'rawtracepoint:consume_skb { $r = skboutput("a.pcap", (struct sk_buff *)arg0, 64, 14); skboutput("b.pcap", (struct sk_buff *)arg0, 1, 0); }' |
+		"$bin/bt-check" > "$BATS_TEST_TMPDIR/skb.typed"
+	run "$BTG" --json --emit-obj "$BATS_TEST_TMPDIR/skb.o" "$BATS_TEST_TMPDIR/skb.typed"
+	[ "$status" -eq 0 ]
+	echo "${lines[1]}" | jq -e '
+		.probes[0].section == "tp_btf/consume_skb" and
+		.skboutput == [{"file": "a.pcap", "offset": 14, "loc": [33, 84]},
+			       {"file": "b.pcap", "offset": 0, "loc": [86, 135]}] and
+		.perfbuf == "bt_skb"'
+	# PERF_EVENT_ARRAY (4); max_entries 0: libbpf sizes it to the CPUs
+	run bpftool btf dump file "$BATS_TEST_TMPDIR/skb.o"
+	[[ "$output" == *"VAR 'bt_skb'"* ]]
+	[[ "$output" == *"nr_elems=4"* ]]
+	# bpf_skb_output is helper 111 (0x6f)
+	run "$OBJDUMP" -d "$BATS_TEST_TMPDIR/skb.o"
+	[[ "$output" == *"call 0x6f"* ]]
+	# no perf buffer without skboutput
+	run "$BTG" --json "$DATA/count.json"
+	echo "${lines[1]}" | jq -e 'has("perfbuf") or has("skboutput") | not'
+}

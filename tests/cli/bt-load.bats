@@ -100,3 +100,12 @@ setup_file() {
 	run "$BTL" /nonexistent/bundle
 	[ "$status" -eq 2 ]
 }
+
+@test "a skboutput table without its perf buffer is malformed (2)" {
+	head -1 "$OUT/begin_end.bundle" > "$OUT/skb.bundle"
+	tail -1 "$OUT/begin_end.bundle" | jq -c '.skboutput = [{"file": "x.pcap", "offset": 0}]' >> "$OUT/skb.bundle"
+	run "$BTL" "$OUT/skb.bundle"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"malformed bundle: 'skboutput' without 'perfbuf'"* ]]
+	[ ! -e x.pcap ]
+}

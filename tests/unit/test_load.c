@@ -3,7 +3,8 @@
  * decoding BPF bytes into event VALUEs (decode.c), reading the bundle
  * (bundle.c), the events stream's holding and batching (emit.c), attach
  * point names and feature checks that need no kernel (attach.c,
- * features.c).
+ * features.c), the pcap writer (pcap.c) and skboutput's samples turned
+ * into pcap records (skboutput.c).
  */
 #include <arpa/inet.h>
 #include <check.h>
@@ -11,7 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "bt-load/load.h"
 #include "wire.h"
@@ -316,12 +321,16 @@ START_TEST(verifier_reasons)
 			  "R0 invalid mem access 'map_value_or_null'\nprocessed 7 insns\n";
 	const char *loop = "invalid read from stack off -8\n"
 			   "back-edge from insn 12 to 4\n";
+	const char *skb = "40: (85) call bpf_skb_output#111\n"
+			  "R1 type=scalar expected=ptr_, trusted_ptr_, rcu_ptr_\n";
 
 	ck_assert_str_eq(verifier_explain(log, strlen(log)),
 			 "a map value is used without checking that the lookup found it");
 	/* the last known failure in the log wins */
 	ck_assert_str_eq(verifier_explain(loop, strlen(loop)),
 			 "the verifier cannot prove that a loop ends");
+	ck_assert_ptr_nonnull(strstr(verifier_explain(skb, strlen(skb)),
+				     "skboutput()'s skb"));
 	ck_assert_ptr_null(verifier_explain("all good\n", 9));
 }
 END_TEST
@@ -339,6 +348,229 @@ START_TEST(verifier_lines)
 	ck_assert_uint_eq(verifier_line(log, strlen(log)), 12);
 	ck_assert_uint_eq(verifier_line("no notes\n", 9), 0);
 	ck_assert_uint_eq(verifier_line("; x @ f:\n", 9), 0);
+}
+END_TEST
+
+/* the whole content of path, in the arena; *n its length */
+static unsigned char *slurp(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "r");
+	unsigned char *buf = arena_alloc(a, 1 << 18);
+
+	ck_assert_ptr_nonnull(f);
+	*n = fread(buf, 1, 1 << 18, f);
+	fclose(f);
+	return buf;
+}
+
+static uint32_t u32_at(const unsigned char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+START_TEST(pcap_layout)
+{
+	char path[] = "/tmp/bt-test-pcap-XXXXXX";
+	int fd = mkstemp(path);
+	static const unsigned char ip[] = { 0x45, 0, 0, 20, 1, 2, 3, 4 };
+	static unsigned char big[70000];
+	struct pcap_file *p;
+	unsigned char *d;
+	size_t n;
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_int_eq(pcap_open(&p, path), 0);
+	/* 1700000000.123456789 s: microseconds, the nanoseconds cut off */
+	ck_assert_int_eq(pcap_write(p, 1700000000123456789ull, ip, sizeof(ip)), 0);
+	ck_assert_int_eq(pcap_write(p, 5ull * 1000000000 + 999, big, sizeof(big)), 0);
+	ck_assert_int_eq(pcap_close(p), 0);
+	d = slurp(path, &n);
+	unlink(path);
+	ck_assert_uint_eq(n, 24 + 16 + sizeof(ip) + 16 + 65535);
+	/* the file header: upstream's (libpcap, DLT_RAW, snaplen 65535) */
+	ck_assert_uint_eq(u32_at(d), 0xa1b2c3d4);
+	ck_assert_uint_eq(d[4] | d[5] << 8, 2);
+	ck_assert_uint_eq(d[6] | d[7] << 8, 4);
+	ck_assert_uint_eq(u32_at(d + 8), 0);
+	ck_assert_uint_eq(u32_at(d + 12), 0);
+	ck_assert_uint_eq(u32_at(d + 16), 65535);
+	ck_assert_uint_eq(u32_at(d + 20), 101);
+	/* packet 1: seconds, microseconds, captured and whole length */
+	ck_assert_uint_eq(u32_at(d + 24), 1700000000);
+	ck_assert_uint_eq(u32_at(d + 28), 123456);
+	ck_assert_uint_eq(u32_at(d + 32), sizeof(ip));
+	ck_assert_uint_eq(u32_at(d + 36), sizeof(ip));
+	ck_assert_mem_eq(d + 40, ip, sizeof(ip));
+	/* packet 2: longer than the snapshot length: cut, its length kept */
+	d += 40 + sizeof(ip);
+	ck_assert_uint_eq(u32_at(d), 5);
+	ck_assert_uint_eq(u32_at(d + 4), 0);
+	ck_assert_uint_eq(u32_at(d + 8), 65535);
+	ck_assert_uint_eq(u32_at(d + 12), 70000);
+}
+END_TEST
+
+START_TEST(pcap_errors)
+{
+	struct pcap_file *p = (struct pcap_file *)1;
+
+	ck_assert_int_eq(pcap_open(&p, "/nonexistent-dir/x.pcap"), -ENOENT);
+	ck_assert_ptr_null(p);
+	ck_assert_int_eq(pcap_close(NULL), 0);
+	/* the header is written at once: a full disk fails the open */
+	ck_assert_int_eq(pcap_open(&p, "/dev/full"), -ENOSPC);
+	ck_assert_ptr_null(p);
+}
+END_TEST
+
+START_TEST(pcap_write_error_sticks)
+{
+	char path[] = "/tmp/bt-test-pcap-XXXXXX";
+	int fd = mkstemp(path), st = -1;
+	pid_t pid;
+
+	/*
+	 * A file that may not grow past 100 bytes: the header fits, the
+	 * second packet does not, and the error sticks from then on.  The
+	 * limit is set in a child of its own (it would stop libcheck from
+	 * writing its results too); the child's exit status is the first
+	 * expectation that failed.
+	 */
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (!pid) {
+		static const unsigned char pkt[64];
+		struct rlimit lim = { 100, 100 };
+		struct pcap_file *p;
+
+		signal(SIGXFSZ, SIG_IGN);
+		if (setrlimit(RLIMIT_FSIZE, &lim))
+			_exit(10);
+		if (pcap_open(&p, path))
+			_exit(11);
+		if (pcap_write(p, 0, pkt, sizeof(pkt)))
+			_exit(12);
+		if (pcap_flush(p) != -EFBIG)
+			_exit(13);
+		if (pcap_write(p, 0, pkt, sizeof(pkt)) != -EFBIG)
+			_exit(14);
+		if (pcap_flush(p) != -EFBIG)
+			_exit(15);
+		_exit(pcap_close(p) == -EFBIG ? 0 : 16);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	unlink(path);
+	ck_assert(WIFEXITED(st));
+	ck_assert_int_eq(WEXITSTATUS(st), 0);
+}
+END_TEST
+
+/* a perf-buffer sample as bpf_skb_output() makes it: the record, len
+ * packet bytes, then pad bytes of padding */
+static size_t skb_sample_of(unsigned char *buf, uint32_t id, uint64_t ns,
+			    const char *pkt, uint64_t len, size_t pad)
+{
+	struct record_skb h = { { REC_SKB_OUTPUT, id }, ns, len };
+
+	memcpy(buf, &h, sizeof(h));
+	memcpy(buf + sizeof(h), pkt, len);
+	memset(buf + sizeof(h) + len, 0xee, pad);
+	return sizeof(h) + len + pad;
+}
+
+START_TEST(skboutput_samples)
+{
+	char dir[] = "/tmp/bt-test-skb-XXXXXX", *one, *two;
+	unsigned char buf[256], *d;
+	char *out = NULL;
+	size_t n, outlen = 0;
+	FILE *evf = open_memstream(&out, &outlen);
+	struct load l;
+	uint64_t boot = 1000000000ull * 7 + 5000;
+	int64_t wall;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	one = arena_printf(a, "%s/one.pcap", dir);
+	two = arena_printf(a, "%s/two.pcap", dir);
+	/* two calls write one.pcap (offsets 0 and 14), a third two.pcap */
+	ck_assert_int_eq(read_bundle(&l, arena_printf(a, HDR
+		"{\"elf\":{\"$bin\":\"7f454c46\"},\"probes\":[],"
+		"\"skboutput\":[{\"file\":\"%s\",\"offset\":0,\"loc\":[1,2]},"
+		"{\"file\":\"%s\",\"offset\":14,\"loc\":[3,4]},"
+		"{\"file\":\"%s\",\"offset\":2}],\"perfbuf\":\"bt_skb\"}",
+		one, two, one)), 0);
+	ck_assert_int_eq(l.nskb, 3);
+	ck_assert_int_eq(l.npcaps, 2);
+	ck_assert_str_eq(l.perfbuf_name, "bt_skb");
+	emit_open(&l, evf, true);
+	ck_assert_int_eq(skboutput_create_files(&l), 0);
+
+	/* the padding the kernel adds is not part of the packet */
+	skboutput_sample(&l, buf, skb_sample_of(buf, 0, boot, "IPv4hdr", 7, 5));
+	/* offset 14 drops an Ethernet header */
+	skboutput_sample(&l, buf, skb_sample_of(buf, 1, boot,
+			 "ethernet-hdr..IP", 16, 0));
+	/* a packet no longer than its offset is not written (upstream) */
+	skboutput_sample(&l, buf, skb_sample_of(buf, 1, boot, "short", 5, 3));
+	/* offset 2 into one.pcap */
+	skboutput_sample(&l, buf, skb_sample_of(buf, 2, boot, "xxAB", 4, 4));
+	/* broken samples are errors, never crashes */
+	skboutput_sample(&l, buf, 12);
+	skboutput_sample(&l, buf, skb_sample_of(buf, 9, boot, "x", 1, 7));
+	/* after exit(), samples are ignored */
+	l.exiting = true;
+	skboutput_sample(&l, buf, skb_sample_of(buf, 0, boot, "late", 4, 4));
+	skboutput_flush(&l);
+	emit_flush(&l);
+	fflush(evf);
+	ck_assert_ptr_nonnull(strstr(out, "skboutput sample of 12 bytes is too short"));
+	ck_assert_ptr_nonnull(strstr(out, "unknown skboutput sample (action 15, id 9)"));
+	skboutput_close(&l);
+	emit_close(&l);
+	fclose(evf);
+	free(out);
+
+	d = slurp(one, &n);
+	ck_assert_uint_eq(n, 24 + 16 + 7 + 16 + 2);
+	wall = (int64_t)boot + decode_clock_offset("boot");
+	/* wall-clock seconds: boot time plus the event's boot-clock ns */
+	ck_assert_uint_eq(u32_at(d + 24), (uint32_t)(wall / 1000000000));
+	ck_assert_uint_eq(u32_at(d + 28), (uint32_t)(wall % 1000000000 / 1000));
+	ck_assert_uint_eq(u32_at(d + 32), 7);
+	ck_assert_mem_eq(d + 40, "IPv4hdr", 7);
+	ck_assert_uint_eq(u32_at(d + 47 + 8), 2);
+	ck_assert_mem_eq(d + 47 + 16, "AB", 2);
+	d = slurp(two, &n);
+	ck_assert_uint_eq(n, 24 + 16 + 2);
+	ck_assert_mem_eq(d + 40, "IP", 2);
+	unlink(one);
+	unlink(two);
+	rmdir(dir);
+}
+END_TEST
+
+START_TEST(skboutput_bundle_bad)
+{
+	struct load l;
+
+	/* a table without the perf buffer's name, and the reverse */
+	ck_assert_int_eq(read_bundle(&l, HDR "{\"elf\":{\"$bin\":\"00\"},\"probes\":[],"
+				     "\"skboutput\":[{\"file\":\"x\",\"offset\":0}]}"), -EBADMSG);
+	ck_assert_int_eq(read_bundle(&l, HDR "{\"elf\":{\"$bin\":\"00\"},\"probes\":[],"
+				     "\"perfbuf\":\"bt_skb\"}"), -EBADMSG);
+	/* rows without a file or with a negative offset */
+	ck_assert_int_eq(read_bundle(&l, HDR "{\"elf\":{\"$bin\":\"00\"},\"probes\":[],"
+				     "\"perfbuf\":\"p\",\"skboutput\":[{\"offset\":0}]}"), -EBADMSG);
+	ck_assert_int_eq(read_bundle(&l, HDR "{\"elf\":{\"$bin\":\"00\"},\"probes\":[],"
+				     "\"perfbuf\":\"p\",\"skboutput\":[{\"file\":\"x\",\"offset\":-1}]}"), -EBADMSG);
+	ck_assert_int_eq(read_bundle(&l, HDR "{\"elf\":{\"$bin\":\"00\"},\"probes\":[],"
+				     "\"perfbuf\":\"p\",\"skboutput\":{}}"), -EBADMSG);
 }
 END_TEST
 
@@ -362,6 +594,11 @@ int main(void)
 	tcase_add_test(tc, features_without_kernel);
 	tcase_add_test(tc, verifier_reasons);
 	tcase_add_test(tc, verifier_lines);
+	tcase_add_test(tc, pcap_layout);
+	tcase_add_test(tc, pcap_errors);
+	tcase_add_test(tc, pcap_write_error_sticks);
+	tcase_add_test(tc, skboutput_samples);
+	tcase_add_test(tc, skboutput_bundle_bad);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
