@@ -124,3 +124,10 @@ teardown() {
 	[[ "$stderr" == *"cannot pin probe 'iter:task:$pin' at '$pin': File exists"* ]]
 	[[ "$stderr" == *"HINT: remove the old pin first"* ]]
 }
+
+@test "iter: comm(pid) reads another task's name through the bpf_task_from_pid kfunc" {
+	run --separate-stderr timeout "$LIMIT" "$BT" -q -e 'iter:task { if (ctx.task->pid == ctx.task->tgid && ctx.task->pid == '"$$"') { printf("%s|%s|%s\n", comm(ctx.task->pid), comm(pid), comm(-5)); } }'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "bash|bpftrace|N/A" ]
+	[[ "$stderr" == *"WARNING: No such process"* ]]
+}
