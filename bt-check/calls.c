@@ -706,8 +706,12 @@ static struct type *call_comm(struct check *ck, struct val *call,
 	if (!ck->prov || (strcmp(ck->prov->name, "iter") &&
 			  strcmp(ck->prov->name, "fentry") &&
 			  strcmp(ck->prov->name, "fexit"))) {
+		const char *pt = check_provider_name(ck);
+
+		/* upstream names the probetype, "special" for begin/end */
 		check_error(ck, call, "Syntax comm(PID) is not supported in this probe type yet. Type: %s",
-			    check_provider_name(ck));
+			    !strcmp(pt, "begin") || !strcmp(pt, "end") ?
+			    "special" : pt);
 		return type_string(ck->a, 64);
 	}
 	/* curtask->comm, typed here: bt-gen reads it (CO-RE) from the task */
