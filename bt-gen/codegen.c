@@ -975,14 +975,44 @@ int gen_program(struct gen *g)
 	return 0;
 }
 
+/* the module's IR into PREFIX.SUFFIX (--llvm-files) */
+static int ir_to_file(struct gen *g, const char *suffix)
+{
+	char *path = arena_printf(g->a, "%s.%s", g->llvm_files, suffix);
+	char *err = NULL;
+
+	if (LLVMPrintModuleToFile(g->mod, path, &err)) {
+		fprintf(stderr, "bt-gen: cannot write '%s': %s\n", path,
+			err ? err : "?");
+		LLVMDisposeMessage(err);
+		return -EIO;
+	}
+	return 0;
+}
+
 int gen_emit_object(struct gen *g, void **obj, size_t *len)
 {
-	LLVMPassBuilderOptionsRef opts = LLVMCreatePassBuilderOptions();
+	LLVMPassBuilderOptionsRef opts;
 	LLVMMemoryBufferRef buf;
 	LLVMErrorRef perr;
 	char *err = NULL;
 	int ret;
 
+	if (g->llvm_files && ir_to_file(g, "original.ll")) {
+		btf_debug_cleanup(g);
+		return -EIO;
+	}
+	if (g->verify_ir && LLVMVerifyModule(g->mod, LLVMReturnStatusAction,
+					     &err)) {
+		fprintf(stderr, "bt-gen: the LLVM IR verifier failed:\n%s\n",
+			err ? err : "");
+		LLVMDisposeMessage(err);
+		btf_debug_cleanup(g);
+		return -EFAULT;
+	}
+	LLVMDisposeMessage(err);
+	err = NULL;
+	opts = LLVMCreatePassBuilderOptions();
 	perr = LLVMRunPasses(g->mod, "default<O2>", g->tm, opts);
 	LLVMDisposePassBuilderOptions(opts);
 	if (perr) {
@@ -992,6 +1022,10 @@ int gen_emit_object(struct gen *g, void **obj, size_t *len)
 		LLVMDisposeErrorMessage(m);
 		btf_debug_cleanup(g);
 		return -EFAULT;
+	}
+	if (g->llvm_files && ir_to_file(g, "optimized.ll")) {
+		btf_debug_cleanup(g);
+		return -EIO;
 	}
 	ret = LLVMTargetMachineEmitToMemoryBuffer(g->tm, g->mod, LLVMObjectFile,
 						  &err, &buf);

@@ -171,6 +171,8 @@ struct gen {
 	LLVMValueRef frame;           /* GEN_FRAME_SIZE bytes on the stack */
 	int64_t frame_off;
 	bool llvm_failed;             /* the backend reported an error */
+	const char *llvm_files;    /* --llvm-files P: P.original.ll, P.optimized.ll */
+	bool verify_ir;            /* --verify: LLVM's IR verifier before O2 */
 	const char *llvm_last_error; /* printed once while LLVM repeats it */
 	struct gslot *slots;          /* variables by slot */
 	int nslots;

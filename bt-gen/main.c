@@ -28,6 +28,8 @@ static const char usage_text[] =
 "      --json           write the bundle as JSON lines\n"
 "      --emit-llvm      write the optimised LLVM IR (text) instead\n"
 "      --emit-obj FILE  also write the raw ELF object to FILE\n"
+"      --llvm-files P   also write the IR to P.original.ll and P.optimized.ll\n"
+"      --verify         run LLVM's IR verifier before optimising\n"
 "  -h, --help           show this help\n"
 "  -V, --version        show the version\n"
 "\n"
@@ -65,6 +67,8 @@ int main(int argc, char **argv)
 		CLI_COMMON_OPTIONS,
 		{ "emit-llvm", no_argument, NULL, 'L' },
 		{ "emit-obj", required_argument, NULL, 'O' },
+		{ "llvm-files", required_argument, NULL, 'F' },
+		{ "verify", no_argument, NULL, 'Y' },
 		{ 0 }
 	};
 	const char *emit_obj = NULL;
@@ -88,6 +92,12 @@ int main(int argc, char **argv)
 			break;
 		case 'O':
 			emit_obj = optarg;
+			break;
+		case 'F':
+			g.llvm_files = optarg;
+			break;
+		case 'Y':
+			g.verify_ir = true;
 			break;
 		default:
 			cli_usage_error("unknown option");

@@ -294,3 +294,14 @@ TP=$BATS_TEST_DIRNAME/../../build/testprogs
 	[ "$status" -ne 0 ]
 	[[ "$stderr" == *"uretprobe can not attach to a source line"* ]]
 }
+
+@test "--emit-elf, --emit-llvm and --verify-llvm-ir write the object and the IR, and the run goes on" {
+	[ "$(id -u)" = 0 ] || skip "needs root"
+	run "$BT" --emit-elf "$BATS_TEST_TMPDIR/p.o" --emit-llvm "$BATS_TEST_TMPDIR/p" --verify-llvm-ir \
+		-q -e 'begin { printf("ran\n"); exit(); }'
+	[ "$status" -eq 0 ]
+	[[ "$output" == ran* ]]
+	[ "$(head -c 4 "$BATS_TEST_TMPDIR/p.o" | od -An -c | tr -d ' ')" = '177ELF' ]
+	grep -q '^define' "$BATS_TEST_TMPDIR/p.original.ll"
+	grep -q '^define' "$BATS_TEST_TMPDIR/p.optimized.ll"
+}
