@@ -133,6 +133,14 @@ void check_scope_push(struct check *ck);
 void check_scope_pop(struct check *ck);
 int check_var_declare(struct check *ck, const char *name);
 int check_var_lookup(struct check *ck, const char *name);
+/* one printf conversion, after its '%' (printf.c) */
+struct printf_spec {
+	bool left, plus, space, alt, zero;
+	int width;           /* -1: none */
+	int bits;            /* the length modifier's cast: 8 16 32 64 */
+	char conv[3];
+};
+size_t check_printf_spec(const char *s, struct printf_spec *sp);
 /* the probe's provider name, "?" outside a probe */
 const char *check_provider_name(struct check *ck);
 void check_var_assign(struct check *ck, struct val *node, int slot,

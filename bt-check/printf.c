@@ -11,19 +11,33 @@
 
 enum printf_class { PF_ANY, PF_INT, PF_BUFFER, PF_BAD };
 
-/* scan one conversion at s (just after '%'); returns its length or 0 */
-static size_t printf_scan(const char *s, char *conv, size_t convlen)
+/*
+ * %[flags][width|*][.prec|.*][hlLjzt...]conv at s (just after '%'), flags
+ * in any order; the length or 0 when it is no conversion (shared by the
+ * checks here and seqprintf.c's translation for the kernel)
+ */
+size_t check_printf_spec(const char *s, struct printf_spec *sp)
 {
-	const char *p = s;
+	const char *p = s, *len;
 	size_t n;
 
-	while (*p && strchr("-+ #0", *p))
+	memset(sp, 0, sizeof(*sp));
+	sp->width = -1;
+	for (; *p && strchr("-+ #0", *p); p++) {
+		sp->left |= *p == '-';
+		sp->plus |= *p == '+';
+		sp->space |= *p == ' ';
+		sp->alt |= *p == '#';
+		sp->zero |= *p == '0';
+	}
+	if (*p == '*') {
 		p++;
-	if (*p == '*')
-		p++;
-	else
-		while (*p >= '0' && *p <= '9')
-			p++;
+	} else if (*p >= '1' && *p <= '9') {
+		sp->width = 0;
+		for (; *p >= '0' && *p <= '9'; p++)
+			if (sp->width < 100000)
+				sp->width = sp->width * 10 + (*p - '0');
+	}
 	if (*p == '.') {
 		p++;
 		if (*p == '*')
@@ -32,15 +46,28 @@ static size_t printf_scan(const char *s, char *conv, size_t convlen)
 			while (*p >= '0' && *p <= '9')
 				p++;
 	}
+	len = p;
 	while (*p && strchr("hlLjzt", *p))
 		p++;
+	n = (size_t)(p - len);
+	/* bt-fmt's casts (len_bits there) */
+	if ((n == 2 && !strncmp(len, "hh", 2)))
+		sp->bits = 8;
+	else if (n == 1 && *len == 'h')
+		sp->bits = 16;
+	else if ((n == 1 && strchr("ljzt", *len)) ||
+		 (n == 2 && !strncmp(len, "ll", 2)))
+		sp->bits = 64;
+	else
+		sp->bits = 32;
 	if (!strncmp(p, "gr", 2) || !strncmp(p, "rh", 2) || !strncmp(p, "rx", 2))
 		n = 2;
 	else if (*p && strchr("diouxXeEfFGaAcspn%gr", *p))
 		n = 1;
 	else
 		return 0;
-	snprintf(conv, convlen, "%.*s", (int)n, p);
+	memcpy(sp->conv, p, n);
+	sp->conv[n] = '\0';
 	return (size_t)(p - s) + n;
 }
 
@@ -69,19 +96,19 @@ int check_printf_args(struct check *ck, struct val *call, const char *fn,
 	char convs[64][4];
 
 	for (p = f; p && *p; p++) {
-		char conv[4];
+		struct printf_spec sp;
 		size_t len;
 
 		if (*p != '%')
 			continue;
-		len = printf_scan(p + 1, conv, sizeof(conv));
+		len = check_printf_spec(p + 1, &sp);
 		if (!len)
 			continue;
 		p += len;
-		if (!strcmp(conv, "%"))
+		if (!strcmp(sp.conv, "%"))
 			continue;
 		if (nspec < 64)
-			memcpy(convs[nspec], conv, sizeof(conv));
+			memcpy(convs[nspec], sp.conv, sizeof(sp.conv));
 		nspec++;
 	}
 	if (nargs < nspec) {

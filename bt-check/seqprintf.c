@@ -55,12 +55,6 @@
 #define SEQ_MAX_ARGS 12      /* MAX_BPRINTF_VARARGS in linux/bpf.h */
 
 /* one conversion of the script's format, as bt-fmt reads it */
-struct seq_spec {
-	bool left, plus, space, alt, zero;
-	int width;           /* -1: none */
-	int bits;            /* the length modifier's cast */
-	char conv[3];
-};
 
 struct seq_out {
 	struct check *ck;
@@ -127,67 +121,9 @@ static void seq_literal(struct seq_out *o, unsigned char c)
 	val_set_int(o->ck->a, seq_arg(o, "char", -1), "v", c);
 }
 
-/*
- * %[flags][width|*][.prec|.*][hlLjzt...]conv at s (just after '%'), flags
- * in any order as bt-check's printf.c accepts them; the length or 0
- */
-static size_t seq_scan(const char *s, struct seq_spec *sp)
-{
-	const char *p = s, *len;
-	size_t n;
-
-	memset(sp, 0, sizeof(*sp));
-	sp->width = -1;
-	for (; *p && strchr("-+ #0", *p); p++) {
-		sp->left |= *p == '-';
-		sp->plus |= *p == '+';
-		sp->space |= *p == ' ';
-		sp->alt |= *p == '#';
-		sp->zero |= *p == '0';
-	}
-	if (*p == '*') {
-		p++;
-	} else if (*p >= '1' && *p <= '9') {
-		sp->width = 0;
-		for (; *p >= '0' && *p <= '9'; p++)
-			if (sp->width < 100000)
-				sp->width = sp->width * 10 + (*p - '0');
-	}
-	if (*p == '.') {
-		p++;
-		if (*p == '*')
-			p++;
-		else
-			while (*p >= '0' && *p <= '9')
-				p++;
-	}
-	len = p;
-	while (*p && strchr("hlLjzt", *p))
-		p++;
-	n = (size_t)(p - len);
-	/* bt-fmt's casts (len_bits there) */
-	if ((n == 2 && !strncmp(len, "hh", 2)))
-		sp->bits = 8;
-	else if (n == 1 && *len == 'h')
-		sp->bits = 16;
-	else if ((n == 1 && strchr("ljzt", *len)) ||
-		 (n == 2 && !strncmp(len, "ll", 2)))
-		sp->bits = 64;
-	else
-		sp->bits = 32;
-	if (!strncmp(p, "gr", 2) || !strncmp(p, "rh", 2) || !strncmp(p, "rx", 2))
-		n = 2;
-	else if (*p && strchr("diouxXeEfFGaAcspn%gr", *p))
-		n = 1;
-	else
-		return 0;
-	memcpy(sp->conv, p, n);
-	sp->conv[n] = '\0';
-	return (size_t)(p - s) + n;
-}
 
 /* the flags and width the kernel understands, after the '%' */
-static void seq_flags(struct seq_out *o, const struct seq_spec *sp)
+static void seq_flags(struct seq_out *o, const struct printf_spec *sp)
 {
 	char w[16];
 
@@ -229,7 +165,7 @@ static int seq_unsupported(struct seq_out *o, const struct val *node,
 }
 
 /* one conversion of argument i (node a, type t) */
-static int seq_conv(struct seq_out *o, const struct seq_spec *sp, int i,
+static int seq_conv(struct seq_out *o, const struct printf_spec *sp, int i,
 		    const struct val *a, const struct type *t)
 {
 	const char *c = sp->conv;
@@ -312,7 +248,7 @@ void seqprintf_check(struct check *ck, struct val *call, struct val *args)
 {
 	const char *f = val_get_str(args->items[0], "v"), *p;
 	struct seq_out o = { .ck = ck };
-	struct seq_spec sp;
+	struct printf_spec sp;
 	struct type *t;
 	struct val *seq;
 	size_t len;
@@ -322,7 +258,7 @@ void seqprintf_check(struct check *ck, struct val *call, struct val *args)
 		return;
 	o.args = val_arr(ck->a);
 	for (p = f; *p; p++) {
-		if (*p != '%' || !(len = seq_scan(p + 1, &sp))) {
+		if (*p != '%' || !(len = check_printf_spec(p + 1, &sp))) {
 			seq_literal(&o, (unsigned char)*p);
 			continue;
 		}
