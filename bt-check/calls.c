@@ -142,6 +142,53 @@ static struct type *call_printf(struct check *ck, struct val *call,
 	return void_type(ck);
 }
 
+/*
+ * debugf(fmt, ...): printf's checks, then upstream's for
+ * bpf_trace_printk: a warning, at most three arguments, and only %d %u
+ * %x %p (integers) and %s (strings)
+ */
+static struct type *call_debugf(struct check *ck, struct val *call,
+				struct val *args, struct val *assign_map)
+{
+	struct val *fmt = args->items[0];
+	const char *f = val_get_str(fmt, "v"), *p;
+	struct printf_spec sp;
+	size_t i = 1, len;
+
+	if (ck->final)
+		check_warn(ck, call, "The debugf() builtin is not recommended for production use. For more information see bpf_trace_printk in bpf-helpers(7).");
+	if (args->n > 4) {
+		for (i = 0; i < args->n; i++)
+			check_expr(ck, &args->items[i]);
+		check_error(ck, call, "cannot use more than 3 conversion specifiers");
+		return void_type(ck);
+	}
+	call_printf(ck, call, args, assign_map);
+	if (!ck->final || ast_kind(fmt) != AST_STR || !f)
+		return void_type(ck);
+	for (p = f; *p && i < args->n; p++) {
+		struct type *t;
+		bool is_int;
+
+		if (*p != '%' || !(len = check_printf_spec(p + 1, &sp)))
+			continue;
+		p += len;
+		if (!strcmp(sp.conv, "%"))
+			continue;
+		t = type_from_val(ck->a, val_get(args->items[i++], "t"));
+		if (!strchr("duxps", sp.conv[0]) || sp.conv[1]) {
+			check_error(ck, fmt, "Invalid format specifier for `debugf`: %s",
+				    sp.conv);
+			continue;
+		}
+		is_int = t && (check_is_intlike(t) || t->kind == TY_PTR);
+		if (t && (sp.conv[0] == 's' ? t->kind != TY_STRING : !is_int))
+			check_error(ck, args->items[i - 1], "Type does not match format specifier: %s",
+				    sp.conv);
+	}
+	return void_type(ck);
+}
+
 static struct type *call_print(struct check *ck, struct val *call,
 			       struct val *args, struct val *assign_map)
 {
@@ -1519,7 +1566,7 @@ static const struct call_def call_table[] = {
 	{ "zero", 1, 1, call_clear },
 	{ "delete", 1, 2, call_delete },
 	{ "exit", 0, 1, call_exit },
-	{ "debugf", 1, -1, call_printf },
+	{ "debugf", 1, -1, call_debugf },
 	{ "system", 1, -1, call_printf },
 	{ "cat", 1, -1, call_printf },
 	{ "signal", 1, 1, call_signal },

@@ -200,29 +200,20 @@ static struct gv call_str_table(struct gen *g, const struct val *e,
 
 static struct gv call_percpu_kaddr(struct gen *g, const struct val *e);
 
-/*
- * debugf(fmt, ...): bpf_trace_printk with up to three arguments, else
- * bpf_trace_vprintk with the arguments as a u64 array (the kernel takes
- * at most DEBUGF_MAX_ARGS)
- */
-#define DEBUGF_MAX_ARGS 12
-
+/* debugf(fmt, ...): bpf_trace_printk, three arguments at most (bt-check) */
 static struct gv call_debugf(struct gen *g, const struct val *e)
 {
 	const struct val *fmt = call_arg(e, 0);
 	const char *f = val_get_str(fmt, "v");
 	size_t n = call_nargs(e), i, len;
-	LLVMValueRef args[DEBUGF_MAX_ARGS + 2], gl, init, data;
+	LLVMValueRef args[5], gl, init;
 	struct gv v;
 
 	if (ast_kind(fmt) != AST_STR || !f)
 		return expr_unsupported(g, e, "debugf() without a literal format");
-	if (n > DEBUGF_MAX_ARGS + 1) {
-		diag_error_at(e, "debugf() takes at most %d arguments after the format (%zu given)",
-			      DEBUGF_MAX_ARGS, n - 1);
-		diag_hint("the kernel's bpf_trace_vprintk formats no more; split the call");
-		return expr_void(g);
-	}
+	if (n > 4)
+		return expr_unsupported(g, e, "debugf() with more than 3 arguments");
+	g->uses_trace_pipe = true;
 	len = strlen(f) + 1;
 	init = LLVMConstStringInContext(g->ctx, f, (unsigned)len - 1, 0);
 	gl = LLVMAddGlobal(g->mod, LLVMTypeOf(init), "bt_debugf_fmt");
@@ -242,19 +233,8 @@ static struct gv call_debugf(struct gen *g, const struct val *e)
 			args[i + 1] = LLVMBuildPtrToInt(g->b, v.v,
 				LLVMInt64TypeInContext(g->ctx), "");
 	}
-	if (n <= 4) {
-		gen_helper(g, BPF_FUNC_trace_printk,
-			   LLVMInt64TypeInContext(g->ctx), args, (int)n + 1);
-		return expr_void(g);
-	}
-	data = gen_tmp(g, (int64_t)(n - 1) * 8);
-	for (i = 1; i < n; i++)
-		LLVMSetAlignment(LLVMBuildStore(g->b, args[i + 1],
-				 gen_ptr_add(g, data, (int64_t)(i - 1) * 8)), 8);
-	args[2] = data;
-	args[3] = gen_const(g, 4, (n - 1) * 8);
-	gen_helper(g, BPF_FUNC_trace_vprintk, LLVMInt64TypeInContext(g->ctx),
-		   args, 4);
+	gen_helper(g, BPF_FUNC_trace_printk, LLVMInt64TypeInContext(g->ctx),
+		   args, (int)n + 1);
 	return expr_void(g);
 }
 

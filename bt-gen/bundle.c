@@ -35,6 +35,8 @@ struct val *bundle_make(struct gen *g, const void *obj, size_t len)
 	val_set(g->a, b, "print", g->prints);
 	val_set(g->a, b, "time", g->times);
 	val_set(g->a, b, "helper_errors", g->helper_errors);
+	if (g->uses_trace_pipe)
+		val_set(g->a, b, "trace_pipe", val_bool(g->a, true));
 	if (g->funcs->n)
 		val_set(g->a, b, "funcs", g->funcs);
 	async_bundle(g, b);

@@ -173,6 +173,7 @@ struct gen {
 	bool llvm_failed;             /* the backend reported an error */
 	const char *llvm_files;    /* --llvm-files P: P.original.ll, P.optimized.ll */
 	bool verify_ir;            /* --verify: LLVM's IR verifier before O2 */
+	bool uses_trace_pipe;      /* debugf(): bundle "trace_pipe" */
 	const char *llvm_last_error; /* printed once while LLVM repeats it */
 	struct gslot *slots;          /* variables by slot */
 	int nslots;

@@ -26,6 +26,7 @@
 
 #include "cli.h"
 #include "load.h"
+#include "tracefs.h"
 
 #define POLL_MS 100
 
@@ -342,6 +343,11 @@ int run_bundle(struct load *l)
 	/* skboutput's pcap files exist from the start, as upstream's */
 	if ((err = skboutput_open(l)))
 		return status_of(err);
+	/* debugf() readers look in /sys/kernel/debug/tracing (upstream's
+	 * docs); without it the output is still in /sys/kernel/tracing */
+	if (val_get_bool(l->bundle, "trace_pipe", false) &&
+	    tracefs_mount_debug_path())
+		diag_warn((struct diag_loc){ 0 }, "debugf() output goes to the trace pipe, but /sys/kernel/debug/tracing is not available");
 
 	emit_hold(l);
 	err = run_special(l, false);

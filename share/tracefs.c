@@ -56,6 +56,24 @@ const char *tracefs_root(int *err)
 	return NULL;
 }
 
+int tracefs_mount_debug_path(void)
+{
+	struct stat st;
+	int err = 0;
+
+	if (tracefs_is_mounted(tracefs_dirs[1]))
+		return 0;
+	/* debugfs mounts tracefs on its tracing/ when that is visited */
+	if (stat("/sys/kernel/debug", &st) == 0 &&
+	    mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL) &&
+	    errno != EBUSY)
+		err = -errno;
+	if (!tracefs_is_mounted(tracefs_dirs[1]) &&
+	    mount("nodev", tracefs_dirs[1], "tracefs", 0, NULL) && !err)
+		err = -errno;
+	return tracefs_is_mounted(tracefs_dirs[1]) ? 0 : err ? err : -ENOENT;
+}
+
 const char *tracefs_hint(void)
 {
 	return "mount it with 'mount -t tracefs nodev /sys/kernel/tracing' "

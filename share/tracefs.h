@@ -21,6 +21,12 @@
  * says what the user can do.
  */
 const char *tracefs_root(int *err);
+/*
+ * Make /sys/kernel/debug/tracing reach tracefs, the place upstream's docs
+ * send debugf() readers to (trace_pipe): mounts debugfs (or tracefs there)
+ * when needed.  0 or a negative errno.
+ */
+int tracefs_mount_debug_path(void);
 /* one line telling the user how to make tracefs available */
 const char *tracefs_hint(void);
 /* open ROOT/rel with open(2) flags (O_CLOEXEC added): an fd or negative errno */
