@@ -234,3 +234,20 @@ conflicting_bundle() {
 	n=$(sed -n 's/^@: //p' <<<"$output")
 	[ "${n:-0}" -gt 20 ]
 }
+
+@test "a usdt probe with several sites is one probe in the attach count, as with single links" {
+	multi_setup
+	u=$TP/usdt_multiple_locations
+	[ -x "$u" ] || skip "build/testprogs/usdt_multiple_locations is not built"
+	sites=$(readelf -n "$u" | grep -c 'Name: ')
+	names=$(readelf -n "$u" | grep 'Name: ' | sort -u | wc -l)
+	[ "$sites" -gt "$names" ]
+	# one link for every site; the interval and each probe name counted once
+	run --separate-stderr timeout "$LIMIT" "$BT" -d libbpf -e "usdt:$u:* { @ = count(); } interval:ms:1 { exit(); }"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"bt-load: uprobe_multi link: $sites attach points of"* ]]
+	[[ "$stderr" == *"Attached $((names + 1)) probes"* ]]
+	run --separate-stderr timeout "$LIMIT" "$BT" --no-feature uprobe_multi -e "usdt:$u:* { @ = count(); } interval:ms:1 { exit(); }"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"Attached $((names + 1)) probes"* ]]
+}
