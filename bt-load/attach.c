@@ -8,6 +8,10 @@
  * A failure stops the run unless config missing_probes is "warn" or
  * "ignore": then the probe is skipped and the run goes on.
  *
+ * A probe that multi.c planned multi (a wildcard's uprobes or kprobes) is
+ * attached there instead, a link per binary.  SIGINT or SIGTERM while
+ * attaching stops attaching: the run then ends as it would have later.
+ *
  * To add a provider: write attach_<provider>.c with one function of the
  * attach_tracepoint() shape, declare it in load.h, add a row below and a
  * feature check in features.c.
@@ -16,6 +20,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bpf/libbpf.h>
 
@@ -59,6 +64,21 @@ int attach_add_link(struct load *l, struct bpf_link *link)
 		l->caplinks = cap;
 	}
 	l->links[l->nlinks++] = link;
+	return 0;
+}
+
+int attach_add_link_fd(struct load *l, int fd)
+{
+	if (l->nlink_fds == l->caplink_fds) {
+		int cap = l->caplink_fds ? l->caplink_fds * 2 : 16;
+		int *p = realloc(l->link_fds, sizeof(*p) * cap);
+
+		if (!p)
+			BUG("out of memory");
+		l->link_fds = p;
+		l->caplink_fds = cap;
+	}
+	l->link_fds[l->nlink_fds++] = fd;
 	return 0;
 }
 
@@ -114,12 +134,16 @@ int attach_probe(struct load *l, struct load_probe *p)
 {
 	size_t i, j;
 
+	if (p->multi != MULTI_NONE)
+		return multi_attach(l, p);
 	for (i = 0; i < p->attach->n; i++) {
 		const struct val *ap = p->attach->items[i];
 		const char *prov = val_get_str(ap, "provider");
 		const char *why;
 		int err = -EOPNOTSUPP;
 
+		if (signals_stop_requested())
+			return 0;
 		if (attach_is_special(ap))
 			continue;   /* run by run.c, not attached */
 		p->ap_cookie = p->cookie ? i : 0;
@@ -153,6 +177,11 @@ void attach_detach_all(struct load *l)
 	free(l->links);
 	l->links = NULL;
 	l->nlinks = l->caplinks = 0;
+	for (i = 0; i < l->nlink_fds; i++)
+		close(l->link_fds[i]);
+	free(l->link_fds);
+	l->link_fds = NULL;
+	l->nlink_fds = l->caplink_fds = 0;
 	free(l->watches);
 	l->watches = NULL;
 	l->nwatches = l->capwatches = 0;

@@ -5,6 +5,10 @@
  * "address"); "pid" limits it to one process, else the process
  * of -p or -c does.  usdt probes carry the note's "address" and
  * "semaphore" (virtual addresses in "target"): see usdt_offsets().
+ *
+ * This is the one-link-per-attach-point path; multi.c attaches a probe
+ * with many attach points through uprobe_multi links, with the offsets
+ * attach_uprobe_offsets() computes.
  */
 #include <errno.h>
 #include <string.h>
@@ -64,7 +68,7 @@ static int uprobe_check(struct load *l, struct load_probe *p,
  */
 static int usdt_offsets(struct load *l, struct load_probe *p,
 			const struct val *ap, const char *path, int64_t *addr,
-			struct bpf_uprobe_opts *opts)
+			uint64_t *ref_ctr)
 {
 	uint64_t pc = (uint64_t)val_get_int(ap, "address", 0);
 	uint64_t sem = (uint64_t)val_get_int(ap, "semaphore", 0);
@@ -84,7 +88,66 @@ static int usdt_offsets(struct load *l, struct load_probe *p,
 				      (unsigned long long)sem, path);
 			return -ENOENT;
 		}
-		opts->ref_ctr_offset = off;
+		*ref_ctr = off;
+	}
+	return 0;
+}
+
+int attach_uprobe_pid(const struct load *l, const struct val *ap)
+{
+	int pid = l->pid > 0 ? l->pid : l->child_pid > 0 ? l->child_pid : -1;
+
+	return ap ? val_get_int(ap, "pid", pid) : pid;
+}
+
+/*
+ * A named function's place is its symbol's address ("address", the
+ * st_value bt-probes found; looked up again when absent) plus "offset",
+ * made a file offset: what libbpf computes from func_name for a single
+ * link, done here for a multi link, which takes file offsets only.
+ */
+int attach_uprobe_offsets(struct load *l, struct load_probe *p,
+			  const struct val *ap, uint64_t *offset,
+			  uint64_t *ref_ctr)
+{
+	const char *path = val_get_str(ap, "target");
+	const char *func = val_get_str(ap, "func");
+	int64_t addr = val_get_int(ap, "address", 0);
+	uint64_t vaddr, size;
+	int err;
+
+	*ref_ctr = 0;
+	if (!path || (!func && !addr)) {
+		attach_report(l, p->loc, "probe '%s' lacks a binary or a symbol",
+			      attach_describe(l->arena, ap));
+		return -EINVAL;
+	}
+	if (!strcmp(val_get_str(ap, "provider"), "usdt")) {
+		if ((err = usdt_offsets(l, p, ap, path, &addr, ref_ctr)))
+			return err;
+		*offset = (uint64_t)addr;
+		return 0;
+	}
+	if ((err = uprobe_check(l, p, ap, path, func, &addr)))
+		return err;
+	if (!func) {
+		*offset = (uint64_t)addr;
+		return 0;
+	}
+	if (addr <= 0) {
+		if (usym_file_symbol(path, func, &vaddr, &size)) {
+			attach_report(l, p->loc, "cannot attach probe '%s': no symbol '%s' in %s",
+				      attach_describe(l->arena, ap), func, path);
+			return -ENOENT;
+		}
+		addr = (int64_t)vaddr;
+	}
+	addr += val_get_int(ap, "offset", 0);
+	if (usym_file_offset(path, (uint64_t)addr, offset)) {
+		attach_report(l, p->loc, "cannot attach probe '%s': address 0x%llx is not in a loaded segment of %s",
+			      attach_describe(l->arena, ap),
+			      (unsigned long long)addr, path);
+		return -ENOENT;
 	}
 	return 0;
 }
@@ -96,9 +159,9 @@ int attach_uprobe(struct load *l, struct load_probe *p, const struct val *ap)
 	const char *path = val_get_str(ap, "target");
 	const char *func = val_get_str(ap, "func");
 	int64_t addr = val_get_int(ap, "address", 0);
-	int pid = val_get_int(ap, "pid", l->pid > 0 ? l->pid :
-			      l->child_pid > 0 ? l->child_pid : -1);
+	int pid = attach_uprobe_pid(l, ap);
 	struct bpf_link *link;
+	uint64_t ref_ctr = 0;
 	int err;
 
 	if (!path || (!func && !addr)) {
@@ -110,8 +173,9 @@ int attach_uprobe(struct load *l, struct load_probe *p, const struct val *ap)
 							 &addr)))
 		return err;
 	if (!strcmp(prov, "usdt")) {
-		if ((err = usdt_offsets(l, p, ap, path, &addr, &opts)))
+		if ((err = usdt_offsets(l, p, ap, path, &addr, &ref_ctr)))
 			return err;
+		opts.ref_ctr_offset = ref_ctr;
 		opts.bpf_cookie = p->ap_cookie;
 		link = bpf_program__attach_uprobe_opts(p->bpf, pid, path, addr,
 						       &opts);

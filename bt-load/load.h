@@ -7,6 +7,8 @@
  *   verifier.c        known verifier failures in plain words
  *   attach.c          one attach point -> one or more BPF links, dispatch
  *                     by provider; attach_<provider>.c do the work
+ *   multi.c           a wildcard's kprobes or uprobes -> one multi link per
+ *                     binary (kprobe_multi, uprobe_multi)
  *   features.c        which kernel features this machine has
  *   decode.c          BPF bytes + type -> event VALUE (WIRE.md table)
  *   symbolize.c       addresses -> names (ksym, usym, stacks, cgroups)
@@ -73,6 +75,20 @@ enum load_missing {
 	MISSING_IGNORE,             /* go on without the probe, silently */
 };
 
+/* which multi link a probe's attach points go through (multi.c) */
+enum load_multi {
+	MULTI_NONE,                 /* one link per attach point */
+	MULTI_UPROBE,               /* uprobe_multi, one per binary and pid */
+	MULTI_KPROBE,               /* kprobe_multi, one per kind */
+};
+
+/* --no-feature: multi links bt-load must not use */
+enum load_nofeature {
+	NOFEATURE_UPROBE_MULTI = 1 << 0,
+	NOFEATURE_KPROBE_MULTI = 1 << 1,
+	NOFEATURE_KPROBE_SESSION = 1 << 2,
+};
+
 struct load_probe {
 	const char *prog;           /* ELF program name */
 	const struct val *attach;   /* [ATTACH_POINT] */
@@ -90,6 +106,8 @@ struct load_probe {
 				       attached with BPF cookie i */
 	uint64_t ap_cookie;         /* while attaching: the cookie of the
 				       attach point (0 without "cookie") */
+	enum load_multi multi;      /* decided before loading: the program's
+				       expected attach type depends on it */
 };
 
 struct load_map {
@@ -131,6 +149,11 @@ struct load {
 	struct bpf_object *obj;
 	struct bpf_link **links;
 	int nlinks, caplinks;
+	/* links made with bpf(2) itself (uprobe_multi: share/multilink.h),
+	 * closed with the others */
+	int *link_fds;
+	int nlink_fds, caplink_fds;
+	unsigned nofeature;         /* enum load_nofeature bits */
 	/* watchpoint links by address, for unwatch (attach_perf.c); a
 	 * destroyed link is NULL in links */
 	struct load_watch { uint64_t addr; int link; } *watches;
@@ -202,6 +225,7 @@ int cpus_online(int **cpus, int *n);
 /* attach.c */
 int attach_probe(struct load *l, struct load_probe *p);
 int attach_add_link(struct load *l, struct bpf_link *link);
+int attach_add_link_fd(struct load *l, int fd);
 /* an attach failure at loc, as config missing_probes says: an error, a
  * warning or nothing */
 void attach_report(struct load *l, struct diag_loc loc, const char *fmt, ...)
@@ -226,8 +250,49 @@ int attach_iter(struct load *l, struct load_probe *p, const struct val *ap);
 int attach_run_iters(struct load *l);
 int attach_kprobe(struct load *l, struct load_probe *p, const struct val *ap);
 int attach_uprobe(struct load *l, struct load_probe *p, const struct val *ap);
+/* the file offset a uprobe, uretprobe or usdt attach point goes to and
+ * its semaphore's file offset (0: none), after bpftrace's checks; 0 or a
+ * negative errno after attach_report() */
+int attach_uprobe_offsets(struct load *l, struct load_probe *p,
+			  const struct val *ap, uint64_t *offset,
+			  uint64_t *ref_ctr);
+/* the process a uprobe attach point traces (its "pid", -p, -c), or -1;
+ * ap NULL: the process of -p or -c */
+int attach_uprobe_pid(const struct load *l, const struct val *ap);
 int attach_fentry(struct load *l, struct load_probe *p, const struct val *ap);
 int attach_self(struct load *l, struct load_probe *p, const struct val *ap);
+
+/* multi.c: multi-attach links */
+/* one link's worth of a probe's attach points */
+struct multi_group {
+	const char *path;           /* uprobes: the binary */
+	int pid;                    /* uprobes: -1 every process, else one */
+	bool retprobe;
+	int n;                      /* attach points */
+	int *ap;                    /* their indices in the probe's attach */
+	uint64_t *cookies;          /* per attach point: its index */
+	const char **syms;          /* kprobes: per attach point, "func" */
+	/* uprobes, filled while attaching: file offsets, semaphores */
+	uint64_t *offsets, *ref_ctr;
+};
+/* the multi link that could take every attach point of attach (two or
+ * more, none with what the link cannot do), or MULTI_NONE */
+enum load_multi multi_kind(const struct val *attach);
+/*
+ * the attach points of attach that are attached (not begin, end, ...)
+ * grouped into links: uprobes by binary, pid (default_pid unless the
+ * attach point has one) and entry/return, kprobes by entry/return, in
+ * order of first appearance; returns the number of groups, each in
+ * arena a
+ */
+int multi_group(struct arena *a, const struct val *attach,
+		enum load_multi kind, int default_pid,
+		struct multi_group **groups);
+/* before loading: which probes go multi (kernel support and --no-feature
+ * permitting), their programs' expected attach type set */
+int multi_plan(struct load *l);
+/* attach every attach point of a probe planned multi */
+int multi_attach(struct load *l, struct load_probe *p);
 
 /* decode.c: bytes of type t (at least type_size(t) of them) -> VALUE */
 struct val *decode_value(struct arena *a, const struct type *t,

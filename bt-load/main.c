@@ -42,6 +42,10 @@ static const char usage_text[] =
 	"                    driver starts bt-fmt, then becomes bt-load): at the\n"
 	"                    end close stdout and exit only once PID has; exit\n"
 	"                    with PID's status if it failed and bt-load did not\n"
+	"      --no-feature LIST  do not use these kernel features (comma-\n"
+	"                    separated): uprobe_multi, kprobe_multi (wildcard\n"
+	"                    uprobes and kprobes then attach one link each),\n"
+	"                    kprobe_session\n"
 	"      --mode MODE   run (default: attach and trace), bench (time\n"
 	"                    each bench: probe) or test (run each test:\n"
 	"                    probe once, report pass or fail)\n"
@@ -107,6 +111,34 @@ static void parse_wait_for(const char *arg)
 	wait_pid = pid;
 }
 
+/* --no-feature uprobe_multi,kprobe_multi,kprobe_session */
+static void parse_no_feature(struct load *l, const char *arg)
+{
+	static const struct { const char *name; unsigned bit; } names[] = {
+		{ "uprobe_multi", NOFEATURE_UPROBE_MULTI },
+		{ "kprobe_multi", NOFEATURE_KPROBE_MULTI },
+		{ "kprobe_session", NOFEATURE_KPROBE_SESSION },
+	};
+	const char *s = arg, *e;
+	size_t i, len;
+
+	for (; *s; s = *e ? e + 1 : e) {
+		e = strchrnul(s, ',');
+		len = (size_t)(e - s);
+		if (!len)
+			continue;
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (strlen(names[i].name) == len &&
+			    !strncmp(names[i].name, s, len))
+				break;
+		if (i == sizeof(names) / sizeof(names[0]))
+			cli_usage_error("unknown feature '%.*s' for --no-feature "
+					"(uprobe_multi, kprobe_multi or kprobe_session)",
+					(int)len, s);
+		l->nofeature |= names[i].bit;
+	}
+}
+
 static int load_main(int argc, char **argv);
 
 int main(int argc, char **argv)
@@ -132,6 +164,7 @@ static int load_main(int argc, char **argv)
 		{ "wait", no_argument, NULL, 'W' },
 		{ "mode", required_argument, NULL, 'M' },
 		{ "wait-for", required_argument, NULL, 'F' },
+		{ "no-feature", required_argument, NULL, 'X' },
 		{ 0 }
 	};
 	struct load l = { 0 };
@@ -181,6 +214,9 @@ static int load_main(int argc, char **argv)
 			else
 				cli_usage_error("unknown mode '%s' (run, bench or test)",
 						optarg);
+			break;
+		case 'X':
+			parse_no_feature(&l, optarg);
 			break;
 		case 'N':
 			/* begin/end run in this thread: their comm is ours */

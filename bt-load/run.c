@@ -193,9 +193,11 @@ static void dry_run_report(struct load *l)
 		for (j = 0; j < p->attach->n; j++) {
 			const struct val *ap = p->attach->items[j];
 
-			fprintf(stderr, "%s %s (program %s)\n",
+			fprintf(stderr, "%s %s (program %s%s)\n",
 				attach_is_special(ap) ? "would run" : "would attach",
-				attach_describe(l->ev, ap), p->prog);
+				attach_describe(l->ev, ap), p->prog,
+				p->multi == MULTI_UPROBE ? ", uprobe_multi link" :
+				p->multi == MULTI_KPROBE ? ", kprobe_multi link" : "");
 		}
 	}
 }
@@ -324,6 +326,9 @@ int run_bundle(struct load *l)
 		return EXIT_SYSTEM;
 	if ((err = object_open(l)))
 		return status_of(err);
+	/* multi links need their programs loaded for them */
+	if ((err = multi_plan(l)))
+		return status_of(err);
 	if ((err = object_load(l)) || (err = maps_open(l)) ||
 	    (err = object_set_globals(l)) || (err = ringbuf_open(l)))
 		return status_of(err);
@@ -362,7 +367,10 @@ int run_bundle(struct load *l)
 		emit_flush(l);
 		return EXIT_SYSTEM;
 	}
-	if (!l->exiting && !l->nattached && !count_end(l)) {
+	/* nothing attached because a signal stopped the attaching is no
+	 * failure: the run ends below as it would have later */
+	if (!l->exiting && !l->nattached && !count_end(l) &&
+	    !signals_stop_requested()) {
 		emit_release(l, NULL);
 		emit_flush(l);
 		child_stop(l);

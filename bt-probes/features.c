@@ -3,8 +3,9 @@
  * layout of upstream's `bpftrace --info` ("Kernel helpers", "Kernel
  * features", "Probe types"), which the driver prints after its own
  * "System" and "Build" sections.  Helpers are probed by loading a tiny
- * program (libbpf_probe_bpf_helper), link types by the kernel's BTF and
- * PMUs, iter by loading an iterator program, as upstream does.
+ * program (libbpf_probe_bpf_helper), kprobe_multi and uprobe_multi by
+ * making such a link (share/multilink.c), kprobe_session by the kernel's
+ * BTF, iter by loading an iterator program, as upstream does.
  */
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "multilink.h"
 #include "provider.h"
 
 static const char *yes_no(bool b)
@@ -117,9 +119,13 @@ int features_print(FILE *out)
 		{ "module btf", yes_no(features_module_btf()) },
 	};
 	const char *const probes[][2] = {
-		{ "kprobe_multi", yes_no(kprobes && features_btf_has("bpf_kprobe_multi_link", BTF_KIND_STRUCT)) },
-		{ "uprobe_multi", yes_no(uprobes && features_btf_has("bpf_uprobe_multi_link", BTF_KIND_STRUCT)) },
-		{ "kprobe_session", yes_no(kprobes && features_btf_has("bpf_session_cookie", BTF_KIND_FUNC)) },
+		/* asked of the kernel: a link is made (share/multilink.h) */
+		{ "kprobe_multi", yes_no(multilink_has_kprobe()) },
+		{ "uprobe_multi", yes_no(uprobes && multilink_has_uprobe()) },
+		/* session links are kprobe_multi links with a kfunc of
+		 * their own */
+		{ "kprobe_session", yes_no(kprobes && multilink_has_kprobe() &&
+					   features_btf_has("bpf_session_cookie", BTF_KIND_FUNC)) },
 		{ "iter", yes_no(features_iter()) },
 	};
 

@@ -2,6 +2,8 @@
 # bt-load's command line and its handling of bad input streams: nothing
 # here loads anything into the kernel (see tests/runtime/bt-load.bats).
 
+bats_require_minimum_version 1.5.0
+
 setup_file() {
 	export BTL="$BATS_TEST_DIRNAME/../../build/bin/bt-load"
 	export DATA="$BATS_TEST_DIRNAME/data/load"
@@ -25,6 +27,16 @@ setup_file() {
 @test "an unknown option is bad usage (2)" {
 	run "$BTL" --no-such-option
 	[ "$status" -eq 2 ]
+}
+
+@test "--no-feature takes upstream's feature names, any other is bad usage (2)" {
+	run --separate-stderr "$BTL" --no-feature uprobe_multi,kprobe_mult < /dev/null
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"unknown feature 'kprobe_mult' for --no-feature"* ]]
+	# the names are fine: what fails is the empty input
+	run --separate-stderr "$BTL" --no-feature uprobe_multi,,kprobe_multi,kprobe_session < /dev/null
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"empty input"* ]]
 }
 
 @test "an empty stream is a bad input stream (2)" {

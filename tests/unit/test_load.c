@@ -3,12 +3,14 @@
  * decoding BPF bytes into event VALUEs (decode.c), reading the bundle
  * (bundle.c), the events stream's holding and batching (emit.c), attach
  * point names and feature checks that need no kernel (attach.c,
- * features.c), the pcap writer (pcap.c) and skboutput's samples turned
- * into pcap records (skboutput.c).
+ * features.c), the pcap writer (pcap.c), skboutput's samples turned
+ * into pcap records (skboutput.c), which probes can go through a multi
+ * link and how their attach points are grouped into links (multi.c).
  */
 #include <arpa/inet.h>
 #include <check.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +21,7 @@
 #include <unistd.h>
 
 #include "bt-load/load.h"
+#include "multilink.h"
 #include "wire.h"
 
 static struct arena *a;
@@ -315,6 +318,156 @@ START_TEST(features_without_kernel)
 }
 END_TEST
 
+/* an attach point: provider, target (or NULL), func (or NULL) */
+static struct val *ap_new(const char *prov, const char *target,
+			  const char *func)
+{
+	struct val *ap = val_map(a);
+
+	val_set_str(a, ap, "provider", prov);
+	if (target)
+		val_set_str(a, ap, "target", target);
+	if (func)
+		val_set_str(a, ap, "func", func);
+	return ap;
+}
+
+static struct val *aps(int n, ...)
+{
+	struct val *arr = val_arr(a);
+	va_list va;
+	int i;
+
+	va_start(va, n);
+	for (i = 0; i < n; i++)
+		val_push(a, arr, va_arg(va, struct val *));
+	va_end(va);
+	return arr;
+}
+
+START_TEST(multi_kinds)
+{
+	struct val *off = ap_new("kprobe", NULL, "vfs_write");
+
+	val_set_int(a, off, "offset", 4);
+	/* two or more uprobes, uretprobes or usdt of any binaries */
+	ck_assert_int_eq(multi_kind(aps(2, ap_new("uprobe", "/bin/a", "f"),
+					ap_new("uretprobe", "/bin/b", "g"))),
+			 MULTI_UPROBE);
+	ck_assert_int_eq(multi_kind(aps(3, ap_new("usdt", "/bin/a", "p"),
+					ap_new("usdt", "/bin/a", "q"),
+					ap_new("begin", NULL, NULL))),
+			 MULTI_UPROBE);
+	/* one is no wildcard: a single link */
+	ck_assert_int_eq(multi_kind(aps(2, ap_new("uprobe", "/bin/a", "f"),
+					ap_new("end", NULL, NULL))),
+			 MULTI_NONE);
+	ck_assert_int_eq(multi_kind(aps(2, ap_new("kprobe", NULL, "vfs_read"),
+					ap_new("kretprobe", NULL, "vfs_write"))),
+			 MULTI_KPROBE);
+	/* kprobe_multi has no function offsets */
+	ck_assert_int_eq(multi_kind(aps(2, ap_new("kprobe", NULL, "vfs_read"),
+					off)),
+			 MULTI_NONE);
+	/* one program cannot be both, nor a tracepoint */
+	ck_assert_int_eq(multi_kind(aps(2, ap_new("kprobe", NULL, "vfs_read"),
+					ap_new("uprobe", "/bin/a", "f"))),
+			 MULTI_NONE);
+	ck_assert_int_eq(multi_kind(aps(2, ap_new("tracepoint", "sched", "a"),
+					ap_new("tracepoint", "sched", "b"))),
+			 MULTI_NONE);
+	ck_assert_int_eq(multi_kind(val_arr(a)), MULTI_NONE);
+}
+END_TEST
+
+START_TEST(multi_groups_uprobes)
+{
+	struct val *pid7 = ap_new("uprobe", "/bin/a", "h");
+	struct val *arr;
+	struct multi_group *g;
+	int n;
+
+	val_set_int(a, pid7, "pid", 7);
+	arr = aps(7, ap_new("begin", NULL, NULL),
+		  ap_new("uprobe", "/bin/a", "f"),
+		  ap_new("uprobe", "/bin/b", "f"),
+		  ap_new("uretprobe", "/bin/a", "g"),
+		  ap_new("uprobe", "/bin/a", "g"),
+		  pid7,
+		  ap_new("usdt", "/bin/b", "p"));
+	/* by binary, pid and entry/return, in order of first appearance;
+	 * the cookie is the attach point's index in the probe */
+	n = multi_group(a, arr, MULTI_UPROBE, -1, &g);
+	ck_assert_int_eq(n, 4);
+	ck_assert_str_eq(g[0].path, "/bin/a");
+	ck_assert(!g[0].retprobe);
+	ck_assert_int_eq(g[0].pid, -1);
+	ck_assert_int_eq(g[0].n, 2);
+	ck_assert_int_eq(g[0].ap[0], 1);
+	ck_assert_int_eq(g[0].ap[1], 4);
+	ck_assert_uint_eq(g[0].cookies[0], 1);
+	ck_assert_uint_eq(g[0].cookies[1], 4);
+	ck_assert_str_eq(g[1].path, "/bin/b");
+	ck_assert_int_eq(g[1].n, 2);
+	ck_assert_int_eq(g[1].ap[1], 6);
+	ck_assert_str_eq(g[2].path, "/bin/a");
+	ck_assert(g[2].retprobe);
+	ck_assert_int_eq(g[2].n, 1);
+	ck_assert_int_eq(g[3].pid, 7);
+	ck_assert_int_eq(g[3].ap[0], 5);
+	ck_assert_uint_eq(g[3].cookies[0], 5);
+	/* -p 42: every attach point without its own pid traces 42 */
+	n = multi_group(a, arr, MULTI_UPROBE, 42, &g);
+	ck_assert_int_eq(n, 4);
+	ck_assert_int_eq(g[0].pid, 42);
+	ck_assert_int_eq(g[3].pid, 7);
+	ck_assert_int_eq(multi_group(a, val_arr(a), MULTI_UPROBE, -1, &g), 0);
+}
+END_TEST
+
+START_TEST(multi_groups_kprobes)
+{
+	struct val *arr = aps(4, ap_new("kprobe", NULL, "vfs_read"),
+			      ap_new("kretprobe", NULL, "vfs_read"),
+			      ap_new("kprobe", NULL, "vfs_write"),
+			      ap_new("end", NULL, NULL));
+	struct multi_group *g;
+	int n = multi_group(a, arr, MULTI_KPROBE, 42, &g);
+
+	/* entries and returns: two links; syms and cookies side by side
+	 * as bpf_kprobe_multi_opts takes them */
+	ck_assert_int_eq(n, 2);
+	ck_assert_ptr_null(g[0].path);
+	ck_assert(!g[0].retprobe);
+	ck_assert_int_eq(g[0].n, 2);
+	ck_assert_str_eq(g[0].syms[0], "vfs_read");
+	ck_assert_str_eq(g[0].syms[1], "vfs_write");
+	ck_assert_uint_eq(g[0].cookies[0], 0);
+	ck_assert_uint_eq(g[0].cookies[1], 2);
+	ck_assert(g[1].retprobe);
+	ck_assert_int_eq(g[1].n, 1);
+	ck_assert_str_eq(g[1].syms[0], "vfs_read");
+	ck_assert_uint_eq(g[1].cookies[0], 1);
+}
+END_TEST
+
+START_TEST(multilink_bad_arguments)
+{
+	uint64_t off = 0;
+	struct multilink_uprobe u = { .path = "/bin/true", .offsets = &off };
+
+	/* refused before any system call */
+	ck_assert_int_eq(multilink_uprobe_create(3, &u), -EINVAL);   /* cnt 0 */
+	u.cnt = 1;
+	ck_assert_int_eq(multilink_uprobe_create(-1, &u), -EINVAL);
+	u.pid = -5;
+	ck_assert_int_eq(multilink_uprobe_create(3, &u), -EINVAL);
+	u.pid = 0;
+	u.path = NULL;
+	ck_assert_int_eq(multilink_uprobe_create(3, &u), -EINVAL);
+}
+END_TEST
+
 START_TEST(verifier_reasons)
 {
 	const char *log = "0: R1=ctx()\n7: (79) r0 = *(u64 *)(r0 +0)\n"
@@ -592,6 +745,10 @@ int main(void)
 	tcase_add_test(tc, bundle_bad);
 	tcase_add_test(tc, emit_holds_then_batches);
 	tcase_add_test(tc, features_without_kernel);
+	tcase_add_test(tc, multi_kinds);
+	tcase_add_test(tc, multi_groups_uprobes);
+	tcase_add_test(tc, multi_groups_kprobes);
+	tcase_add_test(tc, multilink_bad_arguments);
 	tcase_add_test(tc, verifier_reasons);
 	tcase_add_test(tc, verifier_lines);
 	tcase_add_test(tc, pcap_layout);
