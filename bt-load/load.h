@@ -231,6 +231,10 @@ int attach_add_link_fd(struct load *l, int fd);
 void attach_report(struct load *l, struct diag_loc loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void attach_detach_all(struct load *l);
+/* many links: a child process detaches them after this one exits
+ * (attach.c says why); 0, or a negative errno and nothing changed */
+int attach_detach_background(struct load *l);
+#define ATTACH_BACKGROUND_MIN 32
 const char *attach_describe(struct arena *a, const struct val *ap);
 bool attach_is_special(const struct val *ap);
 const char *attach_strerror(int err);

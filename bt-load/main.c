@@ -27,7 +27,7 @@ static const char usage_text[] =
 	"\n"
 	"Options:\n"
 	"  -v, --verbose     show libbpf's messages and the whole verifier log\n"
-	"  -n, --dry-run     load and verify, attach nothing, list the probes\n"
+	"  -n, --dry-run     load, attach and detach, run nothing, list the probes\n"
 	"  -p, --pid PID     uprobes trace only PID; stop when PID exits\n"
 	"  -c, --cmd CMD     start CMD once attached (uprobes trace only it);\n"
 	"                    stop when it exits\n"

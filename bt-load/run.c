@@ -211,6 +211,30 @@ static void emit_exit(struct load *l, int code)
 	emit_flush(l);
 }
 
+/*
+ * --dry-run, as upstream: attach every probe (begin and end are not run),
+ * announce them, detach, and end without a map dump
+ */
+static int dry_run(struct load *l)
+{
+	struct val *attached;
+	int err;
+
+	dry_run_report(l);
+	emit_hold(l);
+	err = attach_all(l);
+	attached = emit_event(l, "attached");
+	val_set_int(l->ev, attached, "n", bundle_count_attach(l));
+	emit_release(l, err ? NULL : attached);
+	attach_detach_all(l);
+	if (err) {
+		emit_flush(l);
+		return EXIT_SYSTEM;
+	}
+	emit_exit(l, 0);
+	return 0;
+}
+
 static struct val *dump_event(struct load *l, int id, struct val *entries)
 {
 	struct val *ev = emit_event(l, "map");
@@ -340,11 +364,8 @@ int run_bundle(struct load *l)
 	emit_put(l, wire_header(l->ev, "events", l->hdr));
 	emit_meta(l);
 	emit_flush(l);
-	if (l->dry_run) {
-		dry_run_report(l);
-		emit_exit(l, 0);
-		return 0;
-	}
+	if (l->dry_run)
+		return dry_run(l);
 	/* skboutput's pcap files exist from the start, as upstream's */
 	if ((err = skboutput_open(l)))
 		return status_of(err);
@@ -409,9 +430,17 @@ int run_bundle(struct load *l)
 	l->in_loop = false;
 	/* with the stop gate set the programs are inert and the maps hold
 	 * still, so detaching, which waits for the kernel (an RCU grace
-	 * period, tens of ms), runs in a thread alongside end and the dump */
-	detaching = actions_stop_probes(l) &&
-		    !pthread_create(&detacher, NULL, detach_main, l);
+	 * period, tens of ms, per link), runs in a thread alongside end and
+	 * the dump, or for many links in a child that outlives this process */
+	detaching = false;
+	if (actions_stop_probes(l)) {
+		/* many links go to a child that outlives us (attach.c) */
+		if (l->nlinks + l->nlink_fds >= ATTACH_BACKGROUND_MIN)
+			attach_detach_background(l);
+		else
+			detaching = !pthread_create(&detacher, NULL,
+						    detach_main, l);
+	}
 	if (!detaching)
 		attach_detach_all(l);
 	child_stop(l);

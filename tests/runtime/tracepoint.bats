@@ -140,3 +140,24 @@ interval:ms:300 {
 	# memory the read fails and the string is empty
 	grep -q '^\[/.*\] \[\]$' "$BATS_TEST_TMPDIR/out"
 }
+
+@test "360 tracepoints: the run returns, and a bt-detach child releases every link after it" {
+	[ -d /sys/kernel/tracing/events/syscalls ] || [ -d /sys/kernel/debug/tracing/events/syscalls ] ||
+		skip "needs the syscalls tracepoints"
+	run --separate-stderr timeout "$LIMIT" "$BT" -e 'tracepoint:syscalls:sys_enter_* { @[probe] = count(); } interval:ms:1 { exit(); }'
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"Attached "*" probes"* ]]
+	n=$(sed -n 's/.*Attached \([0-9]*\) probes.*/\1/p' <<<"$stderr")
+	[ "$n" -gt 300 ]
+	# the programs stay loaded only until the child's exit has released
+	# them: no bt-detach left and no syscalls program of ours, within 60 s
+	for i in $(seq 60); do
+		if ! pgrep -x bt-detach >/dev/null &&
+		   ! bpftool prog show 2>/dev/null | grep -q 'tracepoint_syscalls_sys_enter'; then
+			break
+		fi
+		sleep 1
+	done
+	! pgrep -x bt-detach
+	! bpftool prog show 2>/dev/null | grep -q 'tracepoint_syscalls_sys_enter'
+}
