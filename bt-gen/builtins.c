@@ -312,6 +312,10 @@ static struct gv stack_len(struct gen *g, const struct val *e)
 
 	if (st->kind != TY_KSTACK && st->kind != TY_USTACK)
 		return expr_unsupported(g, e, "len() of this value");
+	/* a dw_ustack is not what bpf_get_stack would count again */
+	if (val_get_str(call_arg(e, 0), "name") &&
+	    !strcmp(val_get_str(call_arg(e, 0), "name"), "dw_ustack"))
+		return expr_unsupported(g, e, "len() of a dw_ustack");
 	args[0] = g->ctxarg;
 	args[1] = gen_tmp(g, limit * 8);
 	args[2] = gen_const(g, 4, (uint64_t)(limit * 8));
@@ -403,6 +407,8 @@ struct gv builtin_ident(struct gen *g, const struct val *e)
 		return args_value(g, e);
 	} else if (!strcmp(name, "kstack") || !strcmp(name, "ustack")) {
 		return stack_of(g, e);
+	} else if (!strcmp(name, "dw_ustack")) {
+		return dwunwind_stack(g, e, pid_tid(g, true, true));
 	} else if (!strcmp(name, "jiffies")) {
 		v = u64v(g, helper0(g, BPF_FUNC_jiffies64));
 	} else if (!strcmp(name, "ctx") && t->kind == TY_PTR) {
@@ -1425,6 +1431,8 @@ struct gv builtin_call(struct gen *g, const struct val *e)
 		name += 10;
 	if (!strcmp(name, "kstack") || !strcmp(name, "ustack"))
 		return stack_of(g, e);
+	if (!strcmp(name, "dw_ustack"))
+		return dwunwind_stack(g, e, pid_tid(g, true, true));
 	if (!strcmp(name, "pid") || !strcmp(name, "tid"))
 		return call_pid_tid(g, e);
 	if (!strcmp(name, "signal") || !strcmp(name, "signal_thread"))

@@ -14,6 +14,7 @@
  *   builtins.c  builtins (pid, comm, args...) and calls (printf, str...)
  *   core.c      CO-RE relocated member reads of kernel structs
  *   strings.c   strlen, strstr, str_concat, memcmp: byte scans
+ *   dwunwind.c  dw_ustack: the DWARF (CFI) unwinder the program runs
  *   async.c     cat, system, join, strftime, strerror & co, debugf,
  *               percpu_kaddr, tseries, cpid, exit's flag, the division-by-
  *               zero warning (async.h; async_tables.c its string tables)
@@ -128,6 +129,8 @@ struct gen {
 	int nmaps;
 	struct gmap ringbuf, lost, globals, scratch;
 	struct gmap stacks;           /* declared only when stacks are used */
+	/* dw_ustack's tables and stacks (share/dwunwind.h), when used */
+	struct gmap dw_rows, dw_pids, dw_stacks;
 	int64_t max_map_keys;
 
 	/* bundle tables being built */
@@ -260,6 +263,9 @@ void btf_debug_finish(struct gen *g);
 
 /* maps.c */
 int maps_declare(struct gen *g);
+/* declare one of bt's own maps (with its BTF) */
+void maps_own(struct gen *g, struct gmap *m, const char *elf, int type,
+	      int64_t max, struct type *key, struct type *val);
 struct gmap *maps_find(struct gen *g, const char *name);
 int maps_index(struct gen *g, const struct gmap *m);
 struct gv maps_read(struct gen *g, const struct val *mapnode);
@@ -366,6 +372,12 @@ struct gv strings_strstr(struct gen *g, const struct val *e);
 struct gv strings_strcontains(struct gen *g, const struct val *e);
 struct gv strings_str_concat(struct gen *g, const struct val *e);
 struct gv strings_memcmp(struct gen *g, const struct val *e);
+
+/* dwunwind.c: dw_ustack's value for the process pid (an i64, the pid
+ * bt-load sees); its maps, declared when the program uses it */
+struct gv dwunwind_stack(struct gen *g, const struct val *e,
+			 LLVMValueRef pid);
+void dwunwind_declare_maps(struct gen *g);
 
 /* bundle.c */
 struct val *bundle_make(struct gen *g, const void *obj, size_t len);
