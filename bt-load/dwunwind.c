@@ -9,7 +9,8 @@
  * range they hold for, which becomes one row (merged with the previous
  * one when the rules are alike); addresses without CFI get a DW_CFA_NONE
  * row, so a pc between functions stops the walk instead of borrowing the
- * rules of the function before it.  Rules bt cannot follow in the kernel
+ * rules of the function before it.  Such a gap is crossed to the next
+ * FDE's start by .eh_frame_hdr's sorted table (byte by byte without it).  Rules bt cannot follow in the kernel
  * (a CFA computed by an expression other than the PLT's, a return
  * address not at CFA - 8) are DW_CFA_NONE too.
  *
@@ -177,9 +178,81 @@ void dwunwind_classify(Dwarf_Frame *f, struct dw_row *r)
 	}
 }
 
+/*
+ * The FDEs' start addresses, sorted, from .eh_frame_hdr's search table
+ * (its usual encodings: a pc-relative sdata4 eh_frame pointer, a udata4
+ * count, datarel sdata4 entries); none when absent or encoded otherwise.
+ */
+struct fde_starts {
+	const unsigned char *tab;   /* count pairs of int32 */
+	size_t count;
+	uint64_t base;              /* .eh_frame_hdr's address */
+};
+
+static void fde_starts_read(Elf *elf, struct fde_starts *fs)
+{
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+
+	memset(fs, 0, sizeof(*fs));
+	if (elf_getshdrstrndx(elf, &shstrndx))
+		return;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		const char *name;
+		Elf_Data *d;
+		const unsigned char *p;
+		uint32_t count;
+
+		if (!gelf_getshdr(scn, &sh) ||
+		    !(name = elf_strptr(elf, shstrndx, sh.sh_name)) ||
+		    strcmp(name, ".eh_frame_hdr") || sh.sh_type == SHT_NOBITS ||
+		    !(d = elf_getdata(scn, NULL)) || d->d_size < 12)
+			continue;
+		p = d->d_buf;
+		if (p[0] != 1 || p[1] != 0x1b || p[2] != 0x03 || p[3] != 0x3b)
+			return;
+		memcpy(&count, p + 8, 4);
+		if ((size_t)count > (d->d_size - 12) / 8)
+			return;
+		fs->tab = p + 12;
+		fs->count = count;
+		fs->base = sh.sh_addr;
+		return;
+	}
+}
+
+static uint64_t fde_start_at(const struct fde_starts *fs, size_t i)
+{
+	int32_t rel;
+
+	memcpy(&rel, fs->tab + 8 * i, 4);
+	return fs->base + (uint64_t)(int64_t)rel;
+}
+
+/* the first FDE start above a, else hi (a + 1 without the table) */
+static uint64_t fde_next(const struct fde_starts *fs, uint64_t a,
+			 uint64_t hi)
+{
+	size_t l = 0, h = fs->count;
+
+	if (!fs->tab)
+		return a + 1;
+	while (l < h) {
+		size_t mid = l + (h - l) / 2;
+
+		if (fde_start_at(fs, mid) <= a)
+			l = mid + 1;
+		else
+			h = mid;
+	}
+	return l < fs->count && fde_start_at(fs, l) < hi ?
+	       fde_start_at(fs, l) : hi;
+}
+
 /* rows for file addresses [lo, hi) */
 static int rows_segment(struct dw_tables *t, size_t first, Dwarf_CFI *cfi,
-			uint64_t lo, uint64_t hi)
+			const struct fde_starts *fs, uint64_t lo, uint64_t hi)
 {
 	struct dw_row r, none = { 0 };
 	uint64_t a = lo;
@@ -194,7 +267,7 @@ static int rows_segment(struct dw_tables *t, size_t first, Dwarf_CFI *cfi,
 			none.pc = a;
 			if ((err = rows_add(t, first, &none)))
 				return err;
-			a++;
+			a = fde_next(fs, a, hi);
 			continue;
 		}
 		if (dwarf_frame_info(f, &s, &e, &sig) < 0 || e <= a)
@@ -214,6 +287,7 @@ int dwunwind_add_elf(struct dw_tables *t, Elf *elf, uint32_t *lo,
 		     uint32_t *hi)
 {
 	size_t first = t->nrows, nph, i;
+	struct fde_starts fs;
 	Dwarf_CFI *cfi;
 	int err = 0;
 
@@ -223,13 +297,14 @@ int dwunwind_add_elf(struct dw_tables *t, Elf *elf, uint32_t *lo,
 	cfi = dwarf_getcfi_elf(elf);
 	if (!cfi)
 		return 0;               /* no .eh_frame: no rows */
+	fde_starts_read(elf, &fs);
 	for (i = 0; i < nph && !err; i++) {
 		GElf_Phdr ph;
 
 		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD ||
 		    !(ph.p_flags & PF_X))
 			continue;
-		err = rows_segment(t, first, cfi, ph.p_vaddr,
+		err = rows_segment(t, first, cfi, &fs, ph.p_vaddr,
 				   ph.p_vaddr + ph.p_memsz);
 	}
 	dwarf_cfi_end(cfi);
@@ -457,6 +532,43 @@ int dwunwind_prepare(struct load *l)
 	return 0;
 }
 
+/* the rows, in batches of keys 0, 1, ... (one element at a time where
+ * the kernel has no batch updates) */
+static int rows_write(int fd)
+{
+	enum { BATCH = 1 << 16 };
+	uint32_t *keys, i, n;
+
+	keys = malloc(BATCH * sizeof(*keys));
+	if (!keys) {
+		errno = ENOMEM;
+		return -1;
+	}
+	for (i = 0; i < tables.nrows; i += n) {
+		LIBBPF_OPTS(bpf_map_batch_opts, opts);
+		uint32_t k, done;
+
+		n = tables.nrows - i < BATCH ? (uint32_t)(tables.nrows - i) : BATCH;
+		for (k = 0; k < n; k++)
+			keys[k] = i + k;
+		done = n;       /* the call sets it to what it wrote */
+		if (!bpf_map_update_batch(fd, keys, &tables.rows[i], &done, &opts))
+			continue;
+		if (errno != EINVAL && errno != ENOTSUP && errno != EOPNOTSUPP) {
+			free(keys);
+			return -1;
+		}
+		for (k = 0; k < n; k++)
+			if (bpf_map_update_elem(fd, &keys[k], &tables.rows[i + k],
+						BPF_ANY)) {
+				free(keys);
+				return -1;
+			}
+	}
+	free(keys);
+	return 0;
+}
+
 int dwunwind_fill(struct load *l)
 {
 	struct bpf_map *rows, *pids;
@@ -468,9 +580,8 @@ int dwunwind_fill(struct load *l)
 	if (!(rows = map_named(l, "rows")) || !(pids = map_named(l, "pids")))
 		return -EBADMSG;
 	fd = bpf_map__fd(rows);
-	for (i = 0; i < tables.nrows; i++)
-		if (bpf_map_update_elem(fd, &i, &tables.rows[i], BPF_ANY))
-			goto fail;
+	if (rows_write(fd) < 0)
+		goto fail;
 	fd = bpf_map__fd(pids);
 	for (i = 0; i < tables.npids; i++)
 		if (bpf_map_update_elem(fd, &tables.pids[i].pid,

@@ -401,6 +401,19 @@ START_TEST(dwunwind_own_tables)
 	r = dw_row_at(&t, p, (uint64_t)(uintptr_t)_start);
 	ck_assert_ptr_nonnull(r);
 	ck_assert_int_eq(r->cfa_kind, DW_CFA_OUTERMOST);
+	/* ld's lazy PLT (16-byte entries) has the CFA expression of the
+	 * PLT rule, recognised with its threshold */
+	{
+		uint64_t nplt = 0;
+
+		for (i = p->m[0].lo; i < p->m[0].hi; i++)
+			if (t.rows[i].cfa_kind == DW_CFA_PLT) {
+				ck_assert_uint_ge(t.rows[i].plt_threshold, 10);
+				ck_assert_uint_le(t.rows[i].plt_threshold, 11);
+				nplt++;
+			}
+		ck_assert_uint_ge(nplt, 1);
+	}
 	/* below a file's first row there is none */
 	ck_assert_ptr_null(dwunwind_find(&t, p->m[0].lo, p->m[0].hi,
 					 t.rows[p->m[0].lo].pc - 1));
