@@ -127,15 +127,15 @@ int child_run_to_entry(struct load *l, const char *what)
 		goto fail;
 	return 0;
 fail:
-	fprintf(stderr, "ERROR: cannot run '%s' to its entry point: %s\n",
-		what, strerror(errno));
+	diag_error((struct diag_loc){ 0 }, "cannot run '%s' to its entry point: %s",
+		   what, strerror(errno));
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 	l->child_pid = 0;
 	return -ECHILD;
 gone:
-	fprintf(stderr, "ERROR: the command '%s' ended before its entry point\n",
-		what);
+	diag_error((struct diag_loc){ 0 }, "the command '%s' ended before its entry point",
+		   what);
 	waitpid(pid, NULL, WNOHANG);
 	l->child_pid = 0;
 	return -ECHILD;

@@ -38,6 +38,8 @@
 
 #include "load.h"
 
+static const struct diag_loc NOWHERE;   /* messages about no script line */
+
 static int rows_push(struct dw_tables *t, const struct dw_row *r)
 {
 	if (t->nrows == t->caprows) {
@@ -397,8 +399,8 @@ static int mapping_add(struct dw_tables *t, struct dw_proc *p, int pid,
 	ok = elf_bias(elf, start, pgoff, &bias);
 	if (ok && f->hi > f->lo) {
 		if (p->n == DW_MAX_MAPPINGS) {
-			fprintf(stderr, "WARNING: dw_ustack: process %d has more than %d executable mappings; frames in '%s' and later ones are not unwound\n",
-				pid, DW_MAX_MAPPINGS, path);
+			diag_warn(NOWHERE, "dw_ustack: process %d has more than %d executable mappings; frames in '%s' and later ones are not unwound",
+				  pid, DW_MAX_MAPPINGS, path);
 			goto out;
 		}
 		p->m[p->n].start = start;
@@ -513,15 +515,16 @@ int dwunwind_prepare(struct load *l)
 	if (!l->ndwarf_pids && l->dry_run && l->cmd)
 		return 0;               /* the command is not run: no tables */
 	if (!l->ndwarf_pids) {
-		fprintf(stderr, "ERROR: dw_ustack requires a target process. Use -p, -c, or --dwarf-pid to specify one.\n");
+		diag_error(NOWHERE, "dw_ustack requires a target process. Use -p, -c, or --dwarf-pid to specify one.");
 		return -ESRCH;
 	}
 	for (i = 0; i < l->ndwarf_pids; i++) {
 		int pid = l->dwarf_pids[i];
 
 		if ((err = dwunwind_add_pid(&tables, pid))) {
-			fprintf(stderr, "ERROR: cannot read the unwind tables of process %d: %s\n",
-				pid, strerror(-err));
+			diag_error(NOWHERE, "cannot read the unwind tables of process %d: %s",
+				   pid, strerror(-err));
+			diag_hint("dw_ustack reads /proc/%d/maps and the files mapped there", pid);
 			return err == -ENOENT ? -ESRCH : err;
 		}
 	}
@@ -591,8 +594,8 @@ int dwunwind_fill(struct load *l)
 	return 0;
 fail:
 	err = -errno;
-	fprintf(stderr, "ERROR: cannot write the dw_ustack unwind tables: %s\n",
-		strerror(-err));
+	diag_error(NOWHERE, "cannot write the dw_ustack unwind tables: %s",
+		   strerror(-err));
 	dwunwind_free(&tables);
 	return err;
 }
