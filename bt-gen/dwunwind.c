@@ -406,6 +406,42 @@ struct gv dwunwind_stack(struct gen *g, const struct val *e, LLVMValueRef pid)
 	return v;
 }
 
+LLVMValueRef dwunwind_len(struct gen *g, LLVMValueRef v, int64_t limit)
+{
+	LLVMBasicBlockRef done = gen_block(g, "dw_len_done");
+	LLVMBasicBlockRef *from = arena_alloc(g->a, sizeof(*from) *
+					      (size_t)(limit + 2));
+	LLVMValueRef *vals = arena_alloc(g->a, sizeof(*vals) *
+					 (size_t)(limit + 2));
+	LLVMValueRef key = gen_tmp(g, 8), frames, x, n;
+	int64_t i;
+
+	x = LLVMBuildLoad2(g->b, i64t(g), v, "");
+	LLVMSetAlignment(x, 8);
+	x = LLVMBuildStore(g->b, x, key);
+	LLVMSetAlignment(x, 8);
+	frames = maps_lookup(g, &g->dw_stacks, key);
+	vals[0] = gen_i64(g, 0);
+	from[0] = LLVMGetInsertBlock(g->b);
+	branch_if(g, LLVMBuildIsNotNull(g->b, frames, ""), done, "dw_len_found");
+	/* the frames are zero-padded: the count is the first zero's index */
+	for (i = 0; i < limit; i++) {
+		x = LLVMBuildLoad2(g->b, i64t(g), gen_ptr_add(g, frames, i * 8),
+				   "");
+		LLVMSetAlignment(x, 8);
+		vals[i + 1] = gen_i64(g, (uint64_t)i);
+		from[i + 1] = LLVMGetInsertBlock(g->b);
+		branch_if(g, LLVMBuildIsNotNull(g->b, x, ""), done, "dw_len_next");
+	}
+	vals[limit + 1] = gen_i64(g, (uint64_t)limit);
+	from[limit + 1] = LLVMGetInsertBlock(g->b);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
+	n = LLVMBuildPhi(g->b, i64t(g), "dw_len");
+	LLVMAddIncoming(n, vals, from, (unsigned)(limit + 2));
+	return n;
+}
+
 /* does the tree call dw_ustack? */
 static bool uses_dw(const struct val *v)
 {

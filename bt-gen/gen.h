@@ -378,6 +378,8 @@ struct gv strings_memcmp(struct gen *g, const struct val *e);
 struct gv dwunwind_stack(struct gen *g, const struct val *e,
 			 LLVMValueRef pid);
 void dwunwind_declare_maps(struct gen *g);
+/* the frames (up to limit) of the dw_ustack value at v (an i64 count) */
+LLVMValueRef dwunwind_len(struct gen *g, LLVMValueRef v, int64_t limit);
 
 /* bundle.c */
 struct val *bundle_make(struct gen *g, const void *obj, size_t len);

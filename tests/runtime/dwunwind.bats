@@ -81,6 +81,16 @@ frames_after() {
 	[[ "$perf" =~ ^[0-9a-f]+\ funcD\+0\ \($NOFP\)$'\n'[0-9a-f]+\ funcC\+[0-9]+\ \($NOFP\)$ ]]
 }
 
+@test "len() counts a dw_ustack's frames, as a value and in a variable" {
+	needs_testprogs
+	run --separate-stderr timeout "$LIMIT" "$BT" -q -e "$ENABLE
+		uprobe:$NOFP:funcD { \$s = dw_ustack(3); printf(\"n=%d %d %d\n\", len(dw_ustack), len(\$s), len(dw_ustack(2))); exit(); }" -c "$NOFP"
+	[ "$status" -eq 0 ]
+	# funcD funcC funcB funcA main, then libc's frames and _start
+	[[ "$output" =~ n=([0-9]+)\ 3\ 2 ]]
+	[ "${BASH_REMATCH[1]}" -ge 7 ]
+}
+
 @test "--dwarf-pid: a PIE process's stack from a tracepoint (its syscall's user registers)" {
 	needs_testprogs
 	start_bg "$NOFP-pie"
