@@ -99,9 +99,10 @@ static LLVMValueRef ult(struct gen *g, LLVMValueRef a, LLVMValueRef b)
 }
 
 /*
- * One step of "the first index in [lo, hi) whose key is > x": lo and hi
- * at ST_LO/ST_HI; key(mid) by the callback.  Steps after lo == hi do
- * nothing.
+ * A binary search, unrolled to `steps` steps, for the first index in
+ * [lo, hi) whose key is above x (lo ends as the count of keys <= x): lo
+ * and hi at ST_LO/ST_HI, key(mid) by the callback (which may branch to
+ * fail).  Steps after lo == hi do nothing.
  */
 typedef LLVMValueRef (*search_key_fn)(struct gen *g, LLVMValueRef mid,
 				      void *arg, LLVMBasicBlockRef fail);
@@ -326,7 +327,8 @@ struct gv dwunwind_stack(struct gen *g, const struct val *e, LLVMValueRef pid)
 	int64_t limit = t->limit > 0 && t->limit < GEN_STACK_DEPTH ? t->limit :
 			GEN_STACK_DEPTH;
 	LLVMBasicBlockRef none, walk, done;
-	LLVMValueRef out, s, buf, key, proc, ctx, args[3], task, regs, x, id;
+	LLVMValueRef out, s, buf, key, proc, ctx, args[3], uargs[4], task, regs,
+		     x, id;
 	struct gv v = { NULL, t, 8 };
 
 	if (t->kind != TY_USTACK || !g->dw_pids.global)
@@ -388,15 +390,11 @@ struct gv dwunwind_stack(struct gen *g, const struct val *e, LLVMValueRef pid)
 	key = gen_tmp(g, 8);
 	x = LLVMBuildStore(g->b, id, key);
 	LLVMSetAlignment(x, 8);
-	args[0] = g->dw_stacks.global;
-	args[1] = key;
-	args[2] = buf;
-	{
-		LLVMValueRef uargs[4] = { args[0], args[1], args[2],
-					  gen_i64(g, BPF_ANY) };
-
-		x = gen_helper(g, BPF_FUNC_map_update_elem, i64t(g), uargs, 4);
-	}
+	uargs[0] = g->dw_stacks.global;
+	uargs[1] = key;
+	uargs[2] = buf;
+	uargs[3] = gen_i64(g, BPF_ANY);
+	x = gen_helper(g, BPF_FUNC_map_update_elem, i64t(g), uargs, 4);
 	/* not stored (the map is full): no stack */
 	st(g, out, 0, LLVMBuildSelect(g->b, LLVMBuildIsNull(g->b, x, ""), id,
 				      gen_i64(g, (uint64_t)-1), ""));
