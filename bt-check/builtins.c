@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "check.h"
 
@@ -183,6 +184,37 @@ static struct type *builtin_stack(struct check *ck, struct val *node,
 	return t;
 }
 
+bool check_dw_ustack_allowed(struct check *ck, const struct val *node)
+{
+	const char *cfg = val_get_str(ck->config, "unstable_dw_ustack");
+	struct utsname u;
+
+	/* the unwinder bt-gen emits follows x86_64's registers */
+	if (uname(&u) || strcmp(u.machine, "x86_64")) {
+		check_error(ck, node, "dw_ustack is not available in this build (requires x86_64)");
+		return false;
+	}
+	if (cfg && !strcmp(cfg, "error")) {
+		check_error(ck, node, "dw_ustack (DWARF stack unwinding) feature is not enabled by default. To enable this unstable feature, set the config flag to enable. unstable_dw_ustack=enable");
+		return false;
+	}
+	if ((!cfg || !strcmp(cfg, "warn")) && ck->final &&
+	    !ck->dw_ustack_warned) {
+		ck->dw_ustack_warned = true;
+		diag_warn((struct diag_loc){ 0, 0 }, "Script is using an unstable feature: dw_ustack (DWARF stack unwinding). To prevent this warning you must explicitly enable it in the config e.g. unstable_dw_ustack=enable");
+	}
+	return true;
+}
+
+/* dw_ustack: a ustack value (bt-gen unwinds it with the CFI tables) */
+static struct type *builtin_dw_stack(struct check *ck, struct val *node,
+				     const char *name)
+{
+	if (!check_dw_ustack_allowed(ck, node))
+		return NULL;
+	return builtin_stack(ck, node, "ustack");
+}
+
 static struct type *builtin_ctx(struct check *ck, struct val *node,
 				const char *name)
 {
@@ -231,6 +263,7 @@ static const struct builtin {
 	{ "curtask", 0, false, TY_PTR, builtin_curtask },
 	{ "kstack", 0, false, TY_KSTACK, builtin_stack },
 	{ "ustack", 0, false, TY_USTACK, builtin_stack },
+	{ "dw_ustack", 0, false, TY_USTACK, builtin_dw_stack },
 	{ "ctx", 0, false, TY_PTR, builtin_ctx },
 };
 

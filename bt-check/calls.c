@@ -389,6 +389,15 @@ static struct type *call_stack(struct check *ck, struct val *call,
 	return t;
 }
 
+/* dw_ustack([mode,] [limit]): ustack's arguments and type */
+static struct type *call_dw_stack(struct check *ck, struct val *call,
+				  struct val *args, struct val *assign_map)
+{
+	if (!check_dw_ustack_allowed(ck, call))
+		return NULL;
+	return call_stack(ck, call, args, assign_map);
+}
+
 static struct type *call_sym(struct check *ck, struct val *call,
 			     struct val *args, struct val *assign_map)
 {
@@ -1632,6 +1641,7 @@ static const struct call_def call_table[] = {
 	{ "time", 0, 1, call_time },
 	{ "kstack", 0, 2, call_stack },
 	{ "ustack", 0, 2, call_stack },
+	{ "dw_ustack", 0, 2, call_dw_stack },
 	{ "ksym", 1, 1, call_sym },
 	{ "usym", 1, 1, call_sym },
 	{ "count", 0, 0, call_aggregation, true },

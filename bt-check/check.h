@@ -109,6 +109,7 @@ struct check {
 	bool getopt_failed;     /* one bad option value reported */
 	bool help_requested;    /* `-- --help`: options listed, exit 1 */
 	bool typeinfo_warned;   /* unstable_typeinfo=warn said once */
+	bool dw_ustack_warned;  /* unstable_dw_ustack=warn said once */
 };
 
 /* diagnostics only in the final pass */
@@ -177,6 +178,9 @@ bool check_call_is_tracing_only(const char *name);
 bool check_const_cond(const struct val *n, int64_t *v);
 /* builtins.c: NULL if name is not a builtin (err set when it is one that
    does not apply here) */
+/* dw_ustack is unstable: per config unstable_dw_ustack an error at node,
+ * a warning (once) or nothing; false after the error */
+bool check_dw_ustack_allowed(struct check *ck, const struct val *node);
 struct type *check_builtin(struct check *ck, struct val *node,
 			   const char *name, bool *known);
 /* builtins.c: ppid/pcomm become task field accesses (true if rewritten) */

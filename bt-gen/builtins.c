@@ -16,6 +16,7 @@
 
 #include "async.h"
 #include "diag.h"
+#include "dwunwind.h"
 #include "gen.h"
 
 /* struct pt_regs on x86_64: offsets of di si dx cx r8 r9, and ax */
@@ -308,10 +309,31 @@ static struct gv stack_len(struct gen *g, const struct val *e)
 	struct type *st = gen_type_of(g, call_arg(e, 0));
 	int64_t limit = st->limit > 0 && st->limit < GEN_STACK_DEPTH ?
 			st->limit : GEN_STACK_DEPTH;
-	LLVMValueRef args[4], n;
+	LLVMValueRef args[4], n, vals[2];
+	LLVMBasicBlockRef dw = NULL, fp = NULL, done = NULL, from[2];
 
 	if (st->kind != TY_KSTACK && st->kind != TY_USTACK)
 		return expr_unsupported(g, e, "len() of this value");
+	/* a ustack value may be a dw_ustack, whose frames are in bt_dw_stacks:
+	 * counted there */
+	if (st->kind == TY_USTACK && g->dw_stacks.global) {
+		struct gv v = expr_gen(g, call_arg(e, 0));
+		LLVMValueRef kind;
+
+		dw = gen_block(g, "len_dw");
+		fp = gen_block(g, "len_fp");
+		done = gen_block(g, "len_done");
+		kind = LLVMBuildLoad2(g->b, gen_int_type(g, 4),
+				      gen_ptr_add(g, v.v, 12), "");
+		LLVMSetAlignment(kind, 4);
+		LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, kind,
+				gen_const(g, 4, DW_STACK_KIND), ""), dw, fp);
+		LLVMPositionBuilderAtEnd(g->b, dw);
+		vals[0] = dwunwind_len(g, v.v, limit);
+		from[0] = LLVMGetInsertBlock(g->b);
+		LLVMBuildBr(g->b, done);
+		LLVMPositionBuilderAtEnd(g->b, fp);
+	}
 	args[0] = g->ctxarg;
 	args[1] = gen_tmp(g, limit * 8);
 	args[2] = gen_const(g, 4, (uint64_t)(limit * 8));
@@ -322,6 +344,14 @@ static struct gv stack_len(struct gen *g, const struct val *e)
 	n = LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntSLT, n,
 			    gen_i64(g, 0), ""), gen_i64(g, 0), n, "");
 	n = LLVMBuildLShr(g->b, n, gen_i64(g, 3), "");
+	if (done) {
+		vals[1] = n;
+		from[1] = LLVMGetInsertBlock(g->b);
+		LLVMBuildBr(g->b, done);
+		LLVMPositionBuilderAtEnd(g->b, done);
+		n = LLVMBuildPhi(g->b, LLVMInt64TypeInContext(g->ctx), "len");
+		LLVMAddIncoming(n, vals, from, 2);
+	}
 	return expr_convert(g, (struct gv){ n, type_int(g->a, 8, true), 0 },
 			    gen_type_of(g, e));
 }
@@ -403,6 +433,8 @@ struct gv builtin_ident(struct gen *g, const struct val *e)
 		return args_value(g, e);
 	} else if (!strcmp(name, "kstack") || !strcmp(name, "ustack")) {
 		return stack_of(g, e);
+	} else if (!strcmp(name, "dw_ustack")) {
+		return dwunwind_stack(g, e, pid_tid(g, true, true));
 	} else if (!strcmp(name, "jiffies")) {
 		v = u64v(g, helper0(g, BPF_FUNC_jiffies64));
 	} else if (!strcmp(name, "ctx") && t->kind == TY_PTR) {
@@ -1529,6 +1561,8 @@ struct gv builtin_call(struct gen *g, const struct val *e)
 		name += 10;
 	if (!strcmp(name, "kstack") || !strcmp(name, "ustack"))
 		return stack_of(g, e);
+	if (!strcmp(name, "dw_ustack"))
+		return dwunwind_stack(g, e, pid_tid(g, true, true));
 	if (!strcmp(name, "pid") || !strcmp(name, "tid"))
 		return call_pid_tid(g, e);
 	if (!strcmp(name, "signal") || !strcmp(name, "signal_thread"))

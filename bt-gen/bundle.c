@@ -49,5 +49,13 @@ struct val *bundle_make(struct gen *g, const void *obj, size_t len)
 	val_set_str(g->a, b, "scratch", g->scratch.elf);
 	if (g->stacks.elf)
 		val_set_str(g->a, b, "stacks", g->stacks.elf);
+	if (g->dw_rows.elf) {
+		struct val *dw = val_map(g->a);
+
+		val_set_str(g->a, dw, "rows", g->dw_rows.elf);
+		val_set_str(g->a, dw, "pids", g->dw_pids.elf);
+		val_set_str(g->a, dw, "stacks", g->dw_stacks.elf);
+		val_set(g->a, b, "dwunwind", dw);
+	}
 	return b;
 }

@@ -16,6 +16,7 @@
  *   strings.c   strlen, strstr, str_concat, memcmp: byte scans
  *   seqprintf.c printf() in iter probes: bpf_seq_printf into the seq_file
  *   skboutput.c skboutput(): bpf_skb_output() into the perf buffer bt_skb
+ *   dwunwind.c  dw_ustack: the DWARF (CFI) unwinder the program runs
  *   async.c     cat, system, join, strftime, strerror & co, debugf,
  *               percpu_kaddr, tseries, cpid, exit's flag, the division-by-
  *               zero warning (async.h; async_tables.c its string tables)
@@ -132,6 +133,8 @@ struct gen {
 	struct gmap ringbuf, lost, globals, scratch;
 	struct gmap stacks;           /* declared only when stacks are used */
 	struct gmap skb;              /* bt_skb, only when skboutput is used */
+	/* dw_ustack's tables and stacks (share/dwunwind.h), when used */
+	struct gmap dw_rows, dw_pids, dw_stacks;
 	int64_t max_map_keys;
 
 	/* bundle tables being built */
@@ -272,6 +275,9 @@ void btf_debug_finish(struct gen *g);
 
 /* maps.c */
 int maps_declare(struct gen *g);
+/* declare one of bt's own maps (with its BTF) */
+void maps_own(struct gen *g, struct gmap *m, const char *elf, int type,
+	      int64_t max, struct type *key, struct type *val);
 struct gmap *maps_find(struct gen *g, const char *name);
 int maps_index(struct gen *g, const struct gmap *m);
 struct gv maps_read(struct gen *g, const struct val *mapnode);
@@ -385,6 +391,13 @@ struct gv strings_memcmp(struct gen *g, const struct val *e);
 
 /* seqprintf.c: a printf() call with bt-check's "seq" translation */
 struct gv seqprintf_call(struct gen *g, const struct val *e);
+/* dwunwind.c: dw_ustack's value for the process pid (an i64, the pid
+ * bt-load sees); its maps, declared when the program uses it */
+struct gv dwunwind_stack(struct gen *g, const struct val *e,
+			 LLVMValueRef pid);
+void dwunwind_declare_maps(struct gen *g);
+/* the frames (up to limit) of the dw_ustack value at v (an i64 count) */
+LLVMValueRef dwunwind_len(struct gen *g, LLVMValueRef v, int64_t limit);
 
 /* bundle.c */
 struct val *bundle_make(struct gen *g, const void *obj, size_t len);

@@ -110,6 +110,13 @@ static void own_map(struct gen *g, struct gmap *m, const char *elf,
 	m->global = map_global(g, m);
 }
 
+void maps_own(struct gen *g, struct gmap *m, const char *elf, int type,
+	      int64_t max, struct type *key, struct type *val)
+{
+	own_map(g, m, elf, type, max, key, val);
+	btf_debug_map(g, m);
+}
+
 /* does the tree use (as an identifier or a call) name a or name b? */
 static bool uses_name(const struct val *v, const char *a, const char *b)
 {
@@ -208,6 +215,7 @@ int maps_declare(struct gen *g)
 			u32, u32);
 		btf_debug_map(g, &g->skb);
 	}
+	dwunwind_declare_maps(g);
 	/* the value type is set when every program is generated */
 	own_map(g, &g->scratch, "bt_scratch", GEN_MAP_PERCPU_ARRAY, 1, u32,
 		u64);

@@ -9,6 +9,12 @@
  * stdout is the events stream and is never handed to the child.  The child
  * gets SIGTERM if bt-load dies first.
  *
+ * With dw_ustack (l->child_traced), whose unwind tables need the
+ * libraries the command loads, the child instead execs at once under
+ * ptrace; child_run_to_entry() lets the dynamic loader map everything and
+ * stops it at its entry point (a breakpoint at AT_ENTRY, as upstream
+ * does), where it waits until child_release() detaches it.
+ *
  * -p: the process must exist; run.c stops when it is gone.
  */
 #include <errno.h>
@@ -18,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/user.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <wordexp.h>
@@ -46,6 +54,91 @@ static char *child_find(const char *argv0)
 	}
 	free(dirs);
 	return NULL;
+}
+
+/* AT_ENTRY of pid's auxiliary vector, 0 if unknown */
+static uint64_t child_entry(int pid)
+{
+	uint64_t av[2], entry = 0;
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/auxv", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	while (read(fd, av, sizeof(av)) == sizeof(av) && av[0])
+		if (av[0] == 9) {       /* AT_ENTRY */
+			entry = av[1];
+			break;
+		}
+	close(fd);
+	return entry;
+}
+
+/* wait for the traced child's next stop; its signal, or -1 once gone */
+static int child_wait_stop(int pid)
+{
+	int st;
+
+	if (waitpid(pid, &st, 0) != pid || !WIFSTOPPED(st))
+		return -1;
+	return WSTOPSIG(st);
+}
+
+/*
+ * The traced child stopped at its exec: put an int3 at its entry point,
+ * let it run there (the dynamic loader maps the libraries on the way),
+ * then take the breakpoint out and rewind rip.  It stays stopped.
+ */
+int child_run_to_entry(struct load *l, const char *what)
+{
+	int pid = l->child_pid, sig;
+	struct user_regs_struct regs;
+	uint64_t entry;
+	long word;
+
+	if (child_wait_stop(pid) != SIGTRAP)
+		goto gone;
+	entry = child_entry(pid);
+	errno = 0;
+	word = entry ? ptrace(PTRACE_PEEKTEXT, pid, (void *)entry, NULL) : 0;
+	if (!entry || errno ||
+	    ptrace(PTRACE_POKETEXT, pid, (void *)entry,
+		   (void *)((word & ~0xffL) | 0xcc)))
+		goto fail;
+	for (sig = 0;;) {
+		if (ptrace(PTRACE_CONT, pid, NULL, (void *)(long)sig))
+			goto fail;
+		sig = child_wait_stop(pid);
+		if (sig < 0)
+			goto gone;
+		if (sig != SIGTRAP)
+			continue;       /* delivered on the next PTRACE_CONT */
+		if (ptrace(PTRACE_GETREGS, pid, NULL, &regs))
+			goto fail;
+		if (regs.rip == entry + 1)
+			break;
+		sig = 0;
+	}
+	regs.rip = entry;
+	if (ptrace(PTRACE_POKETEXT, pid, (void *)entry, (void *)word) ||
+	    ptrace(PTRACE_SETREGS, pid, NULL, &regs))
+		goto fail;
+	return 0;
+fail:
+	diag_error((struct diag_loc){ 0 }, "cannot run '%s' to its entry point: %s",
+		   what, strerror(errno));
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	l->child_pid = 0;
+	return -ECHILD;
+gone:
+	diag_error((struct diag_loc){ 0 }, "the command '%s' ended before its entry point",
+		   what);
+	waitpid(pid, NULL, WNOHANG);
+	l->child_pid = 0;
+	return -ECHILD;
 }
 
 int child_start(struct load *l, const char *cmd, int stdout_fd)
@@ -93,8 +186,10 @@ int child_start(struct load *l, const char *cmd, int stdout_fd)
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGPIPE, SIG_DFL);
-		/* released (a byte) or bt-load gone (EOF): only a byte runs it */
-		if (read(pfd[0], &c, 1) != 1)
+		/* released (a byte) or bt-load gone (EOF): only a byte runs it;
+		 * a traced child stops at its exec instead */
+		if (l->child_traced ? ptrace(PTRACE_TRACEME, 0, NULL, NULL) :
+		    read(pfd[0], &c, 1) != 1)
 			_exit(127);
 		if (stdout_fd >= 0 && stdout_fd != 1 && dup2(stdout_fd, 1) < 0)
 			_exit(127);
@@ -108,6 +203,10 @@ int child_start(struct load *l, const char *cmd, int stdout_fd)
 	free(prog);
 	wordfree(&we);
 	l->child_pid = pid;
+	if (l->child_traced) {
+		close(pfd[1]);
+		return child_run_to_entry(l, cmd);
+	}
 	l->child_gate = pfd[1];
 	return 0;
 }
@@ -115,6 +214,14 @@ int child_start(struct load *l, const char *cmd, int stdout_fd)
 void child_release(struct load *l)
 {
 	char c = 1;
+
+	if (l->child_traced && l->child_pid > 0) {
+		l->child_traced = false;
+		if (ptrace(PTRACE_DETACH, l->child_pid, NULL, NULL))
+			fprintf(stderr, "ERROR: cannot start the command: %s\n",
+				strerror(errno));
+		return;
+	}
 
 	if (l->child_gate < 0)
 		return;
@@ -149,7 +256,8 @@ void child_stop(struct load *l)
 		l->child_gate = -1;
 	}
 	if (l->child_pid > 0) {
-		kill(l->child_pid, SIGTERM);
+		/* a child stopped under ptrace heeds only SIGKILL */
+		kill(l->child_pid, l->child_traced ? SIGKILL : SIGTERM);
 		waitpid(l->child_pid, NULL, 0);
 		l->child_pid = 0;
 	}

@@ -24,6 +24,7 @@
  *                     test: probes and report each
  *   signals.c         SIGINT/SIGTERM/SIGPIPE
  *   child.c           the process of -c CMD / -p PID
+ *   dwunwind.c        dw_ustack's unwind tables from the targets' CFI
  *
  * Ownership: struct load and everything the bundle describes live in
  * load->arena for the whole run; events are built in load->ev, which
@@ -39,6 +40,7 @@
 
 #include "arena.h"
 #include "diag.h"
+#include "dwunwind.h"
 #include "type.h"
 #include "val.h"
 #include "wire.h"
@@ -122,6 +124,8 @@ struct load_map {
 	size_t key_size, val_size;  /* as the kernel has them */
 };
 
+#define LOAD_MAX_DWARF_PIDS 64
+
 struct load {
 	struct arena *arena;        /* the bundle and its types */
 	const struct val *hdr;
@@ -198,7 +202,44 @@ struct load {
 	int child_pid;              /* -c: the command's process, 0 if none */
 	int child_gate;             /* -c: write end of its start pipe, or -1 */
 	int ncpus;                  /* possible CPUs (per-CPU map values) */
+	bool child_traced;          /* -c with dw_ustack: stopped (ptrace) at
+				       its entry point until released */
+	int dwarf_pids[LOAD_MAX_DWARF_PIDS + 2];  /* --dwarf-pid, -p, -c */
+	int ndwarf_pids;
 };
+
+/* dwunwind.c: the tables (share/dwunwind.h) as bt-load builds them */
+struct dw_file {
+	uint64_t dev, ino;
+	uint32_t lo, hi;            /* its rows */
+};
+struct dw_pid {
+	uint32_t pid;
+	struct dw_proc proc;        /* the value of bt_dw_pids[pid] */
+};
+struct dw_tables {
+	struct dw_row *rows;
+	size_t nrows, caprows;
+	struct dw_file *files;
+	size_t nfiles;
+	struct dw_pid *pids;
+	size_t npids;
+};
+typedef struct Dwarf_Frame_s Dwarf_Frame;
+typedef struct Elf Elf;
+void dwunwind_classify(Dwarf_Frame *f, struct dw_row *r);
+/* the rows of elf's executable segments; *lo, *hi: their range */
+int dwunwind_add_elf(struct dw_tables *t, Elf *elf, uint32_t *lo,
+		     uint32_t *hi);
+/* the executable mappings of pid and the rows of their files */
+int dwunwind_add_pid(struct dw_tables *t, int pid);
+const struct dw_row *dwunwind_find(const struct dw_tables *t, uint32_t lo,
+				   uint32_t hi, uint64_t a);
+void dwunwind_free(struct dw_tables *t);
+/* with a bundle "dwunwind": build the targets' tables and size the maps
+ * (after object_open), write them (after object_load) */
+int dwunwind_prepare(struct load *l);
+int dwunwind_fill(struct load *l);
 
 /* bundle.c */
 int bundle_read(struct load *l, const struct val *hdr,
@@ -340,6 +381,8 @@ struct val *symbolize_cgroup(struct arena *a, uint64_t id);
 /* NULL-free: an array of frames, or nil when the stack cannot be read */
 struct val *symbolize_stack(struct arena *a, const struct type *t,
 			    const void *p);
+/* the stack maps: bt_stacks (u32 ids) and bt_dw_stacks (dw_ustack) */
+void symbolize_set_dw_stackmap(int fd);
 /* usym.c: 0 and the symbol, offset into it and file of a user address
  * of process pid, or -ENOENT; the strings live until usym_free() */
 int usym_resolve(uint32_t pid, uint64_t addr, const char **name,
@@ -422,6 +465,9 @@ int signals_take_pending(void);
 
 /* child.c: -c CMD and -p PID */
 int child_start(struct load *l, const char *cmd, int stdout_fd);
+/* the traced -c child (l->child_traced), stopped at its exec: run it to
+ * its entry point and leave it stopped there */
+int child_run_to_entry(struct load *l, const char *what);
 void child_release(struct load *l);
 bool child_exited(struct load *l);
 void child_stop(struct load *l);

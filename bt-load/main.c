@@ -31,6 +31,9 @@ static const char usage_text[] =
 	"  -p, --pid PID     uprobes trace only PID; stop when PID exits\n"
 	"  -c, --cmd CMD     start CMD once attached (uprobes trace only it);\n"
 	"                    stop when it exits\n"
+	"      --dwarf-pid PID  a process whose stacks dw_ustack unwinds (its\n"
+	"                    unwind tables are read at start); repeatable; -p\n"
+	"                    and -c count as such\n"
 	"      --comm NAME   the process name begin/end probes see as comm\n"
 	"                    (the bpftrace driver passes 'bpftrace')\n"
 	"      --cmd-stdout FD  CMD's stdout (default: fd 3 when open, as the\n"
@@ -165,6 +168,7 @@ static int load_main(int argc, char **argv)
 		{ "mode", required_argument, NULL, 'M' },
 		{ "wait-for", required_argument, NULL, 'F' },
 		{ "no-feature", required_argument, NULL, 'X' },
+		{ "dwarf-pid", required_argument, NULL, 'D' },
 		{ 0 }
 	};
 	struct load l = { 0 };
@@ -198,6 +202,21 @@ static int load_main(int argc, char **argv)
 		case 'c':
 			l.cmd = optarg;
 			break;
+		case 'D': {
+			long pid = strtol(optarg, &end, 10);
+
+			if (*end || pid <= 0 || pid > 4194304)
+				cli_usage_error("'%s' is not a process id", optarg);
+			if (l.ndwarf_pids == LOAD_MAX_DWARF_PIDS)
+				cli_usage_error("more than %d --dwarf-pid options",
+						LOAD_MAX_DWARF_PIDS);
+			if (kill((pid_t)pid, 0) && errno == ESRCH) {
+				fprintf(stderr, "ERROR: no process with pid %ld\n", pid);
+				return EXIT_USAGE;
+			}
+			l.dwarf_pids[l.ndwarf_pids++] = (int)pid;
+			break;
+		}
 		case 'W':
 			l.wait = true;
 			break;

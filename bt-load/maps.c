@@ -46,6 +46,19 @@ int maps_open(struct load *l)
 		}
 		symbolize_set_stackmap(bpf_map__fd(sm), bpf_map__value_size(sm));
 	}
+	if (val_get(l->bundle, "dwunwind")) {
+		const char *dw = val_get_str(val_get(l->bundle, "dwunwind"),
+					     "stacks");
+		struct bpf_map *sm = dw ? bpf_object__find_map_by_name(l->obj,
+							dw) : NULL;
+
+		if (!sm || bpf_map__value_size(sm) != DW_STACK_FRAMES * 8) {
+			fprintf(stderr, "bt-load: malformed bundle: no dw_ustack stack map '%s' in the ELF object\n",
+				dw ? dw : "");
+			return -EBADMSG;
+		}
+		symbolize_set_dw_stackmap(bpf_map__fd(sm));
+	}
 	l->ncpus = libbpf_num_possible_cpus();
 	if (l->ncpus <= 0) {
 		fprintf(stderr, "ERROR: cannot count the possible CPUs: %s\n",

@@ -1,7 +1,9 @@
 /*
  * run.c - one run of a bundle, in the order bpftrace does it:
  *
- *   check kernel features -> open and load the object -> write bt_globals
+ *   check kernel features -> open the object -> (dw_ustack: start a -c
+ *   command, stopped at its entry; build the unwind tables) -> load it
+ *   -> (write the unwind tables) -> write bt_globals
  *   -> header and meta events -> run begin programs (their output held)
  *   -> attach every other probe -> `attached` event, flushed at once ->
  *   start -c CMD -> run iter probes -> poll the ring buffer until exit(), SIGINT/SIGTERM, a
@@ -353,11 +355,28 @@ int run_bundle(struct load *l)
 	/* multi links need their programs loaded for them */
 	if ((err = multi_plan(l)))
 		return status_of(err);
+	/* dw_ustack reads the -c command's tables once its libraries are
+	 * mapped: it starts now, stopped at its entry point (child.c) */
+	if (val_get(l->bundle, "dwunwind") && l->cmd && !l->dry_run &&
+	    l->mode == MODE_RUN) {
+		l->child_traced = true;
+		if ((err = child_start(l, l->cmd, l->cmd_stdout)))
+			return err == -ENOENT || err == -EINVAL ? EXIT_USAGE :
+			       EXIT_SYSTEM;
+	}
+	if ((err = dwunwind_prepare(l))) {
+		child_stop(l);
+		return err == -ESRCH ? 1 : status_of(err);
+	}
 	if ((err = object_load(l)) || (err = maps_open(l)) ||
-	    (err = object_set_globals(l)) || (err = ringbuf_open(l)))
+	    (err = object_set_globals(l)) || (err = ringbuf_open(l)) ||
+	    (err = dwunwind_fill(l))) {
+		child_stop(l);
 		return status_of(err);
+	}
 
-	if (l->cmd && !l->dry_run && l->mode == MODE_RUN && (err = child_start(l, l->cmd, l->cmd_stdout)))
+	if (l->cmd && !l->child_pid && !l->dry_run && l->mode == MODE_RUN &&
+	    (err = child_start(l, l->cmd, l->cmd_stdout)))
 		return err == -ENOENT || err == -EINVAL ? EXIT_USAGE : EXIT_SYSTEM;
 	actions_set_cpid(l);
 

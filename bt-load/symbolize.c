@@ -73,6 +73,12 @@ static void ksyms_load(void)
 
 static int stack_fd = -1;
 static size_t stack_size;
+static int dw_stack_fd = -1;     /* dw_ustack's frames, by u64 id */
+
+void symbolize_set_dw_stackmap(int fd)
+{
+	dw_stack_fd = fd;
+}
 
 void symbolize_set_stackmap(int fd, size_t value_size)
 {
@@ -294,22 +300,35 @@ struct val *symbolize_stack(struct arena *a, const struct type *t,
 	struct val *frames;
 	uint64_t *addrs;
 	int64_t id;
-	uint32_t pid = 0, id32;
+	uint32_t pid = 0, id32, kind = 0;
 	size_t i, n;
 
-	if (stack_fd < 0 || !stack_size)
-		return val_nil(a);
 	memcpy(&id, p, 8);
-	if (user)
+	if (user) {
 		memcpy(&pid, (const char *)p + 8, 4);
-	frames = val_arr(a);
-	if (id < 0)
-		return frames;   /* no stack (e.g. -EFAULT: no user stack) */
-	id32 = (uint32_t)id;
-	addrs = arena_alloc(a, stack_size);
-	if (bpf_map_lookup_elem(stack_fd, &id32, addrs))
-		return frames;
-	n = stack_size / 8;
+		memcpy(&kind, (const char *)p + 12, 4);
+	}
+	if (kind == DW_STACK_KIND) {
+		/* dw_ustack: the frames in bt_dw_stacks, under the u64 id */
+		n = DW_STACK_FRAMES;
+		if (dw_stack_fd < 0)
+			return val_nil(a);
+		frames = val_arr(a);
+		addrs = arena_alloc(a, n * 8);
+		if (id < 0 || bpf_map_lookup_elem(dw_stack_fd, &id, addrs))
+			return frames;
+	} else {
+		if (stack_fd < 0 || !stack_size)
+			return val_nil(a);
+		frames = val_arr(a);
+		if (id < 0)
+			return frames;   /* no stack (e.g. -EFAULT: no user stack) */
+		id32 = (uint32_t)id;
+		addrs = arena_alloc(a, stack_size);
+		if (bpf_map_lookup_elem(stack_fd, &id32, addrs))
+			return frames;
+		n = stack_size / 8;
+	}
 	if (t->limit > 0 && (size_t)t->limit < n)
 		n = t->limit;
 	for (i = 0; i < n && addrs[i]; i++) {

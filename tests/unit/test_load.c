@@ -724,6 +724,87 @@ START_TEST(skboutput_bundle_bad)
 				     "\"perfbuf\":\"p\",\"skboutput\":[{\"file\":\"x\",\"offset\":-1}]}"), -EBADMSG);
 	ck_assert_int_eq(read_bundle(&l, HDR "{\"elf\":{\"$bin\":\"00\"},\"probes\":[],"
 				     "\"perfbuf\":\"p\",\"skboutput\":{}}"), -EBADMSG);
+/* the unwind tables of this very process (dw_ustack's, bt-load/dwunwind.c) */
+extern char _start[];
+
+__attribute__((noinline)) static int dw_probe_fn(int x)
+{
+	return x * 3 + 1;
+}
+
+/* the row at pc in pid's tables, NULL when no mapping holds pc */
+static const struct dw_row *dw_row_at(const struct dw_tables *t,
+				      const struct dw_proc *p, uint64_t pc)
+{
+	uint64_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (pc >= p->m[i].start && pc < p->m[i].end)
+			return dwunwind_find(t, p->m[i].lo, p->m[i].hi,
+					     pc - p->m[i].bias);
+	return NULL;
+}
+
+START_TEST(dwunwind_own_tables)
+{
+	struct dw_tables t = { 0 };
+	const struct dw_proc *p;
+	const struct dw_row *r;
+	uint64_t i;
+
+	ck_assert_int_eq(dw_probe_fn(2), 7);
+	ck_assert_int_eq(dwunwind_add_pid(&t, getpid()), 0);
+	ck_assert_uint_eq(t.npids, 1);
+	p = &t.pids[0].proc;
+	/* this program and libc at least, each with rows */
+	ck_assert_uint_ge(p->n, 2);
+	for (i = 0; i < p->n; i++) {
+		ck_assert_uint_lt(p->m[i].lo, p->m[i].hi);
+		ck_assert_uint_le(p->m[i].hi, t.nrows);
+		if (i)
+			ck_assert_uint_gt(p->m[i].start, p->m[i - 1].start);
+	}
+	/* rows of one file rise */
+	for (i = p->m[0].lo + 1; i < p->m[0].hi; i++)
+		ck_assert_uint_gt(t.rows[i].pc, t.rows[i - 1].pc);
+	/* at a function's first instruction the CFA is rsp + 8 */
+	r = dw_row_at(&t, p, (uint64_t)(uintptr_t)dw_probe_fn);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(r->cfa_kind, DW_CFA_RSP);
+	ck_assert_int_eq(r->cfa_off, 8);
+	ck_assert_int_eq(r->rbp_kind, DW_RBP_SAME);
+	/* the same in a library */
+	r = dw_row_at(&t, p, (uint64_t)(uintptr_t)getpid);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(r->cfa_kind, DW_CFA_RSP);
+	ck_assert_int_eq(r->cfa_off, 8);
+	/* _start's return address is undefined: the outermost frame */
+	r = dw_row_at(&t, p, (uint64_t)(uintptr_t)_start);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(r->cfa_kind, DW_CFA_OUTERMOST);
+	/* ld's lazy PLT (16-byte entries) has the CFA expression of the
+	 * PLT rule, recognised with its threshold */
+	{
+		uint64_t nplt = 0;
+
+		for (i = p->m[0].lo; i < p->m[0].hi; i++)
+			if (t.rows[i].cfa_kind == DW_CFA_PLT) {
+				ck_assert_uint_ge(t.rows[i].plt_threshold, 10);
+				ck_assert_uint_le(t.rows[i].plt_threshold, 11);
+				nplt++;
+			}
+		ck_assert_uint_ge(nplt, 1);
+	}
+	/* below a file's first row there is none */
+	ck_assert_ptr_null(dwunwind_find(&t, p->m[0].lo, p->m[0].hi,
+					 t.rows[p->m[0].lo].pc - 1));
+	/* a second process mapping the same files shares their rows */
+	ck_assert_int_eq(dwunwind_add_pid(&t, getpid()), 0);
+	ck_assert_uint_eq(t.npids, 2);
+	ck_assert_uint_eq(t.pids[1].proc.n, t.pids[0].proc.n);
+	ck_assert_uint_eq(t.pids[1].proc.m[0].lo, t.pids[0].proc.m[0].lo);
+	ck_assert_int_eq(dwunwind_add_pid(&t, 0x7ffffff0), -ENOENT);
+	dwunwind_free(&t);
 }
 END_TEST
 
@@ -756,6 +837,7 @@ int main(void)
 	tcase_add_test(tc, pcap_write_error_sticks);
 	tcase_add_test(tc, skboutput_samples);
 	tcase_add_test(tc, skboutput_bundle_bad);
+	tcase_add_test(tc, dwunwind_own_tables);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
