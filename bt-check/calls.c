@@ -758,10 +758,8 @@ static struct type *call_comm(struct check *ck, struct val *call,
 		check_error(ck, call, "Only integer supported for comm()'s pid");
 		return type_string(ck->a, 64);
 	}
-	/* bpf_task_from_pid is a kfunc: tracing-type programs only */
-	if (!ck->prov || (strcmp(ck->prov->name, "iter") &&
-			  strcmp(ck->prov->name, "fentry") &&
-			  strcmp(ck->prov->name, "fexit"))) {
+	/* bpf_task_from_pid is a kfunc: only where the kernel allows it */
+	if (!check_btf_kfunc_allowed(ck, "bpf_task_from_pid")) {
 		const char *pt = check_provider_name(ck);
 
 		/* upstream names the probetype, "special" for begin/end */
@@ -1287,7 +1285,8 @@ static struct type *call_is_scalar(struct check *ck, struct val *call,
 	return call_fold_bool(ck, call, !m->used_keyed);
 }
 
-/* kfunc_exist("f") / kfunc_allowed("f"): the kfunc is in vmlinux BTF */
+/* kfunc_exist("f"): the kfunc is in vmlinux BTF; kfunc_allowed("f"): and
+ * this probe's program type may call it */
 static struct type *call_kfunc_exist(struct check *ck, struct val *call,
 				     struct val *args, struct val *assign_map)
 {
@@ -1298,6 +1297,8 @@ static struct type *call_kfunc_exist(struct check *ck, struct val *call,
 			    val_get_str(call, "name"));
 		return type_new(ck->a, TY_BOOL);
 	}
+	if (!strcmp(val_get_str(call, "name"), "kfunc_allowed"))
+		return call_fold_bool(ck, call, check_btf_kfunc_allowed(ck, fn));
 	return call_fold_bool(ck, call, check_btf_func_exists(fn));
 }
 

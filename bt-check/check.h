@@ -231,6 +231,9 @@ struct type *check_struct_full(struct check *ck, struct type *st);
 bool check_btf_available(void);
 /* a function (kfunc) of vmlinux BTF by name */
 bool check_btf_func_exists(const char *name);
+/* kfunc_allowed(): may this probe's program type call kfunc name (the
+ * kernel is asked, btf.c) */
+bool check_btf_kfunc_allowed(struct check *ck, const char *name);
 /* the type of a vmlinux BTF variable (per-CPU data), or NULL */
 struct type *check_btf_var(struct check *ck, const char *name);
 /* a typedef of vmlinux BTF (`loff_t`) as a bt type, or NULL */

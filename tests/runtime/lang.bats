@@ -373,3 +373,12 @@ tracepoint:syscalls:sys_enter_openat /pid == cpid && strcontains(str(args.filena
 	grep -q "bpf_trace_printk: $tag -1 2 x" /sys/kernel/debug/tracing/trace
 	grep -q "bpf_trace_printk: $tag one ff" /sys/kernel/debug/tracing/trace
 }
+
+@test "kfunc_allowed asks the kernel per program type; comm(pid) works where bpf_task_from_pid is allowed" {
+	run --separate-stderr timeout "$LIMIT" "$BT" -q -e 'begin { printf("%d %d\n", kfunc_allowed("bpf_task_from_pid"), kfunc_exist("bpf_task_from_pid")); exit(); }'
+	[ "$status" -eq 0 ]
+	[ "$output" = "0 1" ]
+	run --separate-stderr timeout "$LIMIT" "$BT" -q -e 'tracepoint:syscalls:sys_enter_exit_group /pid == cpid/ { printf("%d %s\n", kfunc_allowed("bpf_task_from_pid"), comm(pid)); exit(); }' -c /bin/true
+	[ "$status" -eq 0 ]
+	[ "$output" = "1 true" ]
+}
