@@ -11,11 +11,14 @@
  * attach_uprobe_offsets() computes.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <string.h>
 
 #include <bpf/libbpf.h>
 
 #include "load.h"
+#include "zip.h"
 
 /*
  * What bpftrace checks before attaching: an offset must stay inside its
@@ -106,9 +109,67 @@ int attach_uprobe_pid(const struct load *l, const struct val *ap)
  * made a file offset: what libbpf computes from func_name for a single
  * link, done here for a multi link, which takes file offsets only.
  */
+static int uprobe_file_offsets(struct load *l, struct load_probe *p,
+			       const struct val *ap, uint64_t *offset,
+			       uint64_t *ref_ctr);
+
+const char *attach_uprobe_file(struct load *l, const char *target)
+{
+	char archive[4096];
+	const char *member;
+
+	if (!target || zip_path_split(target, archive, sizeof(archive),
+				      &member) <= 0)
+		return target;
+	return arena_strdup(l->arena, archive);
+}
+
+/* where the member of "ARCHIVE!/MEMBER" starts in ARCHIVE (0: a file) */
+static int zip_base(struct load *l, struct load_probe *p,
+		    const struct val *ap, const char *path, uint64_t *base)
+{
+	char archive[4096];
+	const char *member;
+	uint64_t size;
+	int fd, err;
+
+	*base = 0;
+	if (zip_path_split(path, archive, sizeof(archive), &member) <= 0)
+		return 0;
+	fd = open(archive, O_RDONLY | O_CLOEXEC);
+	err = fd < 0 ? -errno : zip_member_find(fd, member, base, &size);
+	if (fd >= 0)
+		close(fd);
+	if (err)
+		attach_report(l, p->loc, "cannot attach probe '%s': %s%s",
+			      attach_describe(l->arena, ap),
+			      err == -ENOTSUP ? "the member is compressed in the ZIP archive (it must be stored: zip -0)" :
+			      "no such member in the ZIP archive: ",
+			      err == -ENOTSUP ? "" : attach_strerror(err));
+	return err;
+}
+
 int attach_uprobe_offsets(struct load *l, struct load_probe *p,
 			  const struct val *ap, uint64_t *offset,
 			  uint64_t *ref_ctr)
+{
+	const char *path = val_get_str(ap, "target");
+	uint64_t base;
+	int err;
+
+	if ((err = uprobe_file_offsets(l, p, ap, offset, ref_ctr)))
+		return err;
+	if (path && (err = zip_base(l, p, ap, path, &base)))
+		return err;
+	if (path)
+		*offset += base;
+	return 0;
+}
+
+/* the file offset of an attach point within its target (a ZIP member's own) */
+static int uprobe_file_offsets(struct load *l, struct load_probe *p,
+			       const struct val *ap, uint64_t *offset,
+			       uint64_t *ref_ctr)
 {
 	const char *path = val_get_str(ap, "target");
 	const char *func = val_get_str(ap, "func");
@@ -168,6 +229,27 @@ int attach_uprobe(struct load *l, struct load_probe *p, const struct val *ap)
 		attach_report(l, p->loc, "probe '%s' lacks a binary or a symbol",
 			   attach_describe(l->arena, ap));
 		return -EINVAL;
+	}
+	if (strstr(path, "!/")) {
+		/* in a ZIP archive: libbpf cannot read the member, so the
+		 * offset in the archive is computed here */
+		uint64_t off;
+
+		if ((err = attach_uprobe_offsets(l, p, ap, &off, &ref_ctr)))
+			return err;
+		opts.retprobe = !strcmp(prov, "uretprobe");
+		opts.ref_ctr_offset = ref_ctr;
+		opts.bpf_cookie = p->ap_cookie;
+		link = bpf_program__attach_uprobe_opts(p->bpf, pid,
+			attach_uprobe_file(l, path), off, &opts);
+		if (!link) {
+			err = -errno;
+			attach_report(l, p->loc, "cannot attach probe '%s': %s",
+				      attach_describe(l->arena, ap),
+				      attach_strerror(err));
+			return err;
+		}
+		return attach_add_link(l, link);
 	}
 	if (strcmp(prov, "usdt") && (err = uprobe_check(l, p, ap, path, func,
 							 &addr)))

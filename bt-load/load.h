@@ -298,6 +298,8 @@ int attach_uprobe(struct load *l, struct load_probe *p, const struct val *ap);
 /* the file offset a uprobe, uretprobe or usdt attach point goes to and
  * its semaphore's file offset (0: none), after bpftrace's checks; 0 or a
  * negative errno after attach_report() */
+/* the file a uprobe link names: a ZIP member's archive, else target */
+const char *attach_uprobe_file(struct load *l, const char *target);
 int attach_uprobe_offsets(struct load *l, struct load_probe *p,
 			  const struct val *ap, uint64_t *offset,
 			  uint64_t *ref_ctr);

@@ -196,7 +196,7 @@ static int multi_link(struct load *l, struct load_probe *p,
 
 	if (p->multi == MULTI_UPROBE) {
 		struct multilink_uprobe u = {
-			.path = g->path, .offsets = g->offsets + from,
+			.path = attach_uprobe_file(l, g->path), .offsets = g->offsets + from,
 			.cookies = cookies, .cnt = (uint32_t)cnt,
 			.retprobe = g->retprobe, .pid = g->pid > 0 ? g->pid : 0,
 		};

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "load.h"
+#include "zip.h"
 
 #define USYM_PROCS 16
 #define USYM_FILES 64
@@ -186,6 +187,7 @@ static struct usym_file *file_get(uint32_t pid, const char *path)
 {
 	struct usym_file *f;
 	char full[4200];
+	void *image = NULL;
 	size_t i, nph;
 	Elf *elf;
 	int fd;
@@ -202,15 +204,26 @@ static struct usym_file *file_get(uint32_t pid, const char *path)
 	f->path = strdup(path);
 	if (!f->path)
 		return NULL;
-	snprintf(full, sizeof(full), "/proc/%u/root%s", pid, path);
-	fd = pid ? open(full, O_RDONLY | O_CLOEXEC) : -1;
-	f->open_path = strdup(fd >= 0 ? full : path);
-	if (fd < 0)
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return f;   /* known to have no symbols */
 	elf_version(EV_CURRENT);
-	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (strstr(path, "!/")) {
+		/* a library stored in a ZIP archive (share/zip.h) */
+		uint64_t off;
+		size_t len;
+
+		f->open_path = strdup(path);
+		fd = -1;
+		elf = zip_read_member(path, &image, &len, &off) ? NULL :
+		      elf_memory(image, len);
+	} else {
+		snprintf(full, sizeof(full), "/proc/%u/root%s", pid, path);
+		fd = pid ? open(full, O_RDONLY | O_CLOEXEC) : -1;
+		f->open_path = strdup(fd >= 0 ? full : path);
+		if (fd < 0)
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return f;   /* known to have no symbols */
+		elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	}
 	if (elf && elf_kind(elf) == ELF_K_ELF && !elf_getphdrnum(elf, &nph)) {
 		for (i = 0; i < nph && f->nloads < 16; i++) {
 			GElf_Phdr ph;
@@ -227,7 +240,9 @@ static struct usym_file *file_get(uint32_t pid, const char *path)
 	}
 	if (elf)
 		elf_end(elf);
-	close(fd);
+	free(image);
+	if (fd >= 0)
+		close(fd);
 	return f;
 }
 

@@ -8,7 +8,8 @@
 #include <gelf.h>
 #include <libelf.h>
 
-/* 0 with *fd and *elf set, -errno, or -ENOEXEC when not an ELF file */
+/* 0 with *fd and *elf set (*fd -1 for "ARCHIVE!/MEMBER", a library in a
+ * ZIP archive), -errno, or -ENOEXEC when not an ELF file */
 int elffile_open(const char *path, int *fd, Elf **elf);
 void elffile_close(int fd, Elf *elf);
 

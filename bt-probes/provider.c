@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "provider.h"
+#include "zip.h"
 
 bool provider_unsafe;
 
@@ -152,6 +153,17 @@ static int provider_pid_maps(struct arena *a, const char ***out)
 	return (int)n;
 }
 
+/* a file, or the archive of "ARCHIVE!/MEMBER" (a library in a ZIP) */
+static bool provider_path_exists(const char *path)
+{
+	char archive[PATH_MAX];
+	const char *member;
+
+	if (zip_path_split(path, archive, sizeof(archive), &member) > 0)
+		return access(archive, F_OK) == 0;
+	return access(path, F_OK) == 0;
+}
+
 /* a path as the traced process sees it, reachable from here */
 static const char *provider_in_pid_root(struct arena *a, const char *p)
 {
@@ -201,7 +213,7 @@ int provider_binaries(struct arena *a, const char *bin, const char ***out)
 
 		if (!p && provider_pid && bin[0] == '/')
 			p = arena_printf(a, "/proc/%d/root%s", provider_pid, bin);
-		if (!p || access(p, F_OK))
+		if (!p || !provider_path_exists(p))
 			return 0;
 		v = arena_alloc(a, sizeof(*v));
 		v[0] = p;

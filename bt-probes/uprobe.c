@@ -32,6 +32,7 @@
 #include "dwarfinfo.h"
 #include "elffile.h"
 #include "provider.h"
+#include "zip.h"
 
 struct uprobe_sym {
 	const char *name;
@@ -59,9 +60,14 @@ const char *uprobe_resolve_binary(struct arena *a, const char *bin)
 		"/lib64", "/usr/lib64", "/lib", "/usr/lib", "/usr/local/lib",
 	};
 	char buf[PATH_MAX];
-	const char *path;
+	const char *path, *member;
 	size_t i;
 
+	/* a library in a ZIP archive: the archive is resolved */
+	if (zip_path_split(bin, buf, sizeof(buf), &member) > 0) {
+		path = uprobe_resolve_binary(a, arena_strdup(a, buf));
+		return path ? arena_printf(a, "%s!/%s", path, member) : NULL;
+	}
 	if (strchr(bin, '/')) {
 		if (realpath(bin, buf))
 			return arena_strdup(a, buf);
@@ -250,7 +256,13 @@ static int uprobe_expand_path(const struct provider *p, struct arena *a,
 			return 0;
 		snprintf(err->msg, sizeof(err->msg),
 			 "could not read the symbols of '%s': %s", path,
-			 strerror(-n));
+			 strstr(path, "!/") && n == -ENOTSUP ?
+			 "the ZIP member is compressed" :
+			 strstr(path, "!/") && n == -ENOENT ?
+			 "no such member in the ZIP archive" : strerror(-n));
+		if (strstr(path, "!/") && (n == -ENOTSUP || n == -ENOENT))
+			snprintf(err->hint, sizeof(err->hint),
+				 "uprobes reach libraries stored uncompressed in the archive (zip -0, or zipalign)");
 		return n;
 	}
 	qsort(syms, n, sizeof(*syms), uprobe_sym_cmp);
