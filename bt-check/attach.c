@@ -5,7 +5,9 @@
  * retval) split into one probe per expanded attach point (WIRE.md), or,
  * when it depends only through `probe`, kept whole and marked "cookie".
  * A rawtracepoint probe calling skboutput() is split too and marked
- * "tp_btf" (check_needs_tp_btf).
+ * "tp_btf" (check_needs_tp_btf), and so is every probe with fentry/fexit
+ * attach points among others (the kernel binds such a program to one
+ * function).
  */
 #include <ctype.h>
 #include <regex.h>
@@ -89,6 +91,24 @@ static bool check_needs_tp_btf(const struct val *probe, const struct val *exp)
 		const char *p = val_get_str(exp->items[i], "provider");
 
 		if (p && !strcmp(p, "rawtracepoint"))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * fentry and fexit programs are bound to their target function (in
+ * vmlinux or in a running BPF program) when the kernel loads them: a
+ * probe with one of them among several attach points is split.
+ */
+static bool check_has_fentry(const struct val *exp)
+{
+	size_t i;
+
+	for (i = 0; i < exp->n; i++) {
+		const char *p = val_get_str(exp->items[i], "provider");
+
+		if (p && (!strcmp(p, "fentry") || !strcmp(p, "fexit")))
 			return true;
 	}
 	return false;
@@ -387,6 +407,60 @@ static int check_unique_name(struct check *ck, struct val *seen,
 	return -EINVAL;
 }
 
+/* the first identifier `name` in node, or NULL */
+static struct val *check_find_ident(struct val *node, const char *name)
+{
+	const char *k, *n;
+	struct val *hit;
+	size_t i;
+
+	if (!node || (node->kind != VAL_ARR && node->kind != VAL_MAP))
+		return NULL;
+	if (node->kind == VAL_MAP) {
+		k = val_get_str(node, "k");
+		n = val_get_str(node, "name");
+		if (k && n && !strcmp(k, "ident") && !strcmp(n, name))
+			return node;
+	}
+	for (i = 0; i < node->n; i++) {
+		hit = check_find_ident(node->kind == VAL_ARR ? node->items[i]
+							     : node->kv[i].v,
+				       name);
+		if (hit)
+			return hit;
+	}
+	return NULL;
+}
+
+/*
+ * fentry:bpf and fexit:bpf have no `args` (upstream's rule): said before
+ * expanding, so the error does not depend on which programs run.  True
+ * when the probe has such an attach point and uses `args`.
+ */
+static bool check_bpf_args(struct check *ck, struct val *probe)
+{
+	struct val *atts = val_get(probe, "attach"), *use;
+	size_t j;
+
+	for (j = 0; atts && atts->kind == VAL_ARR && j < atts->n; j++) {
+		const struct provider *p = provider_find(
+			val_get_str(atts->items[j], "provider"));
+
+		if ((p != &provider_fentry && p != &provider_fexit) ||
+		    !fentry_bpf_variant(val_get(atts->items[j], "parts")))
+			continue;
+		use = check_find_ident(val_get(probe, "pred"), "args");
+		if (!use)
+			use = check_find_ident(val_get(probe, "body"), "args");
+		if (!use)
+			return false;
+		check_error(ck, use, "The args builtin cannot be used for 'fentry/fexit:bpf' probes");
+		check_hint(ck, "fentry:bpf and fexit:bpf probes have no typed arguments (probe tells them apart; fexit:bpf has retval)");
+		return true;
+	}
+	return false;
+}
+
 int check_attach(struct check *ck, struct val *prog)
 {
 	struct val *seen = val_map(ck->a);
@@ -419,6 +493,11 @@ int check_attach(struct check *ck, struct val *prog)
 		 */
 		bool unmatched = false;
 		bool iter_seen = false;
+
+		if (check_bpf_args(ck, probe)) {
+			ret = -EINVAL;
+			continue;
+		}
 
 		for (j = 0; atts && atts->kind == VAL_ARR && j < atts->n; j++) {
 			size_t had = exp->n, k;
@@ -476,7 +555,7 @@ int check_attach(struct check *ck, struct val *prog)
 			split = false;
 			val_set(ck->a, probe, "cookie", val_bool(ck->a, true));
 		}
-		split |= exp->n > 1 && tp_btf;
+		split |= exp->n > 1 && (tp_btf || check_has_fentry(exp));
 		if (!split) {
 			val_set(ck->a, probe, "expanded", exp);
 			if (tp_btf)

@@ -70,16 +70,18 @@ static struct type *builtin_retval(struct check *ck, struct val *node,
 	}
 	if (!ck->prov->retval)
 		return type_int(ck->a, 8, false);
-	/* fexit: the slot after the arguments in the u64 context array */
-	args = builtin_args(ck, node, "args");
-	if (!args)
+	/* fexit: the slot after the arguments in the u64 context array;
+	 * fexit:bpf has no `args`, its attach point counts them */
+	args = val_get(ck->ap, "nargs") ? NULL : builtin_args(ck, node, "args");
+	if (!args && !val_get(ck->ap, "nargs"))
 		return NULL;
 	t = ck->prov->retval(ck->a, ck->ap, &err);
 	if (!t) {
 		check_error(ck, node, "%s", err.msg);
 		return NULL;
 	}
-	val_set_int(ck->a, node, "offset", type_size(args));
+	val_set_int(ck->a, node, "offset", args ? type_size(args) :
+		    8 * val_get_int(ck->ap, "nargs", 0));
 	return t;
 }
 

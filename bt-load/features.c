@@ -8,7 +8,8 @@
  * events) and ftrace's function list in tracefs (fentry/fexit need BPF
  * trampolines, which need ftrace); for fentry/fexit an empty program is
  * also loaded for the probed function, since a kernel built without
- * direct-call trampolines still lists its functions.  Also: the list of
+ * direct-call trampolines still lists its functions (for fentry:bpf, with
+ * the running target program, which must still be there).  Also: the list of
  * online CPUs.
  */
 #include <errno.h>
@@ -20,6 +21,7 @@
 
 #include <bpf/bpf.h>
 
+#include "bt-probes/provider.h"
 #include "load.h"
 #include "tracefs.h"
 
@@ -39,11 +41,12 @@ static const char *missing(struct arena *a, const char *what, const char *why)
 }
 
 /*
- * Load an empty fentry/fexit program for the function with this BTF id:
+ * Load an empty fentry/fexit program for the function with this BTF id
+ * (of vmlinux, or with target_fd >= 0 of that BPF program's BTF):
  * kernels built without BPF trampolines (no direct-call ftrace) refuse
  * it.  0 when it loads (or there is no id to try), else -errno.
  */
-static int trampoline_refused(int64_t btf_id, bool fexit)
+static int trampoline_refused(int64_t btf_id, bool fexit, int target_fd)
 {
 	static const struct bpf_insn ret0[] = {
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
@@ -52,20 +55,59 @@ static int trampoline_refused(int64_t btf_id, bool fexit)
 	LIBBPF_OPTS(bpf_prog_load_opts, opts,
 		    .expected_attach_type = fexit ? BPF_TRACE_FEXIT
 						  : BPF_TRACE_FENTRY,
-		    .attach_btf_id = (__u32)btf_id);
-	static int known = 1;   /* 1: not tried yet; else the answer */
+		    .attach_btf_id = (__u32)btf_id,
+		    .attach_prog_fd = target_fd >= 0 ? (__u32)target_fd : 0);
+	/* 1: not tried yet; else the answer, for kernel functions [0] and
+	 * for BPF programs [1] */
+	static int known[2] = { 1, 1 };
+	int *k = &known[target_fd >= 0];
 	int fd;
 
 	/* a kernel capability: asked once, not per attach point of a
 	 * wildcard that may match thousands of functions */
-	if (btf_id <= 0 || known != 1)
-		return btf_id <= 0 ? 0 : known;
+	if (btf_id <= 0 || *k != 1)
+		return btf_id <= 0 ? 0 : *k;
 	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "bt_probe_tramp", "GPL",
 			   ret0, 2, &opts);
-	known = fd < 0 ? -errno : 0;
+	*k = fd < 0 ? -errno : 0;
 	if (fd >= 0)
 		close(fd);
-	return known;
+	return *k;
+}
+
+/*
+ * fentry:bpf:ID:NAME: the program must still run and have the function;
+ * then the trampoline check with it as the target
+ */
+static const char *check_bpf_target(struct arena *a, const struct val *ap,
+				    const char *prov, int *err)
+{
+	int64_t id = val_get_int(ap, "prog_id", 0);
+	const char *func = val_get_str(ap, "func");
+	uint32_t btf_id;
+	int fd;
+
+	*err = fentry_bpf_target(id, func, &fd, &btf_id);
+	switch (*err) {
+	case 0:
+		break;
+	case -ENOENT:
+		return arena_printf(a, "no running BPF program has id %lld "
+				    "(it may have exited since bt-check found it)",
+				    (long long)id);
+	case -ENODATA:
+		return arena_printf(a, "BPF program %lld has no BTF, so it "
+				    "cannot be traced", (long long)id);
+	case -ESRCH:
+		return arena_printf(a, "BPF program %lld has no function '%s' "
+				    "in its BTF", (long long)id, func ? func : "");
+	default:
+		return arena_printf(a, "cannot open BPF program %lld: %s",
+				    (long long)id, strerror(-*err));
+	}
+	*err = trampoline_refused(btf_id, !strcmp(prov, "fexit"), fd);
+	close(fd);
+	return NULL;
 }
 
 static const char *check_pmu(struct arena *a, const char *pmu,
@@ -92,7 +134,7 @@ static const char *check_tracefs(struct arena *a, const char *what)
 const char *features_missing(struct arena *a, const struct val *ap)
 {
 	const char *prov = val_get_str(ap, "provider");
-	const char *root;
+	const char *root, *target;
 	int err = 0;
 
 	if (!strcmp(prov, "kprobe"))
@@ -123,8 +165,16 @@ const char *features_missing(struct arena *a, const struct val *ap)
 		if (!path_exists(arena_printf(a, "%s/available_filter_functions", root)))
 			return missing(a, prov,
 				       "no BPF trampolines: ftrace's available_filter_functions is missing");
-		err = trampoline_refused(val_get_int(ap, "btf_id", 0),
-					 !strcmp(prov, "fexit"));
+		target = val_get_str(ap, "target");
+		if (target && !strcmp(target, "bpf")) {
+			const char *why = check_bpf_target(a, ap, prov, &err);
+
+			if (why)
+				return why;
+		} else {
+			err = trampoline_refused(val_get_int(ap, "btf_id", 0),
+						 !strcmp(prov, "fexit"), -1);
+		}
 		if (err)
 			return missing(a, prov, arena_printf(a,
 				"the kernel refuses BPF trampolines (loading an "

@@ -110,6 +110,9 @@ struct load_probe {
 				       attach point (0 without "cookie") */
 	enum load_multi multi;      /* decided before loading: the program's
 				       expected attach type depends on it */
+	int target_fd;              /* fentry:bpf: the target program, open
+				       from attach_fentry_prepare() until
+				       loaded; else -1 */
 };
 
 struct load_map {
@@ -307,6 +310,13 @@ int attach_uprobe_offsets(struct load *l, struct load_probe *p,
  * ap NULL: the process of -p or -c */
 int attach_uprobe_pid(const struct load *l, const struct val *ap);
 int attach_fentry(struct load *l, struct load_probe *p, const struct val *ap);
+/*
+ * Before loading: the programs of fentry:bpf probes get their target
+ * program and function (0 or -errno, said); after loading the target
+ * fds are closed (attach_fentry_release)
+ */
+int attach_fentry_prepare(struct load *l);
+void attach_fentry_release(struct load *l);
 int attach_self(struct load *l, struct load_probe *p, const struct val *ap);
 
 /* multi.c: multi-attach links */

@@ -355,20 +355,30 @@ int run_bundle(struct load *l)
 	/* multi links need their programs loaded for them */
 	if ((err = multi_plan(l)))
 		return status_of(err);
+	/* fentry:bpf programs are bound to their target when loaded */
+	if ((err = attach_fentry_prepare(l))) {
+		attach_fentry_release(l);
+		return status_of(err);
+	}
 	/* dw_ustack reads the -c command's tables once its libraries are
 	 * mapped: it starts now, stopped at its entry point (child.c) */
 	if (val_get(l->bundle, "dwunwind") && l->cmd && !l->dry_run &&
 	    l->mode == MODE_RUN) {
 		l->child_traced = true;
-		if ((err = child_start(l, l->cmd, l->cmd_stdout)))
+		if ((err = child_start(l, l->cmd, l->cmd_stdout))) {
+			attach_fentry_release(l);
 			return err == -ENOENT || err == -EINVAL ? EXIT_USAGE :
 			       EXIT_SYSTEM;
+		}
 	}
 	if ((err = dwunwind_prepare(l))) {
 		child_stop(l);
+		attach_fentry_release(l);
 		return err == -ESRCH ? 1 : status_of(err);
 	}
-	if ((err = object_load(l)) || (err = maps_open(l)) ||
+	err = object_load(l);
+	attach_fentry_release(l);
+	if (err || (err = maps_open(l)) ||
 	    (err = object_set_globals(l)) || (err = ringbuf_open(l)) ||
 	    (err = dwunwind_fill(l))) {
 		child_stop(l);

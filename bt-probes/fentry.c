@@ -8,6 +8,7 @@
  * arguments come from the `btf_trace_NAME` typedef (a pointer to a
  * function whose first parameter is the context).  ATTACH_POINT fields:
  * "func" (function or event), "target" (module, when given), "btf_id".
+ * `fentry:bpf:...` (running BPF programs as targets) is in fentry_bpf.c.
  */
 #include <bpf/btf.h>
 #include <errno.h>
@@ -49,6 +50,15 @@ static int fentry_expand_as(const struct provider *p, struct arena *a,
 	int matched = 0, nnames = 0;
 
 	err->status = 1;
+	if (!raw_tp && fentry_bpf_variant(parts))
+		return fentry_bpf_expand(p, a, parts, out, err);
+	if (!raw_tp && np == 3) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "Only the 'bpf' variant of this probe supports 4 arguments");
+		snprintf(err->hint, sizeof(err->hint),
+			 "fentry:bpf:ID:NAME attaches to a running BPF program; kernel functions are fentry[:MODULE]:FUNCTION");
+		return -EINVAL;
+	}
 	if ((np != 1 && np != 2) || !fn || !*fn) {
 		snprintf(err->msg, sizeof(err->msg),
 			 "%s probe type requires 1 or 2 arguments", p->name);
@@ -174,13 +184,25 @@ static struct type *fentry_args_of(struct arena *a, const struct val *ap,
 	return st;
 }
 
+/* an attach point of the bpf variant (a running BPF program)? */
+static bool fentry_on_bpf(const struct val *ap)
+{
+	const char *t = val_get_str(ap, "target");
+
+	return t && !strcmp(t, "bpf");
+}
+
 /* fexit's retval: the function's return type (void reads as a u64 0) */
 static struct type *fexit_retval(struct arena *a, const struct val *ap,
 				 struct probe_err *err)
 {
 	struct btf *btf;
-	const struct btf_type *proto = fentry_proto_of(a, ap, err, false, &btf);
+	const struct btf_type *proto;
 
+	/* a BPF function returns its value in r0: read it whole */
+	if (fentry_on_bpf(ap))
+		return type_int(a, 8, false);
+	proto = fentry_proto_of(a, ap, err, false, &btf);
 	if (!proto)
 		return NULL;
 	if (!proto->type)
@@ -191,6 +213,11 @@ static struct type *fexit_retval(struct arena *a, const struct val *ap,
 static struct type *fentry_args(struct arena *a, const struct val *ap,
 				struct probe_err *err)
 {
+	if (fentry_on_bpf(ap)) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "The args builtin cannot be used for 'fentry/fexit:bpf' probes");
+		return NULL;
+	}
 	return fentry_args_of(a, ap, err, false);
 }
 
@@ -205,10 +232,13 @@ static int fentry_list_as(const struct provider *p, struct arena *a,
 			  const char *pattern, bool verbose, FILE *out)
 {
 	bool raw_tp = p == &provider_rawtracepoint;
-	struct btf *btf = kbtf_load();
+	struct btf *btf;
 	__u32 id, n;
 	int printed = 0;
 
+	if (!raw_tp && pattern && strstr(pattern, ":bpf:"))
+		return fentry_bpf_list(p, a, pattern, out);
+	btf = kbtf_load();
 	if (!btf)
 		return 0;
 	n = btf__type_cnt(btf);

@@ -187,6 +187,42 @@ int perf_event_list(const struct provider *p,
 		    const struct perf_event_def *events, const char *pattern,
 		    FILE *out);
 
+/*
+ * fentry_bpf.c: the `bpf` variant of fentry/fexit (running BPF programs).
+ * One function of a running program:
+ */
+struct fentry_bpf_func {
+	uint32_t prog_id;
+	const char *name;
+	int nargs;          /* its parameters (BTF FUNC_PROTO) */
+};
+/* do these attach point parts name the bpf variant (`bpf:...`)? */
+bool fentry_bpf_variant(const struct val *parts);
+/*
+ * parts `bpf:NAME`, `bpf:ID:NAME` or `bpf:*:NAME` into *id (0: any) and
+ * *name (a glob); 0 or -EINVAL with err filled
+ */
+int fentry_bpf_parse(const struct val *parts, int64_t *id, const char **name,
+		     struct probe_err *err);
+/* ATTACH_POINTs of fns[0..n) of program id (0: any) matching pattern */
+int fentry_bpf_match(struct arena *a, const struct provider *p,
+		     const struct fentry_bpf_func *fns, size_t n, int64_t id,
+		     const char *pattern, struct val *out);
+/* the provider's expand() and list() for the bpf variant */
+int fentry_bpf_expand(const struct provider *p, struct arena *a,
+		      const struct val *parts, struct val *out,
+		      struct probe_err *err);
+int fentry_bpf_list(const struct provider *p, struct arena *a,
+		    const char *pattern, FILE *out);
+/*
+ * For bt-load: running program prog_id opened (*prog_fd, the caller
+ * closes it) and the BTF id of its function func in the program's BTF.
+ * 0, -ENOENT (no such program), -ENODATA (no BTF), -ESRCH (no such
+ * function) or another -errno.
+ */
+int fentry_bpf_target(int64_t prog_id, const char *func, int *prog_fd,
+		      uint32_t *btf_id);
+
 /* features.c: `--features`, the kernel part of `bpftrace --info` */
 int features_print(FILE *out);
 

@@ -391,3 +391,14 @@ begin { printf("%d %d\n", TWICE, sizeof(struct S)); }'
 	[ "$status" -eq 0 ]
 	[ "$output" = '[null,{"t":"int","size":4}]' ]
 }
+
+@test "fentry/fexit attach points get a program each: the kernel binds one to its function at load" {
+	[ -r /sys/kernel/btf/vmlinux ] || skip "needs kernel BTF"
+	run check 'fentry:vfs_read,fexit:vfs_write,begin { @ = count(); }'
+	[ "$status" -eq 0 ]
+	[ "$(grep -o '"expanded":\[[^]]*\]' <<<"$output" | wc -l)" -eq 3 ]
+	# others still share one program
+	run check 'tracepoint:syscalls:sys_enter_read,tracepoint:syscalls:sys_enter_write { @ = count(); }'
+	[ "$status" -eq 0 ]
+	[ "$(grep -o '"expanded":\[[^]]*\]' <<<"$output" | wc -l)" -eq 1 ]
+}

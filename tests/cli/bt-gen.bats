@@ -477,3 +477,29 @@ gen_calls() {
 	run "$BTG" --json "$DATA/count.json"
 	echo "${lines[1]}" | jq -e 'has("perfbuf") or has("skboutput") | not'
 }
+
+@test "fentry:bpf and fexit:bpf attach points compile to fentry/ and fexit/ tracing programs, the target kept for bt-load" {
+	# typed-ast as bt-check writes it for running program 7's function
+	# `target_fn` (no running program is needed to compile it)
+	local src='fexit:bpf:7:target_fn { @ = retval; }'
+	cat >"$BATS_TEST_TMPDIR/bpf.json" <<JSON
+{"bt":"typed-ast","v":1,"src":"$src","file":"stdin","params":[]}
+{"k":"program","loc":[0,38],"cdefs":"","config":{},"decls":[],"probes":[{"k":"probe","loc":[0,38],"attach":[{"k":"attach","loc":[0,22],"raw":"fexit:bpf:7:target_fn","provider":"fexit","parts":["bpf","7","target_fn"]}],"body":{"k":"block","loc":[23,38],"stmts":[{"k":"assign","loc":[25,35],"op":"=","lhs":{"k":"map","loc":[25,26],"name":"@","t":{"t":"int","size":8}},"rhs":{"k":"ident","loc":[29,35],"name":"retval","offset":16,"t":{"t":"int","size":8}}}]},"expanded":[{"provider":"fexit","name":"fexit:bpf:7:target_fn","target":"bpf","func":"target_fn","prog_id":7,"nargs":2}]}],"macros":[],"fns":[],"imports":[],"maps":[{"name":"@","key":null,"val":{"t":"int","size":8}}]}
+JSON
+	run "$BTG" --emit-obj "$BATS_TEST_TMPDIR/bpf.o" --json "$BATS_TEST_TMPDIR/bpf.json"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"attach":[{"provider":"fexit","name":"fexit:bpf:7:target_fn","target":"bpf","func":"target_fn","prog_id":7,"nargs":2}]'* ]]
+	run "$OBJDUMP" -d "$BATS_TEST_TMPDIR/bpf.o"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"section fexit/target_fn"* ]]
+	# retval: the u64 after the two arguments in the context
+	[[ "$output" == *"r6 = r1"*"= *(u64 *)(r6 + 0x10)"* ]]
+	# fentry, from the same input
+	sed 's/fexit/fentry/g' "$BATS_TEST_TMPDIR/bpf.json" |
+		sed 's/"rhs":{[^}]*}[^}]*}/"rhs":{"k":"int","loc":[29,30],"v":1,"t":{"t":"int","size":8}}/' \
+		>"$BATS_TEST_TMPDIR/bpf2.json"
+	run "$BTG" --emit-obj "$BATS_TEST_TMPDIR/bpf2.o" -o /dev/null "$BATS_TEST_TMPDIR/bpf2.json"
+	[ "$status" -eq 0 ]
+	run "$OBJDUMP" -h "$BATS_TEST_TMPDIR/bpf2.o"
+	[[ "$output" == *" fentry/target_fn "* ]]
+}

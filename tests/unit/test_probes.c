@@ -42,6 +42,99 @@ static struct val *parts_of(struct arena *a, const char *p0, const char *p1)
 	return arr;
 }
 
+/* parts of a bpf-variant attach point: "bpf", then up to two more */
+static struct val *bpf_parts(struct arena *a, const char *p1, const char *p2)
+{
+	struct val *arr = parts_of(a, "bpf", p1);
+
+	if (p2)
+		val_push(a, arr, val_str(a, p2));
+	return arr;
+}
+
+START_TEST(fentry_bpf_forms)
+{
+	struct arena *a = arena_new();
+	struct probe_err err = { { 0 } };
+	const char *name;
+	int64_t id;
+
+	ck_assert(fentry_bpf_variant(bpf_parts(a, "x", NULL)));
+	ck_assert(!fentry_bpf_variant(parts_of(a, "vmlinux", "vfs_read")));
+	ck_assert(!fentry_bpf_variant(parts_of(a, "vfs_read", NULL)));
+
+	ck_assert_int_eq(fentry_bpf_parse(bpf_parts(a, "prog_*", NULL), &id,
+					  &name, &err), 0);
+	ck_assert_int_eq(id, 0);
+	ck_assert_str_eq(name, "prog_*");
+	ck_assert_int_eq(fentry_bpf_parse(bpf_parts(a, "42", "f"), &id, &name,
+					  &err), 0);
+	ck_assert_int_eq(id, 42);
+	ck_assert_str_eq(name, "f");
+	ck_assert_int_eq(fentry_bpf_parse(bpf_parts(a, "*", "*"), &id, &name,
+					  &err), 0);
+	ck_assert_int_eq(id, 0);
+	ck_assert_int_eq(fentry_bpf_parse(bpf_parts(a, "4294967295", "f"), &id,
+					  &name, &err), 0);
+	ck_assert_int_eq(id, 4294967295LL);
+
+	/* `fentry:bpf` alone, bad ids, an empty name */
+	ck_assert_int_eq(fentry_bpf_parse(parts_of(a, "bpf", NULL), &id, &name,
+					  &err), -EINVAL);
+	ck_assert_str_eq(err.msg, "the 'bpf' variant of this probe requires a bpf program name and optional bpf program id");
+	ck_assert_int_eq(err.status, 1);
+	ck_assert_int_eq(fentry_bpf_parse(bpf_parts(a, "12x", "f"), &id, &name,
+					  &err), -EINVAL);
+	ck_assert_str_eq(err.msg, "bpf program id must be a number or '*'");
+	ck_assert_int_eq(fentry_bpf_parse(bpf_parts(a, "0", "f"), &id, &name,
+					  &err), -EINVAL);
+	ck_assert_int_eq(fentry_bpf_parse(bpf_parts(a, "-3", "f"), &id, &name,
+					  &err), -EINVAL);
+	ck_assert_int_eq(fentry_bpf_parse(bpf_parts(a, "4294967296", "f"), &id,
+					  &name, &err), -EINVAL);
+	ck_assert_int_eq(fentry_bpf_parse(bpf_parts(a, "", NULL), &id, &name,
+					  &err), -EINVAL);
+	ck_assert_str_eq(err.msg, "the 'bpf' variant of this probe requires a bpf program name");
+	arena_free(a);
+}
+END_TEST
+
+START_TEST(fentry_bpf_matching)
+{
+	static const struct fentry_bpf_func fns[] = {
+		{ 7, "main_a", 1 }, { 7, "sub_x", 3 }, { 9, "main_a", 1 },
+		{ 9, "other", 1 },
+	};
+	struct arena *a = arena_new();
+	struct val *out = val_arr(a);
+
+	/* by name: every program that has it */
+	ck_assert_int_eq(fentry_bpf_match(a, &provider_fentry, fns, 4, 0,
+					  "main_a", out), 2);
+	ck_assert_str_eq(val_get_str(out->items[0], "name"), "fentry:bpf:7:main_a");
+	ck_assert_str_eq(val_get_str(out->items[1], "name"), "fentry:bpf:9:main_a");
+	ck_assert_str_eq(val_get_str(out->items[1], "provider"), "fentry");
+	ck_assert_str_eq(val_get_str(out->items[1], "target"), "bpf");
+	ck_assert_str_eq(val_get_str(out->items[1], "func"), "main_a");
+	ck_assert_int_eq(val_get_int(out->items[1], "prog_id", 0), 9);
+	ck_assert_int_eq(val_get_int(out->items[1], "nargs", 0), 1);
+	/* by id: that program and its subprograms */
+	out = val_arr(a);
+	ck_assert_int_eq(fentry_bpf_match(a, &provider_fexit, fns, 4, 7, "*",
+					  out), 2);
+	ck_assert_str_eq(val_get_str(out->items[1], "name"), "fexit:bpf:7:sub_x");
+	ck_assert_int_eq(val_get_int(out->items[1], "nargs", 0), 3);
+	/* nothing */
+	out = val_arr(a);
+	ck_assert_int_eq(fentry_bpf_match(a, &provider_fentry, fns, 4, 9,
+					  "sub_*", out), 0);
+	ck_assert_int_eq(fentry_bpf_match(a, &provider_fentry, fns, 4, 8, "*",
+					  out), 0);
+	ck_assert_int_eq(out->n, 0);
+	arena_free(a);
+}
+END_TEST
+
 START_TEST(provider_names)
 {
 	ck_assert_ptr_eq(provider_find("tracepoint"), &provider_tracepoint);
@@ -565,6 +658,8 @@ int main(void)
 	tcase_add_test(tc, hardware_self_counts);
 	tcase_add_test(tc, bench_test_names);
 	tcase_add_test(tc, suggestions);
+	tcase_add_test(tc, fentry_bpf_forms);
+	tcase_add_test(tc, fentry_bpf_matching);
 	tcase_add_test(tc, tracepoint_expand);
 	tcase_add_test(tc, tracepoint_arg_lines);
 	tcase_add_test(tc, tracepoint_listing);
