@@ -724,6 +724,9 @@ START_TEST(skboutput_bundle_bad)
 				     "\"perfbuf\":\"p\",\"skboutput\":[{\"file\":\"x\",\"offset\":-1}]}"), -EBADMSG);
 	ck_assert_int_eq(read_bundle(&l, HDR "{\"elf\":{\"$bin\":\"00\"},\"probes\":[],"
 				     "\"perfbuf\":\"p\",\"skboutput\":{}}"), -EBADMSG);
+}
+END_TEST
+
 /* the unwind tables of this very process (dw_ustack's, bt-load/dwunwind.c) */
 extern char _start[];
 
