@@ -228,9 +228,25 @@ static struct type *builtin_ctx(struct check *ck, struct val *node,
 		return type_ptr(ck->a, check_struct_full(ck, st) ?
 				    check_struct_full(ck, st) : st, false);
 	}
-	check_error(ck, node, "The ctx builtin is not supported with '%s' probes yet",
-		    check_provider_name(ck));
-	return NULL;
+	{
+		/* what the program gets: pt_regs for the kprobe-type
+		 * programs, the perf event data for perf-event ones (bt-gen
+		 * hands out a copy of it), else an untyped pointer to cast */
+		static const char *const regs[] = { "kprobe", "kretprobe",
+			"uprobe", "uretprobe", "usdt", NULL };
+		static const char *const perf[] = { "profile", "interval",
+			"software", "hardware", "watchpoint", NULL };
+		struct type *st = type_new(ck->a, TY_STRUCT);
+
+		if (provider_is(ck, regs))
+			st->name = "struct pt_regs";
+		else if (provider_is(ck, perf))
+			st->name = "struct bpf_perf_event_data";
+		else
+			return type_ptr(ck->a, type_new(ck->a, TY_VOID), false);
+		return type_ptr(ck->a, check_struct_full(ck, st) ?
+				check_struct_full(ck, st) : st, false);
+	}
 }
 
 static const struct builtin {

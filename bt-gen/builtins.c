@@ -61,6 +61,8 @@ static bool ctx_is_pt_regs(struct gen *g)
 	       provider_is(g, "usdt");
 }
 
+static LLVMValueRef ctx_copy(struct gen *g, int64_t off, int64_t size);
+
 /* raw tracepoints, fentry and fexit: one u64 per argument */
 static bool ctx_is_u64_array(struct gen *g)
 {
@@ -437,9 +439,23 @@ struct gv builtin_ident(struct gen *g, const struct val *e)
 		return dwunwind_stack(g, e, pid_tid(g, true, true));
 	} else if (!strcmp(name, "jiffies")) {
 		v = u64v(g, helper0(g, BPF_FUNC_jiffies64));
+	} else if (!strcmp(name, "ctx") && t->kind == TY_PTR &&
+		   t->elem && t->elem->name &&
+		   !strcmp(t->elem->name, "struct bpf_perf_event_data")) {
+		/* a perf-event program's context is the kernel's own struct
+		 * (bpf_perf_event_data_kern); the verifier rewrites loads from
+		 * it, so the fields the user sees are copied out by loads and
+		 * ctx points at the copy */
+		LLVMValueRef cp = ctx_copy(g, 0, type_size(t->elem) > 0 ?
+					   type_size(t->elem) : 8);
+
+		v = u64v(g, LLVMBuildPtrToInt(g->b, cp,
+			 LLVMInt64TypeInContext(g->ctx), ""));
+		return (struct gv){ v.v, t, 0 };
 	} else if (!strcmp(name, "ctx") && t->kind == TY_PTR) {
-		/* iter: the program's context, struct bpf_iter__NAME *; its
-		 * fields are read like any kernel memory */
+		/* iter: struct bpf_iter__NAME *; kprobe-type programs:
+		 * struct pt_regs *; others: the raw context.  Their fields
+		 * are read like any kernel memory */
 		v = u64v(g, LLVMBuildPtrToInt(g->b, g->ctxarg,
 			 LLVMInt64TypeInContext(g->ctx), ""));
 		return (struct gv){ v.v, t, 0 };
@@ -490,7 +506,6 @@ struct gv builtin_ident(struct gen *g, const struct val *e)
 	return expr_convert(g, v, t);
 }
 
-static LLVMValueRef ctx_copy(struct gen *g, int64_t off, int64_t size);
 
 /* args->f: tracepoint context fields are loads from the context */
 /*
