@@ -237,6 +237,19 @@ static struct val *macro_instantiate(struct macro_ctx *m, struct val *d,
 		val_set_str(a, body, "k", "block_expr");
 	}
 	val_set(a, body, "loc", val_get(call, "loc"));
+	/* a macro that is only a literal is that literal, where the
+	 * language wants one (printf's format, kaddr's name...) */
+	if (ast_kind(body) == AST_BLOCK_EXPR && val_get(body, "e") &&
+	    (!val_get(body, "stmts") || !val_get(body, "stmts")->n)) {
+		struct val *e = val_get(body, "e");
+		enum ast_kind k = ast_kind(e);
+
+		if (k == AST_STR || k == AST_INT || k == AST_BOOL) {
+			e = val_copy(a, e);
+			val_set(a, e, "loc", val_get(call, "loc"));
+			return e;
+		}
+	}
 	return body;
 }
 
