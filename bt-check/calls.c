@@ -853,16 +853,38 @@ static struct type *call_path(struct check *ck, struct val *call,
 }
 
 /* kaddr("sym"): a kernel symbol's address from /proc/kallsyms, folded */
+/*
+ * str("lit") -- what str($1) becomes with a text parameter -- where a
+ * string literal is wanted is that literal (upstream folds it too)
+ */
+static void call_unwrap_str(struct check *ck, struct val **ref)
+{
+	struct val *n = *ref, *args = val_get(n, "args");
+
+	if (ast_kind(n) != AST_CALL || strcmp(val_get_str(n, "name") ?: "",
+					      "str") ||
+	    !args || args->kind != VAL_ARR || args->n != 1)
+		return;
+	check_expr(ck, ref);
+	n = *ref;
+	args = val_get(n, "args");
+	if (ast_kind(n) == AST_CALL && args && args->kind == VAL_ARR &&
+	    args->n == 1 && ast_kind(args->items[0]) == AST_STR)
+		*ref = args->items[0];
+}
+
 static struct type *call_kaddr(struct check *ck, struct val *call,
 			       struct val *args, struct val *assign_map)
 {
-	const char *sym = val_get_str(args->items[0], "v");
+	const char *sym;
 	char line[512], name[256];
 	unsigned long long addr = 0;
 	bool found = false;
 	struct val *lit;
 	FILE *f;
 
+	call_unwrap_str(ck, &args->items[0]);
+	sym = val_get_str(args->items[0], "v");
 	check_expr(ck, &args->items[0]);
 	if (ast_kind(args->items[0]) != AST_STR || !sym) {
 		check_error(ck, call, "kaddr() expects a string literal");

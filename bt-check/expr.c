@@ -358,6 +358,9 @@ static struct type *check_ternary(struct check *ck, struct val *node)
 			NULL);
 	if (at->kind == TY_BOOL && bt->kind == TY_BOOL)
 		u = at;
+	/* buffers: the larger one holds either */
+	if (at->kind == TY_BUFFER && bt->kind == TY_BUFFER)
+		u = type_size(at) >= type_size(bt) ? at : bt;
 	if (!u) {
 		check_error(ck, node, "Ternary operator must return the same type: have '%s' and '%s'",
 			    check_type_str(ck, at), check_type_str(ck, bt));
@@ -649,8 +652,23 @@ static struct type *check_cast(struct check *ck, struct val *node)
 	     to->kind == TY_PTR) &&
 	    (check_is_intlike(from) || from->kind == TY_PTR))
 		return to;
-	if (to->kind == TY_ARRAY && to->elem && to->elem->kind == TY_INT &&
+	if (to->kind == TY_ARRAY && to->elem && (to->elem->kind == TY_INT ||
+						 to->elem->kind == TY_BOOL) &&
 	    check_is_intlike(from)) {
+		int64_t lv;
+		bool lu;
+
+		/* an integer literal takes the array's size */
+		if (to->count && check_int_literal(*e, &lv, &lu) &&
+		    type_size(to) != type_size(from) &&
+		    (type_size(to) == 1 || type_size(to) == 2 ||
+		     type_size(to) == 4 || type_size(to) == 8)) {
+			struct type *w = type_int(ck->a, (int)type_size(to),
+						  from->is_signed);
+
+			check_cast_to(ck, e, from, w);
+			from = w;
+		}
 		if (!to->count)
 			to->count = type_size(from) / to->elem->size;
 		if (type_size(to) != type_size(from)) {
@@ -663,6 +681,14 @@ static struct type *check_cast(struct check *ck, struct val *node)
 	if (to->kind == TY_INT && from->kind == TY_ARRAY &&
 	    type_size(from) == to->size)
 		return to;
+	/* a string's bytes, NUL included, as an array of bytes */
+	if (to->kind == TY_ARRAY && to->elem && to->elem->kind == TY_INT &&
+	    to->elem->size == 1 && from->kind == TY_STRING) {
+		if (!to->count)
+			to->count = type_size(from);
+		if (type_size(to) == type_size(from))
+			return to;
+	}
 	check_error(ck, node, "Cannot cast from \"%s\" to \"%s\"",
 		    check_type_str(ck, from), check_type_str(ck, to));
 	return NULL;

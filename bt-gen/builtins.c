@@ -1400,11 +1400,13 @@ static struct gv call_ntop(struct gen *g, const struct val *e)
 	if (t->kind != TY_INET)
 		return expr_unsupported(g, e, "ntop() of this type");
 	gen_memzero(g, g->b, out.v, 20, 8);
-	if (gen_is_scalar(a.t) && type_size(a.t) == 4) {
+	if (gen_is_scalar(a.t)) {
+		/* any integer: its low 32 bits, an IPv4 address (upstream) */
 		af = two ? expr_convert(g, expr_gen(g, call_arg(e, 0)),
 					type_int(g->a, 4, false)).v :
 			   gen_const(g, 4, 2);
-		st = LLVMBuildStore(g->b, a.v, gen_ptr_add(g, out.v, 4));
+		st = LLVMBuildStore(g->b, expr_convert(g, a, type_int(g->a, 4,
+				    false)).v, gen_ptr_add(g, out.v, 4));
 		LLVMSetAlignment(st, 4);
 	} else if (!gen_is_scalar(a.t) && (type_size(a.t) == 16 ||
 					   type_size(a.t) == 4)) {

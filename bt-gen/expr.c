@@ -90,6 +90,7 @@ struct gv expr_convert(struct gen *g, struct gv v, struct type *to)
 		      to->kind != TY_RECORD) || type_equal(v.t, to)))
 			return (struct gv){ v.v, to, v.align };
 		if ((is_str(to) && is_str(v.t)) ||
+		    (to->kind == TY_BUFFER && v.t->kind == TY_BUFFER) ||
 		    ((to->kind == TY_TUPLE || to->kind == TY_RECORD) &&
 		     (v.t->kind == TY_TUPLE || v.t->kind == TY_RECORD))) {
 			out.v = gen_tmp(g, type_size(to));
