@@ -1,9 +1,8 @@
 /*
  * child.c - the process of -c CMD and the one of -p PID.
  *
- * -c: CMD is split into words like a shell would (quotes, no expansion of
- * commands or variables: wordexp with WRDE_NOCMD), the program found on
- * PATH, and a child forked that waits on a pipe until every probe is
+ * -c: CMD is split into words at every space, as upstream does (no
+ * shell: quotes stay in the words), the program found on PATH, and a child forked that waits on a pipe until every probe is
  * attached (child_release), then execs.  Its stdout is the fd given by
  * child_stdout_fd (the driver passes its own stdout as fd 3); bt-load's
  * stdout is the events stream and is never handed to the child.  The child
@@ -28,7 +27,6 @@
 #include <sys/user.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <wordexp.h>
 
 #include "load.h"
 
@@ -141,31 +139,73 @@ gone:
 	return -ECHILD;
 }
 
+/*
+ * The -c command's words, as upstream splits it: at every space, quotes
+ * and all (`-c "prog 'A'"` passes 'A' with its quotes; two spaces make an
+ * empty word); no shell is involved.  The words live in one allocation.
+ */
+struct child_words {
+	char **argv;
+	size_t argc;
+};
+
+static int child_split(const char *cmd, struct child_words *we)
+{
+	size_t n = 1, len = strlen(cmd), i, k = 0;
+	char *copy, *p;
+
+	for (i = 0; i < len; i++)
+		n += cmd[i] == ' ';
+	we->argv = malloc(sizeof(char *) * (n + 1) + len + 1);
+	if (!we->argv)
+		return -ENOMEM;
+	copy = (char *)(we->argv + n + 1);
+	memcpy(copy, cmd, len + 1);
+	for (p = copy; *p; ) {
+		char *sp = strchr(p, ' ');
+
+		we->argv[k++] = p;
+		if (!sp)
+			break;
+		*sp = '\0';
+		p = sp + 1;
+	}
+	we->argv[k] = NULL;
+	we->argc = k;
+	return 0;
+}
+
+static void child_words_free(struct child_words *we)
+{
+	free(we->argv);
+}
+
 int child_start(struct load *l, const char *cmd, int stdout_fd)
 {
-	wordexp_t we;
+	struct child_words we;
 	char *prog;
 	int pfd[2], err;
 	pid_t pid;
 
-	err = wordexp(cmd, &we, WRDE_NOCMD | WRDE_UNDEF);
-	if (err || we.we_wordc == 0) {
-		if (!err)
-			wordfree(&we);
-		fprintf(stderr, "ERROR: cannot split the command '%s' into words\n", cmd);
+	err = child_split(cmd, &we);
+	if (err)
+		return err;
+	if (we.argc == 0 || !*we.argv[0]) {
+		child_words_free(&we);
+		fprintf(stderr, "ERROR: the command '%s' names no program\n", cmd);
 		return -EINVAL;
 	}
-	prog = child_find(we.we_wordv[0]);
+	prog = child_find(we.argv[0]);
 	if (!prog) {
 		fprintf(stderr, "ERROR: path '%s' does not exist or is not executable\n",
-			we.we_wordv[0]);
-		wordfree(&we);
+			we.argv[0]);
+		child_words_free(&we);
 		return -ENOENT;
 	}
 	if (pipe2(pfd, O_CLOEXEC)) {
 		err = -errno;
 		free(prog);
-		wordfree(&we);
+		child_words_free(&we);
 		return err;
 	}
 	fflush(NULL);
@@ -175,7 +215,7 @@ int child_start(struct load *l, const char *cmd, int stdout_fd)
 		close(pfd[0]);
 		close(pfd[1]);
 		free(prog);
-		wordfree(&we);
+		child_words_free(&we);
 		return err;
 	}
 	if (pid == 0) {
@@ -195,13 +235,13 @@ int child_start(struct load *l, const char *cmd, int stdout_fd)
 			_exit(127);
 		if (stdout_fd > 2)
 			close(stdout_fd);
-		execv(prog, we.we_wordv);
+		execv(prog, we.argv);
 		fprintf(stderr, "ERROR: cannot run '%s': %s\n", prog, strerror(errno));
 		_exit(127);
 	}
 	close(pfd[0]);
 	free(prog);
-	wordfree(&we);
+	child_words_free(&we);
 	l->child_pid = pid;
 	if (l->child_traced) {
 		close(pfd[1]);

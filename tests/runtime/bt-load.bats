@@ -262,8 +262,10 @@ stop_with() {
 }
 
 @test "-c CMD writes to --cmd-stdout, never into the events stream" {
+	printf '#!/bin/sh\necho child output\n' >"$BATS_TEST_TMPDIR/echo.sh"
+	chmod +x "$BATS_TEST_TMPDIR/echo.sh"
 	run --separate-stderr "$BTL" --json --cmd-stdout 4 \
-		-c 'sh -c "echo child output"' "$OUT/begin_end_noexit.bundle" 4>"$BATS_TEST_TMPDIR/child"
+		-c "$BATS_TEST_TMPDIR/echo.sh" "$OUT/begin_end_noexit.bundle" 4>"$BATS_TEST_TMPDIR/child"
 	[ "$status" -eq 0 ]
 	[ "$(cat "$BATS_TEST_TMPDIR/child")" = "child output" ]
 	[[ "$output" != *"child output"* ]]

@@ -9,7 +9,10 @@ load driver_helpers
 @test "a wildcard probe using probe attributes events to the right probe" {
 	run --separate-stderr timeout "$LIMIT" "$BT" \
 		-e 'tracepoint:syscalls:sys_enter_getp* /pid == cpid/ { @[probe] = count(); }' \
-		-c "python3 -c 'import os; os.getpgid(0); os.getpgid(0); os.getpgid(0); os.getpriority(os.PRIO_PROCESS, 0); os.getpriority(os.PRIO_PROCESS, 0)'"
+		-c "$(cmd_script getp <<'EOF'
+exec python3 -c 'import os; os.getpgid(0); os.getpgid(0); os.getpgid(0); os.getpriority(os.PRIO_PROCESS, 0); os.getpriority(os.PRIO_PROCESS, 0)'
+EOF
+)"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"@[tracepoint:syscalls:sys_enter_getpgid]: 3"* ]]
 	[[ "$output" == *"@[tracepoint:syscalls:sys_enter_getpriority]: 2"* ]]
@@ -20,7 +23,10 @@ load driver_helpers
 @test "a cookie probe's names are the full probe names, also in printf" {
 	run --separate-stderr timeout "$LIMIT" "$BT" \
 		-e 'tracepoint:syscalls:sys_enter_getpriorit*, tracepoint:syscalls:sys_enter_getpgi* /pid == cpid/ { printf("%s\n", probe); }' \
-		-c "python3 -c 'import os; os.getpriority(os.PRIO_PROCESS, 0); os.getpgid(0)'"
+		-c "$(cmd_script getp <<'EOF'
+exec python3 -c 'import os; os.getpriority(os.PRIO_PROCESS, 0); os.getpgid(0)'
+EOF
+)"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf 'tracepoint:syscalls:sys_enter_getpriority\ntracepoint:syscalls:sys_enter_getpgid')" ]
 }
@@ -28,10 +34,13 @@ load driver_helpers
 @test "args fields laid out alike keep one program; values follow the probe" {
 	run --separate-stderr timeout "$LIMIT" "$BT" \
 		-e 'tracepoint:syscalls:sys_exit_getp* /pid == cpid/ { @[probe, args.ret] = count(); }' \
-		-c "python3 -c 'import os
+		-c "$(cmd_script getp <<'EOF'
+exec python3 -c 'import os
 try: os.getpgid(999999)
 except OSError: pass
-os.getpriority(os.PRIO_PROCESS, 0)'"
+os.getpriority(os.PRIO_PROCESS, 0)'
+EOF
+)"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"@[tracepoint:syscalls:sys_exit_getpgid, -3]: 1"* ]]
 	[[ "$output" == *"@[tracepoint:syscalls:sys_exit_getpriority, "*"]: 1"* ]]

@@ -120,3 +120,15 @@ find_load() {
 	done
 	return 1
 }
+
+# cmd_script NAME: an executable sh script made of stdin, in the test's
+# tmpdir; prints its path.  -c splits its command at spaces only, as
+# upstream does (no shell, no quotes), so commands that need a shell or
+# quoted words run as such a script.
+cmd_script() {
+	local f=$BATS_TEST_TMPDIR/$1
+
+	{ echo '#!/bin/sh'; cat; } >"$f"
+	chmod +x "$f"
+	echo "$f"
+}

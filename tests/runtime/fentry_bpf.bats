@@ -51,7 +51,10 @@ attach_or_refused() {
 	start_target
 	run --separate-stderr timeout "$LIMIT" "$BT" \
 		-e "fentry:bpf:$TARGET { printf(\"%s\\n\", probe); exit(); }" \
-		-c "python3 -c 'import os; os.getpgid(0)'"
+		-c "$(cmd_script pg <<'EOF'
+exec python3 -c 'import os; os.getpgid(0)'
+EOF
+)"
 	attach_or_refused fentry "fentry:bpf:$target_id:$TARGET"
 	# the expansion, as bt-check makes it
 	run --separate-stderr bash -c "'$BIN/bt-parse' -e 'fentry:bpf:${TARGET%_0}_* { }' | '$BIN/bt-check' --json"
@@ -63,7 +66,10 @@ attach_or_refused() {
 	start_target
 	run --separate-stderr timeout "$LIMIT" "$BT" \
 		-e "fexit:bpf:$target_id:* { printf(\"ret %d\\n\", retval); exit(); }" \
-		-c "python3 -c 'import os; os.getpgid(0)'"
+		-c "$(cmd_script pg <<'EOF'
+exec python3 -c 'import os; os.getpgid(0)'
+EOF
+)"
 	attach_or_refused fexit "ret 0"
 }
 

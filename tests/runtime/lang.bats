@@ -176,6 +176,8 @@ $src
 @test "for over an aggregation map combines every CPU's value" {
 	[ "$(nproc)" -ge 2 ] || skip "needs two CPUs"
 	# the load runs on CPU 1 only; interval probes fire on the first CPU
+	# (no shell before python: dash's own getppid would run elsewhere)
+	printf 'import os, time\nfor _ in range(3): os.getppid()\ntime.sleep(3)\n' >"$BATS_TEST_TMPDIR/ppid.py"
 	run --separate-stderr timeout "$LIMIT" "$BT" -q -e '
 tracepoint:syscalls:sys_enter_getppid /pid == cpid/ {
 	@c[1] = count(); @s[1] = sum(5); @mn[1] = min(3); @mx[1] = max(9);
@@ -189,9 +191,7 @@ interval:ms:100 /@c[1] >= 3/ {
 	for ($kv : @a) { printf("avg %d\n", $kv.1); }
 	printf("on %d\n", cpu);
 	exit();
-}' -c "taskset -c 1 python3 -c 'import os, time
-for _ in range(3): os.getppid()
-time.sleep(3)'"
+}' -c "taskset -c 1 python3 $BATS_TEST_TMPDIR/ppid.py"
 	[ "$status" -eq 0 ]
 	# python calls getppid itself too: n is at least 3
 	n=$(sed -n 's/^count //p' <<<"$output")
@@ -309,7 +309,10 @@ tracepoint:syscalls:sys_enter_openat /pid == cpid && strcontains(str(args.filena
 }
 
 @test "signal_thread(\"kill\") takes a name without SIG, any case, and kills the thread" {
-	run --separate-stderr timeout "$LIMIT" "$BT" -q --unsafe -e 'tracepoint:syscalls:sys_enter_clock_nanosleep /comm == "sleep"/ { signal_thread("kill"); }' -c '/bin/sh -c "/bin/sleep 5; echo status $?"'
+	run --separate-stderr timeout "$LIMIT" "$BT" -q --unsafe -e 'tracepoint:syscalls:sys_enter_clock_nanosleep /comm == "sleep"/ { signal_thread("kill"); }' -c "$(cmd_script sl <<'EOF'
+/bin/sleep 5; echo status $?
+EOF
+)"
 	[ "$status" -eq 0 ]
 	[ "$output" = "status 137" ]
 }
