@@ -114,6 +114,38 @@ static void parse_wait_for(const char *arg)
 	wait_pid = pid;
 }
 
+/*
+ * Before anything is attached, the --wait-for child has become bt-fmt:
+ * until its exec, a probe on execve (or on the shell it still is) would
+ * see bpftrace's own plumbing.  At most 2 s, and not if it has exited.
+ */
+static void wait_for_exec(void)
+{
+	char path[64], exe[4096];
+	const char *base;
+	siginfo_t si;
+	ssize_t n;
+	int i;
+
+	if (wait_pid <= 0)
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)wait_pid);
+	for (i = 0; i < 2000; i++) {
+		n = readlink(path, exe, sizeof(exe) - 1);
+		if (n > 0) {
+			exe[n] = '\0';
+			base = strrchr(exe, '/');
+			if (!strcmp(base ? base + 1 : exe, "bt-fmt"))
+				return;
+		}
+		si.si_pid = 0;
+		if (waitid(P_PID, wait_pid, &si, WEXITED | WNOHANG | WNOWAIT) ||
+		    si.si_pid)
+			return;
+		usleep(1000);
+	}
+}
+
 /* --no-feature uprobe_multi,kprobe_multi,kprobe_session */
 static void parse_no_feature(struct load *l, const char *arg)
 {
@@ -285,6 +317,7 @@ static int load_main(int argc, char **argv)
 	signals_install();
 	emit_open(&l, fout, cli.json);
 
+	wait_for_exec();
 	status = run_bundle(&l);
 
 	emit_close(&l);
