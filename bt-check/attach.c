@@ -20,7 +20,8 @@ static bool check_name_depends_on_ap(const char *name)
 {
 	if (!strcmp(name, "args") || !strcmp(name, "probe") ||
 	    !strcmp(name, "func") || !strcmp(name, "retval") ||
-	    !strcmp(name, "probetype") || !strcmp(name, "ctx"))
+	    !strcmp(name, "probetype") || !strcmp(name, "ctx") ||
+	    !strcmp(name, "uaddr"))   /* a PIE's load address, per point */
 		return true;
 	return !strncmp(name, "arg", 3) && isdigit((unsigned char)name[3]);
 }

@@ -306,6 +306,9 @@ struct type *check_builtin(struct check *ck, struct val *node,
 		check_error(ck, node, "'%s' builtin is not allowed in a for-loop", name);
 		return NULL;
 	}
+	/* uaddr() in a PIE: the probe's address (calls.c) */
+	if (!strcmp(name, "__bt_func_ip"))
+		return type_int(ck->a, 8, false);
 	if (!strncmp(name, "sarg", 4)) {
 		/* v0.17's stack arguments, deleted upstream */
 		check_error(ck, node, "sarg* is deleted. This was deprecated in v0.21 and was last available in v0.24.");

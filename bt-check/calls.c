@@ -1444,8 +1444,10 @@ static struct type *call_find(struct check *ck, struct val *call,
 }
 
 /*
- * uaddr("sym"): the address of a global of the uprobe's binary (not
- * PIE), as a user pointer to an integer of the symbol's size
+ * uaddr("sym"): the address of a global of the uprobe's binary, as a user
+ * pointer to an integer of the symbol's size.  In a PIE or a library the
+ * load address is added at run time: the probe's own address
+ * (bpf_get_func_ip, __bt_func_ip) less its address in the file.
  */
 static struct type *call_uaddr(struct check *ck, struct val *call,
 			       struct val *args, struct val *assign_map)
@@ -1483,6 +1485,19 @@ static struct type *call_uaddr(struct check *ck, struct val *call,
 		val_set(ck->a, spec, "suffix", suffix);
 		lit = check_node(ck, "int", call);
 		val_set(ck->a, lit, "v", val_uint(ck->a, addr));
+		if (uprobe_elf_is_dyn(path)) {
+			uint64_t at = (uint64_t)val_get_int(ck->ap, "address", 0) +
+				      (uint64_t)val_get_int(ck->ap, "offset", 0);
+			struct val *ip = check_node(ck, "ident", call);
+			struct val *sum = check_node(ck, "binop", call);
+
+			val_set_str(ck->a, ip, "name", "__bt_func_ip");
+			val_set(ck->a, lit, "v", val_uint(ck->a, addr - at));
+			val_set_str(ck->a, sum, "op", "+");
+			val_set(ck->a, sum, "l", ip);
+			val_set(ck->a, sum, "r", lit);
+			lit = sum;
+		}
 		cast = check_node(ck, "cast", call);
 		val_set(ck->a, cast, "type", spec);
 		val_set(ck->a, cast, "e", lit);

@@ -437,6 +437,10 @@ struct gv builtin_ident(struct gen *g, const struct val *e)
 		return stack_of(g, e);
 	} else if (!strcmp(name, "dw_ustack")) {
 		return dwunwind_stack(g, e, pid_tid(g, true, true));
+	} else if (!strcmp(name, "__bt_func_ip")) {
+		/* the probed address, where the binary is loaded now */
+		v = u64v(g, gen_helper(g, BPF_FUNC_get_func_ip,
+			 LLVMInt64TypeInContext(g->ctx), &g->ctxarg, 1));
 	} else if (!strcmp(name, "jiffies")) {
 		v = u64v(g, helper0(g, BPF_FUNC_jiffies64));
 	} else if (!strcmp(name, "ctx") && t->kind == TY_PTR &&

@@ -604,6 +604,20 @@ const struct provider provider_uretprobe = {
 	.user_args = true,
 };
 
+bool uprobe_elf_is_dyn(const char *path)
+{
+	GElf_Ehdr eh;
+	bool dyn = false;
+	Elf *elf;
+	int fd;
+
+	if (elffile_open(path, &fd, &elf))
+		return false;
+	dyn = gelf_getehdr(elf, &eh) && eh.e_type == ET_DYN;
+	elffile_close(fd, elf);
+	return dyn;
+}
+
 int uprobe_find_symbol(struct arena *a, const char *path, const char *name,
 		       uint64_t *addr, uint64_t *size)
 {
