@@ -388,7 +388,7 @@ EOF
 
 @test "uaddr() in a PIE adds the load address (bpf_get_func_ip), also per point of a wildcard" {
 	[ -x "$TP/uprobe_test-pie" ] || skip "build/testprogs is not built (make testprogs)"
-	run --separate-stderr timeout "$LIMIT" "$BT" -q -e 'uprobe:'"$TP"'/uprobe_test-pie:uprobeFunction* { printf("%s 0x%x 0x%x\n", func, *uaddr("GLOBAL_A"), *uaddr("GLOBAL_C")); }' -c "$TP/uprobe_test-pie"
+	run --separate-stderr timeout "$LIMIT" "$BT" -q -e 'uprobe:'"$TP"'/uprobe_test-pie:uprobeFunction* { printf("%s 0x%x 0x%x\n", func, *uaddr("GLOBAL_A"), *uaddr("GLOBAL_C")); @n = count(); if (@n == 8) { exit(); } }' -c "$TP/uprobe_test-pie"
 	[ "$status" -eq 0 ]
 	grep -q '^uprobeFunction1 0x55555555 0x33333333$' <<<"$output"
 	grep -q '^uprobeFunction2 0x55555555 0x33333333$' <<<"$output"
