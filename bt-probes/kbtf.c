@@ -130,8 +130,9 @@ struct type *kbtf_type(struct arena *a, const struct btf *btf,
 		while (to && (btf_is_typedef(to) || btf_is_const(to) ||
 			      btf_is_volatile(to)))
 			to = btf__type_by_id(btf, to->type);
+		/* a function pointer: an untyped pointer, as upstream */
 		if (to && btf_is_func_proto(to))
-			return type_int(a, 8, false);
+			return type_ptr(a, type_new(a, TY_VOID), false);
 		return type_ptr(a, kbtf_type(a, btf, t->type, depth + 1), user);
 	}
 	if (btf_is_array(t)) {
