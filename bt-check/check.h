@@ -77,6 +77,7 @@ struct check {
 	const struct val *hdr;
 	struct val *prog;
 	bool final;             /* last pass: errors, "t", casts */
+	bool helper_warnings;   /* -k: bt-gen reports failed reads/lookups */
 	/* reads of an assigned map with no value type yet give int64 */
 	bool unknown_maps_int;
 	int changed;            /* types widened in this pass */

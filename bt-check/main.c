@@ -175,7 +175,7 @@ int main(int argc, char **argv)
 			nv[(*n)++] = optarg;
 			*v = nv;
 		} else if (c == 'k') {
-			;
+			ck.helper_warnings = true;
 		} else if (c == 'F') {
 			ck.probe_filter = optarg;
 		}

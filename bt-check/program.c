@@ -166,5 +166,7 @@ int check_program(struct check *ck, struct val *prog)
 	}
 	val_set(ck->a, prog, "maps", check_maps_to_val(ck));
 	val_set(ck->a, prog, "config", ck->config);
+	if (ck->helper_warnings)
+		val_set(ck->a, prog, "helper_warnings", val_bool(ck->a, true));
 	return diag_errors() ? -EINVAL : 0;
 }

@@ -38,15 +38,16 @@ static struct gv u64v(struct gen *g, LLVMValueRef v)
 void builtin_probe_read(struct gen *g, LLVMValueRef dst, int64_t size,
 			LLVMValueRef addr, bool user)
 {
-	LLVMValueRef args[3];
+	int helper = user ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel;
+	LLVMValueRef args[3], r;
 
 	args[0] = dst;
 	args[1] = gen_const(g, 4, (uint64_t)size);
 	args[2] = LLVMBuildIntToPtr(g->b, addr,
 				    LLVMPointerTypeInContext(g->ctx, 0), "");
-	gen_helper(g, user ? BPF_FUNC_probe_read_user :
-		   BPF_FUNC_probe_read_kernel, LLVMInt64TypeInContext(g->ctx),
-		   args, 3);
+	r = gen_helper(g, helper, LLVMInt64TypeInContext(g->ctx), args, 3);
+	if (g->helper_warnings && g->read_at)
+		maps_helper_error(g, helper, g->read_at, r);
 }
 
 static bool provider_is(struct gen *g, const char *a)

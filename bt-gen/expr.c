@@ -522,6 +522,7 @@ static struct gv unop(struct gen *g, const struct val *e)
 		if (v.t->kind != TY_PTR || !gen_is_scalar(v.t))
 			return expr_unsupported(g, e, "dereferencing this type");
 		out.v = gen_tmp(g, type_size(t) > 0 ? type_size(t) : 8);
+		g->read_at = e;    /* -k: a failed read warns here */
 		builtin_probe_read(g, out.v, type_size(t), v.v, v.t->user);
 		return gen_load(g, out.v, t);
 	}
@@ -782,6 +783,7 @@ static struct gv field(struct gen *g, const struct val *e)
 			if (!core_field_addr(g, ka, st, name, off, &addr))
 				addr = LLVMBuildAdd(g->b, ka, gen_i64(g,
 						    (uint64_t)off), "");
+			g->read_at = e;
 			if (msize)
 				return char_array(g, t, msize, addr, true,
 						  false);
@@ -793,6 +795,7 @@ static struct gv field(struct gen *g, const struct val *e)
 		}
 		if (ka) {
 			tmp = gen_tmp(g, sz > 0 ? sz : 8);
+			g->read_at = e;
 			builtin_probe_read(g, tmp, sz, LLVMBuildAdd(g->b, ka,
 					   gen_i64(g, (uint64_t)off), ""), false);
 			out = gen_load(g, tmp, t);
@@ -813,6 +816,7 @@ static struct gv field(struct gen *g, const struct val *e)
 		/* p->f: read the member from kernel or user memory */
 		int64_t sz = type_size(t);
 
+		g->read_at = e;
 		if (msize)
 			return char_array(g, t, msize, LLVMBuildAdd(g->b, b.v,
 					  gen_i64(g, (uint64_t)off), ""), true,
@@ -888,6 +892,7 @@ static struct gv index_of(struct gen *g, const struct val *e)
 	idx = expr_convert(g, i, type_int(g->a, 8, i.t->is_signed)).v;
 	if (flex || b.t->kind == TY_PTR) {
 		tmp = gen_tmp(g, sz);
+		g->read_at = e;
 		builtin_probe_read(g, tmp, sz, LLVMBuildAdd(g->b, b.v,
 				   LLVMBuildMul(g->b, idx, gen_i64(g,
 				   (uint64_t)sz), ""), ""),

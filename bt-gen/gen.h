@@ -147,6 +147,10 @@ struct gen {
 	/* the node whose location a failed map update reports: the
 	 * assignment, the aggregation call or the ++/-- (upstream's) */
 	const struct val *update_at;
+	/* -k (program "helper_warnings"): a failed probe read warns, at
+	 * read_at, the expression being read */
+	bool helper_warnings;
+	const struct val *read_at;
 
 	/* the program being generated */
 	const struct val *probe;
@@ -290,6 +294,9 @@ int maps_aggregate(struct gen *g, const struct val *mapnode,
 		   const struct val *call);
 /* look up key in m; returns a possibly-NULL pointer */
 LLVMValueRef maps_lookup(struct gen *g, struct gmap *m, LLVMValueRef key);
+/* a HELPER_ERROR record at node at when ret (helper's) is negative */
+void maps_helper_error(struct gen *g, int helper, const struct val *at,
+		       LLVMValueRef ret);
 void maps_update(struct gen *g, struct gmap *m, LLVMValueRef key,
 		 LLVMValueRef val, uint64_t flags);
 /* the key of a map node, built in zeroed memory */

@@ -131,6 +131,7 @@ int main(int argc, char **argv)
 	g.hdr = hdr;
 	pidns_of_self(&g);
 	g.config = val_get(prog, "config");
+	g.helper_warnings = val_get_bool(prog, "helper_warnings", false);
 	g.printfs = val_arr(g.a);
 	g.prints = val_arr(g.a);
 	g.times = val_arr(g.a);

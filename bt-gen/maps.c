@@ -250,41 +250,61 @@ LLVMValueRef maps_lookup(struct gen *g, struct gmap *m, LLVMValueRef key)
  * a HELPER_ERROR record ({i64 retcode}) whose id indexes the bundle's
  * "helper_errors" table: the helper and the script location.
  */
-void maps_update(struct gen *g, struct gmap *m, LLVMValueRef key,
-		 LLVMValueRef val, uint64_t flags)
+/*
+ * A HELPER_ERROR record ({i64 retcode}) when ret, helper's result, is
+ * negative; its id indexes the bundle's "helper_errors" table: the helper
+ * and the script location of at.
+ */
+/* the record itself, here: helper's row in the table, ret (i64) */
+static void helper_error_record(struct gen *g, int helper,
+				const struct val *at, LLVMValueRef ret)
 {
-	LLVMValueRef args[4] = { m->global, key, val, gen_i64(g, flags) };
-	LLVMValueRef ret, failed, rec, st;
-	LLVMBasicBlockRef fail, done;
+	LLVMValueRef rec, st;
 	struct val *row;
 	int64_t id;
 
-	ret = gen_helper(g, BPF_FUNC_map_update_elem,
-			 LLVMInt64TypeInContext(g->ctx), args, 4);
-	if (!g->update_at)
-		return;
 	id = (int64_t)g->helper_errors->n;
 	row = val_map(g->a);
-	val_set_int(g->a, row, "helper", BPF_FUNC_map_update_elem);
-	if (val_get(g->update_at, "loc"))
-		val_set(g->a, row, "loc", val_copy(g->a,
-			val_get(g->update_at, "loc")));
+	val_set_int(g->a, row, "helper", helper);
+	if (val_get(at, "loc"))
+		val_set(g->a, row, "loc", val_copy(g->a, val_get(at, "loc")));
 	val_push(g->a, g->helper_errors, row);
+	rec = builtin_record_begin(g, REC_HELPER_ERROR, id, 8);
+	st = LLVMBuildStore(g->b, ret, gen_ptr_add(g, rec, 8));
+	LLVMSetAlignment(st, 8);
+	builtin_record_end(g, rec);
+}
 
-	fail = gen_block(g, "update_failed");
-	done = gen_block(g, "update_done");
+void maps_helper_error(struct gen *g, int helper, const struct val *at,
+		       LLVMValueRef ret)
+{
+	LLVMBasicBlockRef fail = gen_block(g, "helper_failed");
+	LLVMBasicBlockRef done = gen_block(g, "helper_done");
+	LLVMValueRef failed;
+
 	ret = LLVMBuildSExt(g->b, LLVMBuildTrunc(g->b, ret,
 			    LLVMInt32TypeInContext(g->ctx), ""),
 			    LLVMInt64TypeInContext(g->ctx), "");
 	failed = LLVMBuildICmp(g->b, LLVMIntSLT, ret, gen_i64(g, 0), "");
 	LLVMBuildCondBr(g->b, failed, fail, done);
 	LLVMPositionBuilderAtEnd(g->b, fail);
-	rec = builtin_record_begin(g, REC_HELPER_ERROR, id, 8);
-	st = LLVMBuildStore(g->b, ret, gen_ptr_add(g, rec, 8));
-	LLVMSetAlignment(st, 8);
-	builtin_record_end(g, rec);
+	helper_error_record(g, helper, at, ret);
 	LLVMBuildBr(g->b, done);
 	LLVMPositionBuilderAtEnd(g->b, done);
+}
+
+/* a failed update (a full hash: -E2BIG) is reported as upstream does */
+void maps_update(struct gen *g, struct gmap *m, LLVMValueRef key,
+		 LLVMValueRef val, uint64_t flags)
+{
+	LLVMValueRef args[4] = { m->global, key, val, gen_i64(g, flags) };
+	LLVMValueRef ret;
+
+	ret = gen_helper(g, BPF_FUNC_map_update_elem,
+			 LLVMInt64TypeInContext(g->ctx), args, 4);
+	if (g->update_at)
+		maps_helper_error(g, BPF_FUNC_map_update_elem, g->update_at,
+				  ret);
 }
 
 static struct gmap *map_of(struct gen *g, const struct val *mapnode)
@@ -496,6 +516,14 @@ struct gv maps_percpu_value(struct gen *g, struct gmap *m, LLVMValueRef key)
 	return v;
 }
 
+/* -k: reading a key that is not there warns, as upstream (retcode 0) */
+static void lookup_missed(struct gen *g, const struct val *mapnode)
+{
+	if (g->helper_warnings)
+		helper_error_record(g, BPF_FUNC_map_lookup_elem, mapnode,
+				    gen_i64(g, 0));
+}
+
 struct gv maps_read(struct gen *g, const struct val *mapnode)
 {
 	struct gmap *m = map_of(g, mapnode);
@@ -535,6 +563,7 @@ struct gv maps_read(struct gen *g, const struct val *mapnode)
 		gen_store_aligned(g, out.v, 8, (struct gv){ p, m->kval, 8 }, t);
 		LLVMBuildBr(g->b, br.merge);
 		LLVMPositionBuilderAtEnd(g->b, br.missing);
+		lookup_missed(g, mapnode);
 		gen_memzero(g, g->b, out.v, type_size(t), 8);
 		LLVMBuildBr(g->b, br.merge);
 		LLVMPositionBuilderAtEnd(g->b, br.merge);
@@ -551,7 +580,8 @@ struct gv maps_read(struct gen *g, const struct val *mapnode)
 	blocks[0] = LLVMGetInsertBlock(g->b);
 	LLVMBuildBr(g->b, br.merge);
 	LLVMPositionBuilderAtEnd(g->b, br.missing);
-	blocks[1] = br.missing;
+	lookup_missed(g, mapnode);
+	blocks[1] = LLVMGetInsertBlock(g->b);
 	LLVMBuildBr(g->b, br.merge);
 	LLVMPositionBuilderAtEnd(g->b, br.merge);
 	phi = LLVMBuildPhi(g->b, LLVMTypeOf(found_v), "");
