@@ -393,3 +393,15 @@ EOF
 	grep -q '^uprobeFunction1 0x55555555 0x33333333$' <<<"$output"
 	grep -q '^uprobeFunction2 0x55555555 0x33333333$' <<<"$output"
 }
+
+@test "-k: a failed probe read and a missing map key warn at the expression" {
+	run --separate-stderr timeout "$LIMIT" "$BT" -k -q -f json -e 'struct foo {int a;}; uprobe:'"$TP"'/helper_error_test:test_helper_error { $tmp = ((struct foo*) arg0).a; exit(); }' -c "$TP/helper_error_test"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'{"type": "helper_error", "msg": "Bad address", "helper": "probe_read_user", "retcode": -14, "filename": "stdin", "line": 1, "col": 87}'* ]]
+	run --separate-stderr timeout "$LIMIT" "$BT" -k -q -e 'i:ms:100 { @[1] = 1; printf("%d\n", @[2]); clear(@); exit(); }'
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"stdin:1:37-41: WARNING: Can't lookup map element because it does not exist."*"Additional Info - helper: map_lookup_elem, retcode: 0"* ]]
+	# without -k: no warning
+	run --separate-stderr timeout "$LIMIT" "$BT" -q -e 'i:ms:100 { @[1] = 1; printf("%d\n", @[2]); clear(@); exit(); }'
+	[[ "$stderr" != *"WARNING"* ]]
+}
