@@ -269,6 +269,9 @@ int attach_watchpoint(struct load *l, struct load_probe *p,
 	attr.bp_type = (mode && strchr(mode, 'r') ? HW_BREAKPOINT_R : 0) |
 		       (mode && strchr(mode, 'w') ? HW_BREAKPOINT_W : 0) |
 		       (mode && strchr(mode, 'x') ? HW_BREAKPOINT_X : 0);
+	/* the kernel takes execute breakpoints only as long as a long */
+	if (attr.bp_type == HW_BREAKPOINT_X)
+		attr.bp_len = sizeof(long);
 	attr.sample_period = 1;
 	if (!attr.bp_addr || !attr.bp_len || !attr.bp_type) {
 		attach_report(l, p->loc, "probe '%s' is not watchpoint:ADDR:LEN:MODE",

@@ -20,6 +20,20 @@
 #include "load.h"
 #include "zip.h"
 
+/* does path start like an ELF file (else it is raw code, see --unsafe) */
+static bool uprobe_file_is_elf(const char *path)
+{
+	char magic[4] = { 0 };
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	bool elf;
+
+	if (fd < 0)
+		return true;   /* let the attach say what is wrong */
+	elf = read(fd, magic, 4) == 4 && !memcmp(magic, "\177ELF", 4);
+	close(fd);
+	return elf;
+}
+
 /*
  * What bpftrace checks before attaching: an offset must stay inside its
  * function, a uretprobe cannot have one, and a bare address must be in a
@@ -48,6 +62,10 @@ static int uprobe_check(struct load *l, struct load_probe *p,
 		}
 		return 0;
 	}
+	/* a file of raw code (--unsafe let it through): the address is
+	 * the file offset */
+	if (!uprobe_file_is_elf(path))
+		return 0;
 	if (usym_file_symbol_at(path, *addr, &name, &vaddr)) {
 		attach_report(l, p->loc, "Could not resolve address: %s:0x%llx",
 			      path, (unsigned long long)*addr);
@@ -178,7 +196,7 @@ static int uprobe_file_offsets(struct load *l, struct load_probe *p,
 	int err;
 
 	*ref_ctr = 0;
-	if (!path || (!func && !addr)) {
+	if (!path || (!func && !val_get(ap, "address"))) {
 		attach_report(l, p->loc, "probe '%s' lacks a binary or a symbol",
 			      attach_describe(l->arena, ap));
 		return -EINVAL;
@@ -225,7 +243,7 @@ int attach_uprobe(struct load *l, struct load_probe *p, const struct val *ap)
 	uint64_t ref_ctr = 0;
 	int err;
 
-	if (!path || (!func && !addr)) {
+	if (!path || (!func && !val_get(ap, "address"))) {
 		attach_report(l, p->loc, "probe '%s' lacks a binary or a symbol",
 			   attach_describe(l->arena, ap));
 		return -EINVAL;

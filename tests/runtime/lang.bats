@@ -407,3 +407,10 @@ EOF
 	run --separate-stderr timeout "$LIMIT" "$BT" -q -e 'i:ms:100 { @[1] = 1; printf("%d\n", @[2]); clear(@); exit(); }'
 	[[ "$stderr" != *"WARNING"* ]]
 }
+
+@test "--unsafe: a uprobe at an offset of a file of raw code (not ELF) fires" {
+	[ -f "$TP/false.bin" ] || skip "build/testprogs is not built (make testprogs)"
+	run --separate-stderr timeout "$LIMIT" "$BT" -q --unsafe -e 'uprobe:'"$TP"'/false.bin:0x0 { printf("SUCCESS %d\n", pid == cpid); exit(); }' -c "$TP/mmap_exec $TP/false.bin"
+	[ "$status" -eq 0 ]
+	[ "$output" = "SUCCESS 1" ]
+}

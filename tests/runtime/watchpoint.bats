@@ -54,3 +54,10 @@ WP=$ROOT/build/testprogs/watchpoint_threaded
 	n=$(sed -n 's/^@hits: //p' <<<"$output")
 	[ "$n" -ge 4 ]
 }
+
+@test "an execute watchpoint (mode x) takes the kernel's long length and fires" {
+	[ -x "$ROOT/build/testprogs/watchpoint_exec" ] || skip "build/testprogs is not built"
+	run --separate-stderr timeout "$LIMIT" "$BT" -q -e 'watchpoint:0x10000000:1:x { printf("hit!\n"); exit() }' -c "$ROOT/build/testprogs/watchpoint_exec"
+	[ "$status" -eq 0 ]
+	[ "$output" = "hit!" ]
+}
