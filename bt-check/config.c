@@ -40,7 +40,7 @@ static const struct config_key {
 	{ "on_stack_limit", CFG_INT, 32 },
 	{ "perf_rb_pages", CFG_INT, 64 },
 	{ "print_maps_on_exit", CFG_BOOL, 1 },
-	{ "show_debug_info", CFG_BOOL, 0 },
+	{ "show_debug_info", CFG_BOOL, 1 },   /* upstream with its symbolizer: on */
 	{ "use_blazesym", CFG_BOOL, 0 },
 	{ "stack_mode", CFG_STR, 0, "bpftrace",
 	  CHOICES("bpftrace", "perf", "raw", "build_id") },

@@ -135,7 +135,7 @@ static int read_config(struct load *l, const struct val *config)
 	const char *mp = val_get_str(config, "missing_probes");
 
 	l->print_maps_on_exit = !pm || (pm->kind == VAL_BOOL ? pm->b : val_as_int(pm) != 0);
-	symbolize_set_debug_info(val_get_bool(config, "show_debug_info", false));
+	symbolize_set_debug_info(val_get_bool(config, "show_debug_info", true));
 	l->missing_probes = MISSING_ERROR;
 	if (mp && !strcmp(mp, "warn"))
 		l->missing_probes = MISSING_WARN;

@@ -169,17 +169,42 @@ static bool only_special(const struct load *l)
 	return true;
 }
 
+/*
+ * The kernel runs some probes on one event in the order they were
+ * attached, and others (kprobes, uprobes, fentry...: the newest first) in
+ * reverse: those are attached last to first, so that the script's order
+ * is the order they run in, as upstream does.
+ */
+static bool attach_reversed(const struct load_probe *p)
+{
+	static const char *const rev[] = { "kprobe", "uprobe", "uretprobe",
+		"usdt", "fentry", "fexit", "iter" };
+	const char *prov = p->attach->n ?
+			   val_get_str(p->attach->items[0], "provider") : NULL;
+	size_t i;
+
+	for (i = 0; prov && i < sizeof(rev) / sizeof(rev[0]); i++)
+		if (!strcmp(prov, rev[i]))
+			return true;
+	return false;
+}
+
 static int attach_all(struct load *l)
 {
-	int i, err;
+	int i, pass, err;
 
-	for (i = 0; i < l->nprobes; i++) {
-		if (l->probes[i].nbegin + l->probes[i].nend +
-		    l->probes[i].nrun == (int)l->probes[i].attach->n)
-			continue;
-		err = attach_probe(l, &l->probes[i]);
-		if (err)
-			return err;
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < l->nprobes; i++) {
+			struct load_probe *p = &l->probes[pass ?
+						l->nprobes - 1 - i : i];
+
+			if (attach_reversed(p) != (pass == 1) ||
+			    p->nbegin + p->nend + p->nrun == (int)p->attach->n)
+				continue;
+			err = attach_probe(l, p);
+			if (err)
+				return err;
+		}
 	}
 	return 0;
 }
