@@ -62,8 +62,8 @@ needs_testprogs() {
 	needs_testprogs
 	run --separate-stderr timeout "$LIMIT" "$BT" -c "$TP/uprobe_test" -e "
 		uprobe:$TP/uprobe_test@uprobe_test.c:22 { @a = reg(\"pc\"); }
-		uprobe:$TP/uprobe_test@uprobe_test.c:36 { printf(\"in %s\n\", func); @p = probe; }
-		uprobe:$TP/uprobe_test:uprobeFunction1 { if (@a == reg(\"pc\")) { printf(\"same\n\"); exit(); } }"
+		uprobe:$TP/uprobe_test:uprobeFunction1 { if (@a == reg(\"pc\")) { printf(\"same\n\"); } }
+		uprobe:$TP/uprobe_test@uprobe_test.c:36 { printf(\"in %s\n\", func); @p = probe; exit(); }"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"same"* ]]
 	[[ "$output" == *"in uprobeFunctionBranching"* ]]

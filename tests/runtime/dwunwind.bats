@@ -10,7 +10,7 @@ load driver_helpers
 
 TP=$ROOT/build/testprogs
 NOFP=$TP/uprobe_nofp
-ENABLE='config = { unstable_dw_ustack=enable }'
+ENABLE='config = { unstable_dw_ustack=enable; show_debug_info=0 }'
 
 needs_testprogs() {
 	[ -x "$NOFP" ] || skip "build/testprogs is not built (make testprogs)"

@@ -110,7 +110,7 @@ interval:ms:300 {
 	prog=$ROOT/build/testprogs/uprobe_loop
 	[ -x "$prog" ] || skip "build/testprogs/uprobe_loop is not built"
 	run --separate-stderr timeout "$LIMIT" unshare --fork --pid --mount-proc \
-		sh -c "'$prog' & sleep 0.2; '$BT' -e 'uprobe:$prog:uprobeFunction1 { printf(\"%d %d\n\", pid, pid(init)); print(ustack); exit(); }'"
+		sh -c "'$prog' & sleep 0.2; '$BT' -e 'config = { show_debug_info=0 } uprobe:$prog:uprobeFunction1 { printf(\"%d %d\n\", pid, pid(init)); print(ustack); exit(); }'"
 	[ "$status" -eq 0 ]
 	# the loop is the namespace's second process; pid(init) is global
 	read -r nspid initpid <<<"$(grep -E '^[0-9]+ [0-9]+$' <<<"$output")"
