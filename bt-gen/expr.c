@@ -932,7 +932,7 @@ static struct gv index_of(struct gen *g, const struct val *e)
 	}
 	if (!gen_is_scalar(t))
 		return expr_unsupported(g, e, "a variable index into this array");
-	/* out of bounds reads as zero */
+	/* out of bounds reads as zero, with a warning */
 	in = gen_block(g, "index_in");
 	out = gen_block(g, "index_out");
 	done = gen_block(g, "index_done");
@@ -946,8 +946,11 @@ static struct gv index_of(struct gen *g, const struct val *e)
 	blocks[0] = LLVMGetInsertBlock(g->b);
 	LLVMBuildBr(g->b, done);
 	LLVMPositionBuilderAtEnd(g->b, out);
+	/* upstream warns at run time (and reads past the end; here: 0) */
+	async_warn_if(g, e, "Array access out of bounds. This can lead to unexpected results.",
+		      LLVMConstInt(LLVMInt1TypeInContext(g->ctx), 1, 0));
 	vals[1] = LLVMConstNull(LLVMTypeOf(v.v));
-	blocks[1] = out;
+	blocks[1] = LLVMGetInsertBlock(g->b);
 	LLVMBuildBr(g->b, done);
 	LLVMPositionBuilderAtEnd(g->b, done);
 	phi = LLVMBuildPhi(g->b, LLVMTypeOf(v.v), "");
