@@ -332,6 +332,10 @@ static void check_let(struct check *ck, struct val *stmt)
 		/* as for casts: pointers in user probes point to user memory */
 		if (dt && dt->kind == TY_PTR && ck->prov && ck->prov->user_args)
 			dt->user = true;
+		/* and so do arrays of them (struct Foo *[2]) */
+		if (dt && dt->kind == TY_ARRAY && dt->elem &&
+		    dt->elem->kind == TY_PTR && ck->prov && ck->prov->user_args)
+			dt->elem->user = true;
 		if (dt) {
 			ck->vars[slot].type = dt;
 			ck->vars[slot].declared_type = true;
