@@ -175,6 +175,8 @@ int attach_uprobe_offsets(struct load *l, struct load_probe *p,
 	uint64_t base;
 	int err;
 
+	if (path)
+		usym_hint_binary(path);
 	if ((err = uprobe_file_offsets(l, p, ap, offset, ref_ctr)))
 		return err;
 	if (path && (err = zip_base(l, p, ap, path, &base)))
@@ -248,6 +250,7 @@ int attach_uprobe(struct load *l, struct load_probe *p, const struct val *ap)
 			   attach_describe(l->arena, ap));
 		return -EINVAL;
 	}
+	usym_hint_binary(path);
 	if (strstr(path, "!/")) {
 		/* in a ZIP archive: libbpf cannot read the member, so the
 		 * offset in the archive is computed here */

@@ -425,6 +425,9 @@ int usym_file_symbol_at(const char *path, uint64_t vaddr, const char **name,
 			uint64_t *start);
 int usym_file_offset(const char *path, uint64_t vaddr, uint64_t *offset);
 void usym_free(void);
+/* a binary uprobes attach to: symbols for its processes once they are
+ * gone, when it is loaded at its own addresses (non-PIE) */
+void usym_hint_binary(const char *path);
 
 /* the stack-trace map that stack ids index (bundle "stacks") */
 void symbolize_set_stackmap(int fd, size_t value_size);

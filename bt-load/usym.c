@@ -52,6 +52,7 @@ struct usym_file {
 	size_t nsyms;
 	struct usym_load loads[16];
 	int nloads;
+	bool fixed;            /* ET_EXEC: loaded at its own addresses */
 };
 
 struct usym_range {
@@ -66,6 +67,10 @@ struct usym_proc {
 };
 
 static struct usym_proc procs[USYM_PROCS];
+/* the probed binaries (usym_hint_binary): a process that is gone is
+ * symbolized against those loaded at their own addresses */
+static char *hints[16];
+static unsigned nhints;
 static unsigned next_proc;
 static struct usym_file files[USYM_FILES];
 static unsigned nfiles, next_file;
@@ -225,6 +230,9 @@ static struct usym_file *file_get(uint32_t pid, const char *path)
 		elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	}
 	if (elf && elf_kind(elf) == ELF_K_ELF && !elf_getphdrnum(elf, &nph)) {
+		GElf_Ehdr eh;
+
+		f->fixed = gelf_getehdr(elf, &eh) && eh.e_type == ET_EXEC;
 		for (i = 0; i < nph && f->nloads < 16; i++) {
 			GElf_Phdr ph;
 
@@ -303,6 +311,47 @@ static struct usym_range *proc_find(struct usym_proc *p, uint64_t addr)
 	return NULL;
 }
 
+void usym_hint_binary(const char *path)
+{
+	unsigned i;
+
+	for (i = 0; i < nhints; i++)
+		if (!strcmp(hints[i], path))
+			return;
+	if (nhints < sizeof(hints) / sizeof(hints[0]) &&
+	    (hints[nhints] = strdup(path)))
+		nhints++;
+}
+
+/* p's ranges when its maps are gone: the fixed-address probed binaries */
+static int proc_from_hints(struct usym_proc *p, uint32_t pid)
+{
+	unsigned i;
+	int k;
+
+	proc_clear(p);
+	p->pid = pid;
+	for (i = 0; i < nhints; i++) {
+		struct usym_file *f = file_get(0, hints[i]);
+		struct usym_range *r;
+
+		if (!f || !f->fixed)
+			continue;
+		for (k = 0; k < f->nloads; k++) {
+			r = realloc(p->ranges, (p->nranges + 1) * sizeof(*r));
+			if (!r)
+				return -ENOMEM;
+			p->ranges = r;
+			r[p->nranges] = (struct usym_range){ f->loads[k].vaddr,
+				f->loads[k].vaddr + f->loads[k].filesz,
+				f->loads[k].offset, strdup(hints[i]) };
+			if (r[p->nranges].path)
+				p->nranges++;
+		}
+	}
+	return p->nranges ? 0 : -ENOENT;
+}
+
 static struct usym_range *range_of(uint32_t pid, uint64_t addr)
 {
 	struct usym_proc *p = NULL;
@@ -316,7 +365,7 @@ static struct usym_range *range_of(uint32_t pid, uint64_t addr)
 		return r;
 	if (!p)
 		p = &procs[next_proc++ % USYM_PROCS];
-	if (proc_read(p, pid))
+	if (proc_read(p, pid) && proc_from_hints(p, pid))
 		return NULL;
 	return proc_find(p, addr);
 }
@@ -562,6 +611,8 @@ void usym_free(void)
 {
 	unsigned i;
 
+	while (nhints)
+		free(hints[--nhints]);
 	for (i = 0; i < USYM_PROCS; i++)
 		proc_clear(&procs[i]);
 	for (i = 0; i < nfiles; i++)
