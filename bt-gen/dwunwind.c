@@ -440,32 +440,6 @@ LLVMValueRef dwunwind_len(struct gen *g, LLVMValueRef v, int64_t limit)
 	return n;
 }
 
-/* does the tree call dw_ustack? */
-static bool uses_dw(const struct val *v)
-{
-	const char *n;
-	size_t i;
-
-	if (!v)
-		return false;
-	if (v->kind == VAL_ARR) {
-		for (i = 0; i < v->n; i++)
-			if (uses_dw(v->items[i]))
-				return true;
-		return false;
-	}
-	if (v->kind != VAL_MAP)
-		return false;
-	n = val_get_str(v, "name");
-	if ((ast_kind(v) == AST_IDENT || ast_kind(v) == AST_CALL) && n &&
-	    !strcmp(n, "dw_ustack"))
-		return true;
-	for (i = 0; i < v->n; i++)
-		if (uses_dw(v->kv[i].v))
-			return true;
-	return false;
-}
-
 static struct type *u64_array(struct gen *g, int64_t n)
 {
 	struct type *a = type_new(g->a, TY_ARRAY);
@@ -479,7 +453,7 @@ void dwunwind_declare_maps(struct gen *g)
 {
 	struct type *u32 = type_int(g->a, 4, false);
 
-	if (!uses_dw(val_get(g->prog, "probes")))
+	if (!maps_uses_name(val_get(g->prog, "probes"), "dw_ustack", "dw_ustack"))
 		return;
 	/* bt-load sets the sizes of rows and pids before loading */
 	maps_own(g, &g->dw_rows, "bt_dw_rows", GEN_MAP_ARRAY, 1, u32,

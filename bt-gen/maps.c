@@ -117,8 +117,7 @@ void maps_own(struct gen *g, struct gmap *m, const char *elf, int type,
 	btf_debug_map(g, m);
 }
 
-/* does the tree use (as an identifier or a call) name a or name b? */
-static bool uses_name(const struct val *v, const char *a, const char *b)
+bool maps_uses_name(const struct val *v, const char *a, const char *b)
 {
 	const char *n;
 	size_t i;
@@ -127,7 +126,7 @@ static bool uses_name(const struct val *v, const char *a, const char *b)
 		return false;
 	if (v->kind == VAL_ARR) {
 		for (i = 0; i < v->n; i++)
-			if (uses_name(v->items[i], a, b))
+			if (maps_uses_name(v->items[i], a, b))
 				return true;
 		return false;
 	}
@@ -138,7 +137,7 @@ static bool uses_name(const struct val *v, const char *a, const char *b)
 	    (!strcmp(n, a) || !strcmp(n, b)))
 		return true;
 	for (i = 0; i < v->n; i++)
-		if (uses_name(v->kv[i].v, a, b))
+		if (maps_uses_name(v->kv[i].v, a, b))
 			return true;
 	return false;
 }
@@ -198,7 +197,7 @@ int maps_declare(struct gen *g)
 			gl);
 	}
 	btf_debug_map(g, &g->globals);
-	if (uses_name(val_get(g->prog, "probes"), "kstack", "ustack")) {
+	if (maps_uses_name(val_get(g->prog, "probes"), "kstack", "ustack")) {
 		struct type *frames = type_new(g->a, TY_ARRAY);
 
 		frames->elem = u64;
@@ -207,7 +206,7 @@ int maps_declare(struct gen *g)
 			g->max_map_keys, u32, frames);
 		btf_debug_map(g, &g->stacks);
 	}
-	if (uses_name(val_get(g->prog, "probes"), "skboutput", "skboutput")) {
+	if (maps_uses_name(val_get(g->prog, "probes"), "skboutput", "skboutput")) {
 		/* skboutput's perf buffer: max_entries 0 lets libbpf size it
 		 * to the possible CPUs (bpf_skb_output writes the current
 		 * CPU's ring) */

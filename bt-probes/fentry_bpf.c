@@ -85,30 +85,45 @@ static int fentry_bpf_func_info(int fd, __u32 nfi, struct bpf_func_info **fi)
 }
 
 /*
+ * An fd of running program id and its info; -ENODATA (fd closed) when it
+ * has no BTF, which fentry needs, or -errno
+ */
+static int fentry_bpf_open(__u32 id, struct bpf_prog_info *info)
+{
+	__u32 len = sizeof(*info);
+	int fd, err;
+
+	fd = bpf_prog_get_fd_by_id(id);
+	if (fd < 0)
+		return -errno;
+	memset(info, 0, sizeof(*info));
+	if (bpf_obj_get_info_by_fd(fd, info, &len)) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	if (!info->btf_id) {
+		close(fd);
+		return -ENODATA;
+	}
+	return fd;
+}
+
+/*
  * Append the functions of running program id to l.  0, -ENODATA when
  * the program has no BTF, or -errno (-ENOENT: no such program).
  */
 static int fentry_bpf_prog(struct arena *a, __u32 id, struct fentry_bpf_list *l)
 {
 	struct bpf_prog_info info;
-	__u32 len = sizeof(info), i;
+	__u32 i;
 	struct bpf_func_info *fi = NULL;
 	struct btf *btf;
 	int fd, err;
 
-	fd = bpf_prog_get_fd_by_id(id);
+	fd = fentry_bpf_open(id, &info);
 	if (fd < 0)
-		return -errno;
-	memset(&info, 0, sizeof(info));
-	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	if (!info.btf_id) {
-		close(fd);
-		return -ENODATA;
-	}
+		return fd;
 	if (!info.nr_func_info) {
 		/* BTF but no function records: the kernel's short name */
 		close(fd);
@@ -342,7 +357,6 @@ int fentry_bpf_target(int64_t prog_id, const char *func, int *prog_fd,
 		      uint32_t *btf_id)
 {
 	struct bpf_prog_info info;
-	__u32 len = sizeof(info);
 	struct btf *btf;
 	__s32 fid;
 	int fd, err;
@@ -351,19 +365,9 @@ int fentry_bpf_target(int64_t prog_id, const char *func, int *prog_fd,
 	*btf_id = 0;
 	if (prog_id <= 0 || prog_id > UINT32_MAX || !func)
 		return -EINVAL;
-	fd = bpf_prog_get_fd_by_id((__u32)prog_id);
+	fd = fentry_bpf_open((__u32)prog_id, &info);
 	if (fd < 0)
-		return -errno;
-	memset(&info, 0, sizeof(info));
-	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	if (!info.btf_id) {
-		close(fd);
-		return -ENODATA;
-	}
+		return fd;
 	btf = btf__load_from_kernel_by_id(info.btf_id);
 	if (!btf) {
 		err = -errno;
