@@ -5,7 +5,7 @@
  *
  * Each program's function has four parts, in order:
  *   entry   allocas only (so that LLVM promotes them), then a branch
- *   setup   looks up bt_scratch[0] when the program needs scratch memory
+ *   setup   looks up bt_scratch[this CPU] when the program needs scratch memory
  *           (the look-up is deleted again if nothing used it)
  *   init    zeroes the variable slots, so the verifier never sees an
  *           uninitialised read and `$x` reads 0 before its first write
@@ -594,7 +594,11 @@ void gen_function_begin(struct gen *g)
 		LLVMInt64TypeInContext(g->ctx), GEN_FRAME_SIZE / 8), "frame");
 	LLVMSetAlignment(g->frame, 8);
 	g->frame_off = 0;
-	LLVMBuildStore(g->b, gen_const(g, 4, 0), key);
+	/* this CPU's entry: programs run with migration disabled */
+	LLVMBuildStore(g->b, LLVMBuildTrunc(g->b, gen_helper(g,
+		       BPF_FUNC_get_smp_processor_id,
+		       LLVMInt64TypeInContext(g->ctx), NULL, 0),
+		       LLVMInt32TypeInContext(g->ctx), ""), key);
 	args[0] = g->scratch.global;
 	args[1] = key;
 	g->scratch_call = gen_helper(g, BPF_FUNC_map_lookup_elem,

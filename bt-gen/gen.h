@@ -31,7 +31,7 @@
  *
  * Memory.  Temporaries up to GEN_STACK_MAX bytes come from one stack
  * "frame" of GEN_FRAME_SIZE bytes; bigger ones (and small ones once the
- * frame is full) from the per-CPU array "bt_scratch", so large strings
+ * frame is full) from "bt_scratch" (an array with an entry per CPU), so large strings
  * and tuples never blow the 512-byte BPF stack.  Both are handed out like
  * a stack: a statement releases what it took when it ends (no value
  * outlives its statement; variables and maps copy), and a statement
@@ -65,7 +65,7 @@
 
 #define GEN_STACK_MAX 16          /* larger aggregates go to bt_scratch */
 #define GEN_FRAME_SIZE 192        /* stack bytes for statement temporaries */
-#define GEN_SCRATCH_MAX 32768     /* per-CPU value size limit */
+#define GEN_SCRATCH_MAX (1 << 20) /* bt_scratch's value, for each CPU */
 #define GEN_RINGBUF_SIZE (4 << 20)
 #define GEN_TYPE_MAX (1 << 16)    /* larger types are a broken stream */
 #define GEN_STACK_DEPTH 127       /* frames kept per stack (bt_stacks) */

@@ -216,8 +216,9 @@ int maps_declare(struct gen *g)
 	}
 	dwunwind_declare_maps(g);
 	/* the value type is set when every program is generated */
-	own_map(g, &g->scratch, "bt_scratch", GEN_MAP_PERCPU_ARRAY, 1, u32,
-		u64);
+	/* one entry per possible CPU, indexed by the CPU the program runs on
+	 * (bt-load sizes it): a per-CPU array would cap a value at 32 KiB */
+	own_map(g, &g->scratch, "bt_scratch", GEN_MAP_ARRAY, 1, u32, u64);
 	return err;
 }
 

@@ -72,6 +72,7 @@ int object_open(struct load *l)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "bt");
 	const struct val *elf = val_get(l->bundle, "elf");
+	struct bpf_map *scratch;
 	int i, err;
 
 	l->obj = bpf_object__open_mem(elf->s, elf->n, &opts);
@@ -91,6 +92,13 @@ int object_open(struct load *l)
 			return -EBADMSG;
 		}
 	}
+	/* bt_scratch: an entry per possible CPU (bt-gen indexes it by CPU) */
+	scratch = bpf_object__find_map_by_name(l->obj,
+			val_get_str(l->bundle, "scratch") ?: "bt_scratch");
+	if (scratch && bpf_map__type(scratch) == BPF_MAP_TYPE_ARRAY &&
+	    libbpf_num_possible_cpus() > 0)
+		bpf_map__set_max_entries(scratch,
+					 (__u32)libbpf_num_possible_cpus());
 	for (i = 0; i < l->nmaps; i++) {
 		struct load_map *m = &l->maps[i];
 
