@@ -24,6 +24,15 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+
+/* bt_scratch has an entry per CPU, as bt-load sizes it (object.c) */
+static void size_scratch(struct bpf_object *o)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(o, "bt_scratch");
+
+	if (m && libbpf_num_possible_cpus() > 0)
+		bpf_map__set_max_entries(m, (__u32)libbpf_num_possible_cpus());
+}
 static struct bpf_object *obj;
 static bool have_bpf;
 
@@ -58,6 +67,7 @@ static void load_semantics(void)
 		fprintf(stderr, "test_gen: libbpf cannot open bt-gen's object\n");
 		exit(EXIT_FAILURE);
 	}
+	size_scratch(obj);
 	if (bpf_object__load(obj)) {
 		/* no BPF here: skip, but an object bpftool loads must load */
 		bpf_object__close(obj);
@@ -159,6 +169,7 @@ static struct bpf_object *run_fixture(const char *fixture, const char *env,
 	o = bpf_object__open_file(path, NULL);
 	unlink(path);
 	ck_assert_msg(o != NULL, "libbpf cannot open %s", fixture);
+	size_scratch(o);
 	ck_assert_msg(bpf_object__load(o) == 0, "%s does not load", fixture);
 	prog = bpf_object__find_program_by_name(o, "begin_0");
 	ck_assert_msg(prog != NULL, "no program 'begin_0'");
