@@ -365,7 +365,8 @@ static struct usym_range *range_of(uint32_t pid, uint64_t addr)
 		return r;
 	if (!p)
 		p = &procs[next_proc++ % USYM_PROCS];
-	if (proc_read(p, pid) && proc_from_hints(p, pid))
+	/* gone, or a zombie whose maps read empty: the probed binaries */
+	if ((proc_read(p, pid) || !p->nranges) && proc_from_hints(p, pid))
 		return NULL;
 	return proc_find(p, addr);
 }
