@@ -12,27 +12,14 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <unistd.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bpf/libbpf.h>
 
+#include "bt-probes/provider.h"
 #include "load.h"
 #include "zip.h"
-
-/* does path start like an ELF file (else it is raw code, see --unsafe) */
-static bool uprobe_file_is_elf(const char *path)
-{
-	char magic[4] = { 0 };
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	bool elf;
-
-	if (fd < 0)
-		return true;   /* let the attach say what is wrong */
-	elf = read(fd, magic, 4) == 4 && !memcmp(magic, "\177ELF", 4);
-	close(fd);
-	return elf;
-}
 
 /*
  * What bpftrace checks before attaching: an offset must stay inside its
@@ -64,7 +51,7 @@ static int uprobe_check(struct load *l, struct load_probe *p,
 	}
 	/* a file of raw code (--unsafe let it through): the address is
 	 * the file offset */
-	if (!uprobe_file_is_elf(path))
+	if (access(path, R_OK) == 0 && !uprobe_is_elf(path))
 		return 0;
 	if (usym_file_symbol_at(path, *addr, &name, &vaddr)) {
 		attach_report(l, p->loc, "Could not resolve address: %s:0x%llx",

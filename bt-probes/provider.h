@@ -149,6 +149,8 @@ int kbtf_list_types(struct arena *a, const char *pattern, bool verbose,
 		    FILE *out);
 
 /* uprobe.c: a symbol (function or object) of an ELF file: 0 or -errno */
+/* does path start with the ELF magic (else: raw code, or not readable) */
+bool uprobe_is_elf(const char *path);
 /* a PIE or shared library (ET_DYN): loaded at an address not its own */
 bool uprobe_elf_is_dyn(const char *path);
 int uprobe_find_symbol(struct arena *a, const char *path, const char *name,

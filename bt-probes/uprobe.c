@@ -39,7 +39,7 @@ struct uprobe_sym {
 	uint64_t addr, size;
 };
 
-static bool uprobe_is_elf(const char *path)
+bool uprobe_is_elf(const char *path)
 {
 	char magic[4] = { 0 };
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
