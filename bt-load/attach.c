@@ -307,6 +307,8 @@ int attach_detach_background(struct load *l)
 	close(gone[0]);   /* gone[1] stays open until this process exits */
 	/* our copies go without detaching: the child's keep the probes */
 	for (i = 0; i < l->nlinks; i++) {
+		if (!l->links[i])
+			continue;   /* unwatch() destroyed it already */
 		bpf_link__disconnect(l->links[i]);
 		bpf_link__destroy(l->links[i]);
 	}
