@@ -37,6 +37,21 @@ struct usym_sym {
 	int rank;              /* among aliases the highest wins */
 };
 
+/*
+ * One address's debug frames (usym_debug_frames), kept per file: with
+ * show_debug_info every frame of every stack asks, and the DWARF walk
+ * behind the answer is the costly part.  Direct-mapped by address; the
+ * strings live in the file's Dwarf.
+ */
+#define USYM_DBG_SLOTS 512
+#define USYM_DBG_FRAMES 16
+
+struct usym_dbg {
+	uint64_t vaddr;
+	int n;                 /* 0: empty slot; -ENOENT: none */
+	struct usym_frame fr[USYM_DBG_FRAMES];
+};
+
 struct usym_load {             /* a PT_LOAD segment */
 	uint64_t offset, vaddr, filesz;
 };
@@ -53,6 +68,7 @@ struct usym_file {
 	struct usym_load loads[16];
 	int nloads;
 	bool fixed;            /* ET_EXEC: loaded at its own addresses */
+	struct usym_dbg *dbg;  /* usym_debug_frames() answers, by address */
 };
 
 struct usym_range {
@@ -95,6 +111,7 @@ static void file_clear(struct usym_file *f)
 	free(f->syms);
 	free(f->path);
 	free(f->open_path);
+	free(f->dbg);
 	if (f->dw)
 		dwarf_end(f->dw);
 	if (f->dw_tried && f->dw_fd >= 0)
@@ -489,22 +506,19 @@ static int pc_fn_cmp(const void *x, const void *y)
 	return (a->size > b->size) - (a->size < b->size);
 }
 
-int usym_debug_frames(uint32_t pid, uint64_t addr, struct usym_frame *out,
-		      int max)
+/* the frames at vaddr of f (at most max), from its DWARF */
+static int file_debug_frames(struct usym_file *f, uint64_t vaddr,
+			     struct usym_frame *out, int max)
 {
-	struct usym_range *r = range_of(pid, addr);
-	struct usym_file *f;
 	struct pc_fn fns[32];
 	Dwarf_Die cu;
 	Dwarf_Files *files = NULL;
 	Dwarf_Line *line;
-	uint64_t vaddr;
 	const char *file = NULL;
 	int lineno = 0, n = 0, i, k = 0;
 	size_t nfiles = 0;
 
-	if (!r || !(f = file_get(pid, r->path)) || !file_vaddr(f, r, addr, &vaddr) ||
-	    !file_dwarf(f) || !dwarf_addrdie(f->dw, vaddr, &cu))
+	if (!file_dwarf(f) || !dwarf_addrdie(f->dw, vaddr, &cu))
 		return -ENOENT;
 	line = dwarf_getsrc_die(&cu, vaddr);
 	if (line) {
@@ -543,6 +557,33 @@ int usym_debug_frames(uint32_t pid, uint64_t addr, struct usym_frame *out,
 		k = 1;
 	}
 	return k ? k : -ENOENT;
+}
+
+int usym_debug_frames(uint32_t pid, uint64_t addr, struct usym_frame *out,
+		      int max)
+{
+	struct usym_range *r = range_of(pid, addr);
+	struct usym_file *f;
+	struct usym_dbg *d;
+	uint64_t vaddr;
+	int n;
+
+	if (!r || !(f = file_get(pid, r->path)) || !file_vaddr(f, r, addr, &vaddr))
+		return -ENOENT;
+	if (!f->dbg)
+		f->dbg = calloc(USYM_DBG_SLOTS, sizeof(*f->dbg));
+	if (!f->dbg)
+		return file_debug_frames(f, vaddr, out, max);
+	d = &f->dbg[(vaddr ^ (vaddr >> 9)) % USYM_DBG_SLOTS];
+	if (!d->n || d->vaddr != vaddr) {
+		d->vaddr = vaddr;
+		d->n = file_debug_frames(f, vaddr, d->fr, USYM_DBG_FRAMES);
+	}
+	if (d->n < 0)
+		return d->n;
+	n = d->n < max ? d->n : max;
+	memcpy(out, d->fr, sizeof(*out) * (size_t)n);
+	return n;
 }
 
 int usym_build_id(uint32_t pid, uint64_t addr, const char **build_id,
