@@ -228,8 +228,9 @@ int attach_uprobe(struct load *l, struct load_probe *p, const struct val *ap)
 	const char *func = val_get_str(ap, "func");
 	int64_t addr = val_get_int(ap, "address", 0);
 	int pid = attach_uprobe_pid(l, ap);
+	bool usdt = !strcmp(prov, "usdt");
 	struct bpf_link *link;
-	uint64_t ref_ctr = 0;
+	uint64_t ref_ctr = 0, off;
 	int err;
 
 	if (!path || (!func && !val_get(ap, "address"))) {
@@ -237,58 +238,42 @@ int attach_uprobe(struct load *l, struct load_probe *p, const struct val *ap)
 			   attach_describe(l->arena, ap));
 		return -EINVAL;
 	}
-	usym_hint_binary(path);
-	if (strstr(path, "!/")) {
+	opts.retprobe = !strcmp(prov, "uretprobe");
+	opts.bpf_cookie = p->ap_cookie;
+	if (zip_is_member(path)) {
 		/* in a ZIP archive: libbpf cannot read the member, so the
 		 * offset in the archive is computed here */
-		uint64_t off;
-
 		if ((err = attach_uprobe_offsets(l, p, ap, &off, &ref_ctr)))
 			return err;
-		opts.retprobe = !strcmp(prov, "uretprobe");
-		opts.ref_ctr_offset = ref_ctr;
-		opts.bpf_cookie = p->ap_cookie;
-		link = bpf_program__attach_uprobe_opts(p->bpf, pid,
-			attach_uprobe_file(l, path), off, &opts);
-		if (!link) {
-			err = -errno;
-			attach_report(l, p->loc, "cannot attach probe '%s': %s",
-				      attach_describe(l->arena, ap),
-				      attach_strerror(err));
-			return err;
-		}
-		return attach_add_link(l, link);
-	}
-	if (strcmp(prov, "usdt") && (err = uprobe_check(l, p, ap, path, func,
-							 &addr)))
-		return err;
-	if (!strcmp(prov, "usdt")) {
+		addr = (int64_t)off;
+		func = NULL;
+		path = attach_uprobe_file(l, path);
+	} else if (usdt) {
+		usym_hint_binary(path);
 		if ((err = usdt_offsets(l, p, ap, path, &addr, &ref_ctr)))
 			return err;
-		opts.ref_ctr_offset = ref_ctr;
-		opts.bpf_cookie = p->ap_cookie;
-		link = bpf_program__attach_uprobe_opts(p->bpf, pid, path, addr,
-						       &opts);
-		/* a further site of one USDT probe ("location" > 0) is not
-		 * another probe: attach.c counts this attach point, so take
-		 * it back ("Attached N probes" counts probes, as upstream) */
-		if (link && val_get_int(ap, "location", 0) > 0)
-			l->nattached--;
 	} else {
+		usym_hint_binary(path);
+		if ((err = uprobe_check(l, p, ap, path, func, &addr)))
+			return err;
 		/* by name, libbpf finds the symbol and adds "offset" to it;
 		 * without a name, "address" became a file offset above */
-		opts.retprobe = !strcmp(prov, "uretprobe");
 		opts.func_name = func;
-		opts.bpf_cookie = p->ap_cookie;
-		link = bpf_program__attach_uprobe_opts(p->bpf, pid, path,
-						       func ? val_get_int(ap, "offset", 0) : addr,
-						       &opts);
+		if (func)
+			addr = val_get_int(ap, "offset", 0);
 	}
+	opts.ref_ctr_offset = ref_ctr;
+	link = bpf_program__attach_uprobe_opts(p->bpf, pid, path, addr, &opts);
 	if (!link) {
 		err = -errno;
 		attach_report(l, p->loc, "cannot attach probe '%s': %s",
 			   attach_describe(l->arena, ap), attach_strerror(err));
 		return err;
 	}
+	/* a further site of one USDT probe ("location" > 0) is not another
+	 * probe: attach.c counts this attach point, so take it back
+	 * ("Attached N probes" counts probes, as upstream) */
+	if (usdt && val_get_int(ap, "location", 0) > 0)
+		l->nattached--;
 	return attach_add_link(l, link);
 }

@@ -227,7 +227,7 @@ static struct usym_file *file_get(uint32_t pid, const char *path)
 	if (!f->path)
 		return NULL;
 	elf_version(EV_CURRENT);
-	if (strstr(path, "!/")) {
+	if (zip_is_member(path)) {
 		/* a library stored in a ZIP archive (share/zip.h) */
 		uint64_t off;
 		size_t len;

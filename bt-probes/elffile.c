@@ -22,7 +22,7 @@ int elffile_open(const char *path, int *fd, Elf **elf)
 
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return -ENOSYS;
-	if (strstr(path, "!/")) {
+	if (zip_is_member(path)) {
 		*fd = -1;
 		if ((err = zip_read_member(path, &image, &len, &off)))
 			return err;

@@ -256,11 +256,11 @@ static int uprobe_expand_path(const struct provider *p, struct arena *a,
 			return 0;
 		snprintf(err->msg, sizeof(err->msg),
 			 "could not read the symbols of '%s': %s", path,
-			 strstr(path, "!/") && n == -ENOTSUP ?
+			 zip_is_member(path) && n == -ENOTSUP ?
 			 "the ZIP member is compressed" :
-			 strstr(path, "!/") && n == -ENOENT ?
+			 zip_is_member(path) && n == -ENOENT ?
 			 "no such member in the ZIP archive" : strerror(-n));
-		if (strstr(path, "!/") && (n == -ENOTSUP || n == -ENOENT))
+		if (zip_is_member(path) && (n == -ENOTSUP || n == -ENOENT))
 			snprintf(err->hint, sizeof(err->hint),
 				 "uprobes reach libraries stored uncompressed in the archive (zip -0, or zipalign)");
 		return n;

@@ -30,6 +30,11 @@ static uint32_t le32(const unsigned char *p)
 	return le16(p) | le16(p + 2) << 16;
 }
 
+bool zip_is_member(const char *path)
+{
+	return strstr(path, "!/") != NULL;
+}
+
 int zip_path_split(const char *path, char *archive, size_t n,
 		   const char **member)
 {

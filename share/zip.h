@@ -8,9 +8,12 @@
 #ifndef BT_ZIP_H
 #define BT_ZIP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+/* does path name a member of an archive ("ARCHIVE!/MEMBER")? */
+bool zip_is_member(const char *path);
 /*
  * 1 when path is "ARCHIVE!/MEMBER": archive (a buffer of n bytes) gets
  * ARCHIVE and *member points at MEMBER inside path; 0 for a plain path;
