@@ -182,67 +182,53 @@ int attach_probe(struct load *l, struct load_probe *p)
 #define DETACH_THREADS 64
 #define DETACH_MIN_SLICE 4
 
-struct detach_slice {
-	struct bpf_link **links;
-	int nlinks;
-	int *fds;
-	int nfds;
+/* thread k of nth closes every nth link (then fd) from k on */
+struct detach_share {
+	struct load *l;
+	int k, nth;
 };
 
-static void *detach_slice_main(void *arg)
+static void *detach_share_main(void *arg)
 {
-	struct detach_slice *s = arg;
+	const struct detach_share *s = arg;
+	struct load *l = s->l;
 	int i;
 
-	for (i = 0; i < s->nlinks; i++)
-		bpf_link__destroy(s->links[i]);
-	for (i = 0; i < s->nfds; i++)
-		close(s->fds[i]);
+	for (i = s->k; i < l->nlinks + l->nlink_fds; i += s->nth) {
+		if (i < l->nlinks)
+			bpf_link__destroy(l->links[i]);
+		else
+			close(l->link_fds[i - l->nlinks]);
+	}
 	return NULL;
 }
 
 static void detach_parallel(struct load *l)
 {
-	struct detach_slice sl[DETACH_THREADS];
+	struct detach_share sh[DETACH_THREADS];
 	pthread_t th[DETACH_THREADS];
-	bool started[DETACH_THREADS] = { false };
-	int n = l->nlinks + l->nlink_fds, nth, per, i, at = 0;
+	int nth = (l->nlinks + l->nlink_fds) / DETACH_MIN_SLICE, i, made = 0;
 	pthread_attr_t attr;
 
-	nth = n / DETACH_MIN_SLICE;
 	if (nth > DETACH_THREADS)
 		nth = DETACH_THREADS;
-	if (nth < 2) {
-		struct detach_slice all = { l->links, l->nlinks, l->link_fds,
-					    l->nlink_fds };
-
-		detach_slice_main(&all);
-		return;
-	}
-	per = (n + nth - 1) / nth;
+	if (nth < 1)
+		nth = 1;
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 64 * 1024);
 	for (i = 0; i < nth; i++) {
-		/* positions at .. at+per over links, then fds */
-		int lo = at, hi = at + per < n ? at + per : n;
-
-		sl[i].links = l->links + (lo < l->nlinks ? lo : l->nlinks);
-		sl[i].nlinks = (hi < l->nlinks ? hi : l->nlinks) -
-			       (lo < l->nlinks ? lo : l->nlinks);
-		lo -= l->nlinks;
-		hi -= l->nlinks;
-		sl[i].fds = l->link_fds + (lo > 0 ? lo : 0);
-		sl[i].nfds = (hi > 0 ? hi : 0) - (lo > 0 ? lo : 0);
-		at += per;
-		started[i] = !pthread_create(&th[i], &attr, detach_slice_main,
-					     &sl[i]);
-		if (!started[i])
-			detach_slice_main(&sl[i]);
+		sh[i] = (struct detach_share){ l, i, nth };
+		/* share 0 is this thread's, as is any share no thread took */
+		if (i && !pthread_create(&th[made], &attr, detach_share_main,
+					 &sh[i]))
+			made++;
+		else if (i)
+			detach_share_main(&sh[i]);
 	}
 	pthread_attr_destroy(&attr);
-	for (i = 0; i < nth; i++)
-		if (started[i])
-			pthread_join(th[i], NULL);
+	detach_share_main(&sh[0]);
+	for (i = 0; i < made; i++)
+		pthread_join(th[i], NULL);
 }
 
 /*
