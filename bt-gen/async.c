@@ -327,10 +327,8 @@ void async_div_check(struct gen *g, const struct val *at, const char *op,
 				    LLVMConstNull(LLVMTypeOf(r)), ""));
 }
 
-void async_warn_if(struct gen *g, const struct val *at, const char *msg,
-		   LLVMValueRef cond)
+void async_warn(struct gen *g, const struct val *at, const char *msg)
 {
-	LLVMBasicBlockRef warn, done;
 	LLVMValueRef rec;
 	struct val *row;
 	int64_t id;
@@ -341,12 +339,19 @@ void async_warn_if(struct gen *g, const struct val *at, const char *msg,
 		val_set(g->a, row, "loc", val_copy(g->a, val_get(at, "loc")));
 	id = (int64_t)table(g, &warnings)->n;
 	val_push(g->a, warnings, row);
-	warn = gen_block(g, "warn");
-	done = gen_block(g, "warn_done");
-	LLVMBuildCondBr(g->b, cond, warn, done);
-	LLVMPositionBuilderAtEnd(g->b, warn);
 	rec = builtin_record_begin(g, REC_WARNING, id, 0);
 	builtin_record_end(g, rec);
+}
+
+void async_warn_if(struct gen *g, const struct val *at, const char *msg,
+		   LLVMValueRef cond)
+{
+	LLVMBasicBlockRef warn = gen_block(g, "warn");
+	LLVMBasicBlockRef done = gen_block(g, "warn_done");
+
+	LLVMBuildCondBr(g->b, cond, warn, done);
+	LLVMPositionBuilderAtEnd(g->b, warn);
+	async_warn(g, at, msg);
 	LLVMBuildBr(g->b, done);
 	LLVMPositionBuilderAtEnd(g->b, done);
 }

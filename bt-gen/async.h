@@ -31,7 +31,8 @@ void async_exit_flag(struct gen *g, LLVMValueRef code);
 /* before x / r or x % r at node at: warn at run time when r is 0 */
 void async_div_check(struct gen *g, const struct val *at, const char *op,
 		     LLVMValueRef r);
-/* a runtime warning msg, located at node at, when cond (i1) holds */
+/* a runtime warning msg, located at node at, here / when cond (i1) holds */
+void async_warn(struct gen *g, const struct val *at, const char *msg);
 void async_warn_if(struct gen *g, const struct val *at, const char *msg,
 		   LLVMValueRef cond);
 /* tseries maps: kernel key {KEY; u64 bucket}, value {i64 value; u64 meta;

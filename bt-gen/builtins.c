@@ -1523,8 +1523,7 @@ static struct gv call_comm_of_pid(struct gen *g, const struct val *e)
 		       1, "");
 	LLVMBuildBr(g->b, done);
 	LLVMPositionBuilderAtEnd(g->b, none);
-	async_warn_if(g, e, "No such process", LLVMConstInt(
-		      LLVMInt1TypeInContext(g->ctx), 1, 0));
+	async_warn(g, e, "No such process");
 	/* "N/A\0" as one little-endian u32 */
 	LLVMSetAlignment(LLVMBuildStore(g->b, gen_const(g, 4, 0x00412f4e),
 					out.v), 4);

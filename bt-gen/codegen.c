@@ -640,7 +640,7 @@ void gen_function_end(struct gen *g)
 	LLVMDisposeBuilder(g->ib);
 }
 
-static bool has_for(const struct val *v);
+static bool has_callback_loop(const struct val *v);
 
 /* programs run under the kernel's shared recursion guard (bpf_prog_active) */
 static bool shares_region(const char *prov)
@@ -729,7 +729,7 @@ static int gen_probe(struct gen *g, const struct val *probe)
 	gen_function_begin(g);
 
 	memset(g->slots, 0, sizeof(*g->slots) * (size_t)g->nslots);
-	g->slots_in_scratch = has_for(probe);
+	g->slots_in_scratch = has_callback_loop(probe);
 	stmt_alloc_slots(g, probe);
 	/*
 	 * No stop gate in iter programs: a pinned iterator runs whenever its
@@ -773,7 +773,7 @@ static int gen_probe(struct gen *g, const struct val *probe)
 }
 
 /* does the tree hold a `for` or `while` statement (a callback)? */
-static bool has_for(const struct val *v)
+static bool has_callback_loop(const struct val *v)
 {
 	size_t i;
 
@@ -784,11 +784,11 @@ static bool has_for(const struct val *v)
 		return true;
 	if (v->kind == VAL_MAP) {
 		for (i = 0; i < v->n; i++)
-			if (has_for(v->kv[i].v))
+			if (has_callback_loop(v->kv[i].v))
 				return true;
 	} else if (v->kind == VAL_ARR) {
 		for (i = 0; i < v->n; i++)
-			if (has_for(v->items[i]))
+			if (has_callback_loop(v->items[i]))
 				return true;
 	}
 	return false;

@@ -348,8 +348,7 @@ struct gv dwunwind_stack(struct gen *g, const struct val *e, LLVMValueRef pid)
 	done = gen_block(g, "dw_done");
 	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, proc, ""), none, walk);
 	LLVMPositionBuilderAtEnd(g->b, none);
-	async_warn_if(g, e, NO_DWARF_MSG, LLVMConstInt(LLVMInt1TypeInContext(
-		      g->ctx), 1, 0));
+	async_warn(g, e, NO_DWARF_MSG);
 	LLVMBuildBr(g->b, done);
 
 	LLVMPositionBuilderAtEnd(g->b, walk);
@@ -453,7 +452,7 @@ void dwunwind_declare_maps(struct gen *g)
 {
 	struct type *u32 = type_int(g->a, 4, false);
 
-	if (!maps_uses_name(val_get(g->prog, "probes"), "dw_ustack", "dw_ustack"))
+	if (!maps_uses_name(val_get(g->prog, "probes"), "dw_ustack", NULL))
 		return;
 	/* bt-load sets the sizes of rows and pids before loading */
 	maps_own(g, &g->dw_rows, "bt_dw_rows", GEN_MAP_ARRAY, 1, u32,

@@ -947,8 +947,7 @@ static struct gv index_of(struct gen *g, const struct val *e)
 	LLVMBuildBr(g->b, done);
 	LLVMPositionBuilderAtEnd(g->b, out);
 	/* upstream warns at run time (and reads past the end; here: 0) */
-	async_warn_if(g, e, "Array access out of bounds. This can lead to unexpected results.",
-		      LLVMConstInt(LLVMInt1TypeInContext(g->ctx), 1, 0));
+	async_warn(g, e, "Array access out of bounds. This can lead to unexpected results.");
 	vals[1] = LLVMConstNull(LLVMTypeOf(v.v));
 	blocks[1] = LLVMGetInsertBlock(g->b);
 	LLVMBuildBr(g->b, done);

@@ -294,7 +294,8 @@ int maps_aggregate(struct gen *g, const struct val *mapnode,
 		   const struct val *call);
 /* look up key in m; returns a possibly-NULL pointer */
 LLVMValueRef maps_lookup(struct gen *g, struct gmap *m, LLVMValueRef key);
-/* does the tree use (as an identifier or a call) name a or name b? */
+/* does the tree use (as an identifier or a call) name a or name b (b may
+ * be NULL)? */
 bool maps_uses_name(const struct val *v, const char *a, const char *b);
 /* a HELPER_ERROR record at node at when ret (helper's) is negative */
 void maps_helper_error(struct gen *g, int helper, const struct val *at,

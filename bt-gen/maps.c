@@ -134,7 +134,7 @@ bool maps_uses_name(const struct val *v, const char *a, const char *b)
 		return false;
 	n = val_get_str(v, "name");
 	if ((ast_kind(v) == AST_IDENT || ast_kind(v) == AST_CALL) && n &&
-	    (!strcmp(n, a) || !strcmp(n, b)))
+	    (!strcmp(n, a) || (b && !strcmp(n, b))))
 		return true;
 	for (i = 0; i < v->n; i++)
 		if (maps_uses_name(v->kv[i].v, a, b))
@@ -202,17 +202,15 @@ int maps_declare(struct gen *g)
 
 		frames->elem = u64;
 		frames->count = GEN_STACK_DEPTH;
-		own_map(g, &g->stacks, "bt_stacks", GEN_MAP_STACK_TRACE,
-			g->max_map_keys, u32, frames);
-		btf_debug_map(g, &g->stacks);
+		maps_own(g, &g->stacks, "bt_stacks", GEN_MAP_STACK_TRACE,
+			 g->max_map_keys, u32, frames);
 	}
-	if (maps_uses_name(val_get(g->prog, "probes"), "skboutput", "skboutput")) {
+	if (maps_uses_name(val_get(g->prog, "probes"), "skboutput", NULL)) {
 		/* skboutput's perf buffer: max_entries 0 lets libbpf size it
 		 * to the possible CPUs (bpf_skb_output writes the current
 		 * CPU's ring) */
-		own_map(g, &g->skb, "bt_skb", GEN_MAP_PERF_EVENT_ARRAY, 0,
-			u32, u32);
-		btf_debug_map(g, &g->skb);
+		maps_own(g, &g->skb, "bt_skb", GEN_MAP_PERF_EVENT_ARRAY, 0,
+			 u32, u32);
 	}
 	dwunwind_declare_maps(g);
 	/* the value type is set when every program is generated */
@@ -245,11 +243,6 @@ LLVMValueRef maps_lookup(struct gen *g, struct gmap *m, LLVMValueRef key)
 			  LLVMPointerTypeInContext(g->ctx, 0), args, 2);
 }
 
-/*
- * A failed update (a full hash: -E2BIG) is reported as upstream does, by
- * a HELPER_ERROR record ({i64 retcode}) whose id indexes the bundle's
- * "helper_errors" table: the helper and the script location.
- */
 /*
  * A HELPER_ERROR record ({i64 retcode}) when ret, helper's result, is
  * negative; its id indexes the bundle's "helper_errors" table: the helper

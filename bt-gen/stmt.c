@@ -245,28 +245,6 @@ static int loop_push(struct gen *g, const struct val *st,
 	return 0;
 }
 
-static int stmt_while(struct gen *g, const struct val *st)
-{
-	LLVMBasicBlockRef head, body, done;
-
-	if (g->slots_in_scratch)
-		return callbacks_while(g, st);
-	head = gen_block(g, "while_cond");
-	body = gen_block(g, "while_body");
-	done = gen_block(g, "while_done");
-	LLVMBuildBr(g->b, head);
-	LLVMPositionBuilderAtEnd(g->b, head);
-	LLVMBuildCondBr(g->b, expr_cond(g, val_get(st, "cond")), body, done);
-	LLVMPositionBuilderAtEnd(g->b, body);
-	if (loop_push(g, st, head, done))
-		return -1;
-	stmt_block(g, val_get(st, "body"));
-	g->nloops--;
-	branch_to(g, head);
-	LLVMPositionBuilderAtEnd(g->b, done);
-	return 0;
-}
-
 static int stmt_unroll(struct gen *g, const struct val *st)
 {
 	const struct val *cnt = val_get(st, "count");
@@ -318,7 +296,7 @@ static int stmt_kind(struct gen *g, const struct val *st)
 	case AST_IF:
 		return stmt_if(g, st);
 	case AST_WHILE:
-		return stmt_while(g, st);
+		return callbacks_while(g, st);
 	case AST_UNROLL:
 		return stmt_unroll(g, st);
 	case AST_BLOCK:
