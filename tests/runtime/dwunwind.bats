@@ -105,7 +105,8 @@ frames_after() {
 @test "a process without tables: upstream's runtime warning, an empty stack" {
 	needs_testprogs
 	start_bg /bin/sleep 30
-	(sleep 1; timeout 3 "$NOFP") &
+	# started again until the run (slow to attach on a busy host) sees it
+	(for i in 1 2 3 4 5 6 7 8; do sleep 1; timeout 3 "$NOFP"; done) &
 	run --separate-stderr timeout "$LIMIT" "$BT" -q --dwarf-pid "$bg_pid" -e "$ENABLE
 		uprobe:$NOFP:funcD { printf(\"[%s]\n\", dw_ustack); exit(); }"
 	[ "$status" -eq 0 ]
